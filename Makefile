@@ -1,0 +1,59 @@
+# PT Tracker: `make run` (a running app with demo data) and `make test` (every test).
+SHELL := /bin/bash
+
+# The first Python 3.12+ found: PYTHON=... overrides; pyenv's shims honour .python-version.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then command -v $$p; break; fi; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ASSETS := node_modules/.package-lock.json
+
+.PHONY: install run test test-fast test-browser lint format worker sweep bench check-python clean
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "error: PT Tracker needs Python 3.12 or newer and none was found."; \
+	  echo "       Install Python 3.13 (e.g. 'pyenv install 3.13') or run: make PYTHON=/path/to/python3.13 ..."; \
+	  exit 1; fi
+
+$(STAMP): pyproject.toml | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(ASSETS)
+
+install: $(STAMP) $(ASSETS)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Development emails (invitations, reminders, alerts) are printed on this console."
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+worker: install
+	$(PY) manage.py db_worker
+
+sweep: install
+	$(PY) manage.py run_daily_sweep
+
+test: install
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not browser"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("symptoms/", include("symptoms.urls")),
+    path("exercises/", include("exercises.urls")),
+    path("alerts/", include("redflags.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+// PT Tracker's small progressive enhancements. Every page works without this file.

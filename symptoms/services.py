@@ -1,0 +1,190 @@
+"""Writes for symptom records. Each service validates, saves and screens in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from accounts.models import Patient, User
+
+from .choices import Context, IsFlare
+from .models import DailySummary, Intake, PTSession, SymptomEntry
+
+
+class EntryLocked(Exception):
+    """The entry is older than the correction window and is part of the record."""
+
+
+@dataclass
+class EntrySaveResult:
+    entry: SymptomEntry
+    alerts: list[Any] = field(default_factory=list)
+    duplicate: bool = False
+
+
+def session_for_entry(patient: Patient, context: str, day: date) -> PTSession | None:
+    """The session an entry is about (CLINICAL.md section 1, `session`).
+
+    Before/after-session entries link to a session on the same day, next-morning entries to a
+    session the day before. With two sessions on one day, the latest recorded one.
+    """
+    if context in (Context.BEFORE_SESSION, Context.AFTER_SESSION):
+        session_day = day
+    elif context == Context.NEXT_MORNING:
+        session_day = day - timedelta(days=1)
+    else:
+        return None
+    return patient.sessions.filter(date=session_day).order_by("-id").first()
+
+
+def daily_summary_refresh(patient: Patient, day: date) -> DailySummary | None:
+    """Recompute one day's summary from its entries (daily pain = highest pain_worst)."""
+    figures = SymptomEntry.objects.filter(patient=patient, day=day).aggregate(
+        daily_pain=Max("pain_worst"),
+        entry_count=Count("id"),
+        flare_yes=Count("id", filter=Q(is_flare=IsFlare.YES)),
+    )
+    if not figures["entry_count"]:
+        DailySummary.objects.filter(patient=patient, day=day).delete()
+        return None
+    summary, _ = DailySummary.objects.update_or_create(
+        patient=patient,
+        day=day,
+        defaults={
+            "daily_pain": figures["daily_pain"],
+            "entry_count": figures["entry_count"],
+            "flare_yes": figures["flare_yes"] > 0,
+        },
+    )
+    return summary
+
+
+def _screen(entry: SymptomEntry) -> list[Any]:
+    # Imported here: redflags builds on symptoms, not the other way round.
+    from redflags.services import screen_symptom_entry
+
+    return screen_symptom_entry(entry)
+
+
+def symptom_entry_create(
+    patient: Patient,
+    data: dict[str, Any],
+    *,
+    actor: User | None,
+    via_link: bool = False,
+    idempotency_key: str = "",
+) -> EntrySaveResult:
+    """Save an entry, refresh its day's summary and screen it against the rule set.
+
+    The entry and the alerts it raises commit together or not at all (STYLE.md). A repeated
+    idempotency key returns the entry already saved instead of storing a second one.
+    """
+    if idempotency_key:
+        existing = SymptomEntry.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
+        if existing:
+            return EntrySaveResult(entry=existing, duplicate=True)
+    recorded_at = data.pop("recorded_at", None) or timezone.now()
+    entry = SymptomEntry(
+        patient=patient,
+        recorded_at=recorded_at,
+        created_by=actor,
+        via_link=via_link,
+        idempotency_key=idempotency_key,
+        **data,
+    )
+    entry.day = patient.local_day(recorded_at)
+    if entry.session_id is None:
+        entry.session = session_for_entry(patient, entry.context, entry.day)
+    entry.full_clean()
+    try:
+        with transaction.atomic():
+            entry.save()
+            daily_summary_refresh(patient, entry.day)
+            alerts = _screen(entry)
+    except IntegrityError:
+        if idempotency_key:
+            existing = SymptomEntry.objects.filter(
+                patient=patient, idempotency_key=idempotency_key
+            ).first()
+            if existing:
+                return EntrySaveResult(entry=existing, duplicate=True)
+        raise
+    return EntrySaveResult(entry=entry, alerts=alerts)
+
+
+def entry_is_editable(entry: SymptomEntry, now=None) -> bool:
+    """Patients may correct or delete an entry within the correction window (30 minutes)."""
+    now = now or timezone.now()
+    window = timedelta(minutes=settings.ENTRY_EDIT_WINDOW_MINUTES)
+    return now - entry.created_at <= window
+
+
+def symptom_entry_update(entry: SymptomEntry, data: dict[str, Any], *, actor: User) -> EntrySaveResult:
+    """Correct an entry within the window; the day and session stay those of recorded_at."""
+    if not entry_is_editable(entry):
+        raise EntryLocked
+    data.pop("recorded_at", None)
+    for name, value in data.items():
+        setattr(entry, name, value)
+    entry.session = session_for_entry(entry.patient, entry.context, entry.day)
+    entry.full_clean()
+    with transaction.atomic():
+        entry.save()
+        daily_summary_refresh(entry.patient, entry.day)
+        alerts = _screen(entry)
+    return EntrySaveResult(entry=entry, alerts=alerts)
+
+
+def symptom_entry_delete(entry: SymptomEntry, *, actor: User) -> None:
+    """Delete an entry within the window. Entries that raised an alert stay (alert evidence)."""
+    if not entry_is_editable(entry):
+        raise EntryLocked
+    with transaction.atomic():
+        patient, day = entry.patient, entry.day
+        entry.delete()
+        daily_summary_refresh(patient, day)
+
+
+def pt_session_create(patient: Patient, data: dict[str, Any], *, actor: User) -> PTSession:
+    """Record (or schedule) a session and link same-day/next-morning entries logged before it."""
+    session = PTSession(patient=patient, created_by=actor, **data)
+    session.full_clean()
+    with transaction.atomic():
+        session.save()
+        SymptomEntry.objects.filter(
+            patient=patient,
+            session__isnull=True,
+            context__in=[Context.BEFORE_SESSION, Context.AFTER_SESSION],
+            day=session.date,
+        ).update(session=session)
+        SymptomEntry.objects.filter(
+            patient=patient,
+            session__isnull=True,
+            context=Context.NEXT_MORNING,
+            day=session.date + timedelta(days=1),
+        ).update(session=session)
+    return session
+
+
+def pt_session_update(session: PTSession, data: dict[str, Any], *, actor: User) -> PTSession:
+    for name, value in data.items():
+        setattr(session, name, value)
+    session.full_clean()
+    session.save()
+    return session
+
+
+def intake_save(patient: Patient, data: dict[str, Any], *, actor: User) -> Intake:
+    intake, _ = Intake.objects.get_or_create(patient=patient)
+    for name, value in data.items():
+        setattr(intake, name, value)
+    intake.updated_by = actor
+    intake.full_clean()
+    intake.save()
+    return intake

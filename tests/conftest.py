@@ -1,0 +1,110 @@
+"""Persona fixtures shared by every test (compare healthchecks' alice/bob/charlie)."""
+
+import shutil
+
+import pytest
+from django.test import Client
+
+from tests.factories import (
+    TEST_PASSWORD,
+    ClinicAdminFactory,
+    ClinicFactory,
+    PatientFactory,
+    TherapistFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is deliberately slow; tests only need a hasher that works.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def clinic(db):
+    return ClinicFactory(name="Riverside Physio", time_zone="Europe/London", emergency_number="999")
+
+
+@pytest.fixture
+def other_clinic(db):
+    return ClinicFactory(name="Hilltop Physio", time_zone="America/New_York", emergency_number="911")
+
+
+@pytest.fixture
+def therapist(clinic):
+    return TherapistFactory(clinic=clinic, full_name="Tess Therapist", email="tess@example.test")
+
+
+@pytest.fixture
+def other_therapist(clinic):
+    return TherapistFactory(clinic=clinic, full_name="Owen Other", email="owen@example.test")
+
+
+@pytest.fixture
+def clinic_admin(clinic):
+    return ClinicAdminFactory(clinic=clinic, full_name="Ada Admin", email="ada@example.test")
+
+
+@pytest.fixture
+def other_clinic_admin(other_clinic):
+    return ClinicAdminFactory(clinic=other_clinic, full_name="Otto Admin", email="otto@example.test")
+
+
+@pytest.fixture
+def patient(clinic, therapist):
+    return PatientFactory(
+        clinic=clinic, user__full_name="Pat Patient", user__email="pat@example.test", therapists=[therapist]
+    )
+
+
+@pytest.fixture
+def other_patient(clinic, other_therapist):
+    return PatientFactory(
+        clinic=clinic, user__full_name="Olive Other", user__email="olive@example.test",
+        therapists=[other_therapist],
+    )
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def patient_client(patient):
+    return _client_for(patient.user)
+
+
+@pytest.fixture
+def other_patient_client(other_patient):
+    return _client_for(other_patient.user)
+
+
+@pytest.fixture
+def therapist_client(therapist):
+    return _client_for(therapist)
+
+
+@pytest.fixture
+def other_therapist_client(other_therapist):
+    return _client_for(other_therapist)
+
+
+@pytest.fixture
+def clinic_admin_client(clinic_admin):
+    return _client_for(clinic_admin)
+
+
+@pytest.fixture
+def other_clinic_admin_client(other_clinic_admin):
+    return _client_for(other_clinic_admin)
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")

@@ -5,7 +5,6 @@ from . import views
 app_name = "symptoms"
 
 urlpatterns = [
-    path("today/", views.today, name="today"),
     path("log/", views.entry_create, name="entry_create"),
     path("diary/", views.diary, name="diary"),
 ]

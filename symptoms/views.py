@@ -10,20 +10,13 @@ from accounts.access import get_own_patient
 
 @require_GET
 @login_required
-def today(request: HttpRequest) -> HttpResponse:
-    patient = get_own_patient(request.user)
-    return render(request, "symptoms/today.html", {"patient": patient})
-
-
-@require_GET
-@login_required
 def entry_create(request: HttpRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
-    return render(request, "symptoms/today.html", {"patient": patient})
+    return render(request, "symptoms/placeholder.html", {"patient": patient})
 
 
 @require_GET
 @login_required
 def diary(request: HttpRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
-    return render(request, "symptoms/today.html", {"patient": patient})
+    return render(request, "symptoms/placeholder.html", {"patient": patient})

@@ -29,11 +29,15 @@ $(ASSETS): package.json package-lock.json
 
 install: $(STAMP) $(ASSETS)
 
+# Development settings for the local targets: DEBUG on, console email.
+run worker sweep: export DJANGO_DEBUG ?= true
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Development emails (invitations, reminders, alerts) are printed on this console."
-	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Demo logins are listed in README.md. Open http://127.0.0.1:8000/"
+	$(PY) manage.py runserver 127.0.0.1:8000
 
 worker: install
 	$(PY) manage.py db_worker

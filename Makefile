@@ -45,6 +45,15 @@ worker: install
 sweep: install
 	$(PY) manage.py run_daily_sweep
 
+# Production settings (DEBUG off, manifest static files) on a throwaway SQLite file of its own.
+BENCH_ENV := env -u DJANGO_DEBUG DJANGO_SECRET_KEY=bench-only-throwaway-key-not-used-anywhere-else \
+	DJANGO_ALLOWED_HOSTS=testserver DJANGO_SQLITE_PATH=$(CURDIR)/bench/bench.sqlite3
+
+bench: install
+	@mkdir -p bench
+	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(BENCH_ENV) $(PY) manage.py bench
+
 test: install
 	$(PY) -m pytest
 

@@ -42,3 +42,10 @@ def clinicians_for_user(user: User) -> QuerySet[User]:
     if user.is_therapist:
         return User.objects.filter(pk=user.pk)
     return User.objects.none()
+
+
+def get_therapist_for_user(user: User, pk: int) -> User:
+    """A therapist of the clinic admin's clinic (404 for anyone else)."""
+    if not user.is_authenticated or not user.is_clinic_admin:
+        raise Http404
+    return get_object_or_404(clinicians_for_user(user), pk=pk)

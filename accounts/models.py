@@ -18,7 +18,9 @@ def validate_time_zone(value: str) -> None:
 
 class Clinic(models.Model):
     name = models.CharField(max_length=200)
-    time_zone = models.CharField(max_length=64, default="Europe/London", validators=[validate_time_zone])
+    time_zone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
     emergency_number = models.CharField(
         max_length=32, default="999", help_text=_("The local emergency number shown to patients.")
     )
@@ -113,7 +115,9 @@ class User(AbstractUser):
 class Patient(models.Model):
     """A patient's place in a clinic: their login, their therapists (the caseload), their zone."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patient")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patient"
+    )
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
     therapists = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="caseload", blank=True
@@ -142,7 +146,9 @@ class Patient(models.Model):
 class Invitation(models.Model):
     """A single-use link that lets an invited patient set their password."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -150,6 +156,9 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user} ({self.created_at:%Y-%m-%d})"
 
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()

@@ -1,1 +1,198 @@
-"""Views."""
+"""Invitations, adding patients and therapists, and the clinic's settings."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from .access import clinicians_for_user, get_patient_for_user, get_therapist_for_user
+from .decorators import clinic_admin_required, clinician_required
+from .forms import (
+    ClinicSettingsForm,
+    PatientInviteForm,
+    TherapistInviteForm,
+    add_validation_error,
+)
+from .http import redirect_after_post, render_form_page
+from .models import Clinic
+from .selectors import InvitationState, invitation_by_token, invitation_state, therapists_for_admin
+from .services import (
+    InvitationNotNeeded,
+    InvitationUnusable,
+    clinic_update,
+    invitation_accept,
+    invitation_resend,
+    patient_invite,
+    therapist_invite,
+)
+
+# The password was just set through the invitation, so there is no credential for axes to check.
+LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _form_data(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+@vary_on_headers("HX-Request")
+def patient_add(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    therapist_choices = clinicians_for_user(user) if user.is_clinic_admin else None
+    form = PatientInviteForm(
+        _form_data(request), therapist_choices=therapist_choices, clinic=user.clinic
+    )
+    if form.is_valid():
+        therapists = form.cleaned_data["therapists"] if user.is_clinic_admin else [user]
+        try:
+            patient = patient_invite(
+                clinic=user.clinic,
+                **form.person_data(),
+                therapists=therapists,
+                intake=form.intake_data(),
+                actor=user,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is on the caseload. We have emailed them a link to set a password.")
+                % {"name": patient.user.full_name},
+            )
+            return redirect_after_post(request, "dashboard:caseload")
+    return render_form_page(request, "accounts/patient_add.html", {"form": form})
+
+
+@require_POST
+@clinician_required
+def patient_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_patient_for_user(request.user, pk)
+    try:
+        invitation_resend(patient.user, actor=request.user)
+    except InvitationNotNeeded:
+        messages.info(
+            request,
+            _(
+                "%(name)s has already set a password. If they forgot it, they can use "
+                '"Forgot your password?" on the login page.'
+            )
+            % {"name": patient.user.full_name},
+        )
+    else:
+        messages.success(
+            request,
+            _("We have emailed %(name)s a new link. Earlier links no longer work.")
+            % {"name": patient.user.full_name},
+        )
+    return redirect("symptoms:patient_sessions", patient_pk=patient.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_by_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", {"state": "unknown"}, status=404)
+    state = invitation_state(invitation)
+    if state != InvitationState.USABLE:
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"state": state, "clinic": invitation.user.clinic},
+            status=410,
+        )
+    user = invitation.user
+    form = SetPasswordForm(user, _form_data(request))
+    if form.is_valid():
+        try:
+            invitation_accept(invitation, form.cleaned_data["new_password1"])
+        except InvitationUnusable:
+            return render(
+                request,
+                "accounts/invitation_invalid.html",
+                {"state": InvitationState.USED, "clinic": user.clinic},
+                status=410,
+            )
+        login(request, user, backend=LOGIN_BACKEND)
+        messages.success(request, _("Your password is set. Welcome to PT Tracker."))
+        return redirect("home")
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invited_user": user})
+
+
+@require_http_methods(["GET"])
+@clinic_admin_required
+def therapist_list(request: HttpRequest) -> HttpResponse:
+    therapists = therapists_for_admin(request.user)
+    return render(request, "accounts/therapist_list.html", {"therapists": therapists})
+
+
+@require_http_methods(["GET", "POST"])
+@clinic_admin_required
+@vary_on_headers("HX-Request")
+def therapist_add(request: HttpRequest) -> HttpResponse:
+    form = TherapistInviteForm(_form_data(request))
+    if form.is_valid():
+        try:
+            therapist = therapist_invite(
+                clinic=request.user.clinic,
+                full_name=form.cleaned_data["full_name"],
+                email=form.cleaned_data["email"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("We have emailed %(name)s a link to set a password.")
+                % {"name": therapist.full_name},
+            )
+            return redirect_after_post(request, "accounts:therapist_list")
+    return render_form_page(request, "accounts/therapist_add.html", {"form": form})
+
+
+@require_POST
+@clinic_admin_required
+def therapist_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    therapist = get_therapist_for_user(request.user, pk)
+    try:
+        invitation_resend(therapist, actor=request.user)
+    except InvitationNotNeeded:
+        messages.info(
+            request,
+            _("%(name)s has already set a password.") % {"name": therapist.full_name},
+        )
+    else:
+        messages.success(
+            request,
+            _("We have emailed %(name)s a new link. Earlier links no longer work.")
+            % {"name": therapist.full_name},
+        )
+    return redirect("accounts:therapist_list")
+
+
+@require_http_methods(["GET", "POST"])
+@clinic_admin_required
+@vary_on_headers("HX-Request")
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    # A fresh copy: validating a ModelForm writes into its instance, and an invalid name must
+    # not show up elsewhere on the page.
+    clinic = get_object_or_404(Clinic, pk=request.user.clinic_id)
+    form = ClinicSettingsForm(_form_data(request), instance=clinic)
+    if form.is_valid():
+        try:
+            clinic_update(clinic, form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The clinic settings are saved."))
+            return redirect_after_post(request, "accounts:clinic_settings")
+    return render_form_page(request, "accounts/clinic_settings.html", {"form": form})

@@ -6,4 +6,10 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("clinic/", views.clinic, name="clinic"),
+    path("patients/<int:pk>/", views.patient_overview, name="patient_overview"),
+    path("patients/<int:pk>/summary/", views.patient_summary_print, name="patient_summary_print"),
+    path("patients/<int:pk>/entries.csv", views.export_entries_csv, name="export_entries_csv"),
+    path("patients/<int:pk>/exercise-logs.csv", views.export_logs_csv, name="export_logs_csv"),
+    path("patients/<int:pk>/alerts.csv", views.export_alerts_csv, name="export_alerts_csv"),
 ]

@@ -1,17 +1,148 @@
-"""Clinician views: caseload (built out in the dashboard issue)."""
+"""Clinician dashboard: the caseload, the clinic view, the patient overview, its printable
+summary and CSV exports (issue 5).
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+Patients and anyone outside the caseload or clinic get 404 (accounts.decorators and
+accounts.access). Pages read their filters from the query string, so every view is a GET that
+can be bookmarked; htmx asks for the fragment that changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
-from accounts.access import patients_for_user
+from accounts.access import clinicians_for_user, get_patient_for_user
+from accounts.decorators import clinic_admin_required, clinician_required
+from accounts.models import Patient
+
+from . import exports, selectors
+from .forms import RANGE_CHOICES, CaseloadFilterForm, RangeForm
+from .summaries import NOT_LOGGING_DAYS, SPARKLINE_DAYS
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    """htmx swapping part of the page (not a boosted link or a history restore, which need the
+    whole page)."""
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 @require_GET
-@login_required
+@clinician_required
+@vary_on_headers("HX-Request")
 def caseload(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_clinician:
-        raise Http404
-    patients = patients_for_user(request.user).select_related("user")
-    return render(request, "dashboard/caseload.html", {"patients": patients})
+    user = request.user
+    therapists = clinicians_for_user(user).order_by("full_name") if user.is_clinic_admin else None
+    form = CaseloadFilterForm(request.GET or None, therapists=therapists)
+    form.is_valid()
+    today = selectors.clinic_today(user)
+    patients = selectors.caseload_patients(user, today=today, filters=form.filters())
+    page = selectors.caseload_page(patients, request.GET.get("page"))
+    rows = selectors.caseload_rows(
+        list(page.object_list), today=today, params=selectors.rule_params_for_clinic(user.clinic_id)
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "today": today,
+        "query": query.urlencode(),
+        "sparkline_days": SPARKLINE_DAYS,
+        "not_logging_days": NOT_LOGGING_DAYS,
+    }
+    if _wants_fragment(request):
+        return render(request, "dashboard/caseload.html#caseload-list", context)
+    return render(request, "dashboard/caseload.html", context)
+
+
+@require_GET
+@clinic_admin_required
+def clinic(request: HttpRequest) -> HttpResponse:
+    overview = selectors.clinic_overview(request.user)
+    return render(request, "dashboard/clinic.html", {"overview": overview})
+
+
+def _overview(request: HttpRequest, pk: int) -> selectors.PatientOverview:
+    patient = get_patient_for_user(request.user, pk)
+    range_key = RangeForm(request.GET or None).range_key()
+    return selectors.patient_overview(patient, range_key)
+
+
+@require_GET
+@clinician_required
+@vary_on_headers("HX-Request")
+def patient_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    overview = _overview(request, pk)
+    context = {"overview": overview, "patient": overview.patient, "ranges": RANGE_CHOICES}
+    if _wants_fragment(request):
+        return render(request, "dashboard/patient_overview.html#overview-body", context)
+    return render(request, "dashboard/patient_overview.html", context)
+
+
+@require_GET
+@clinician_required
+def patient_summary_print(request: HttpRequest, pk: int) -> HttpResponse:
+    overview = _overview(request, pk)
+    context = {"overview": overview, "patient": overview.patient, "ranges": RANGE_CHOICES}
+    return render(request, "dashboard/patient_summary_print.html", context)
+
+
+def _csv_response(
+    name: str,
+    patient: Patient,
+    header: Sequence[str],
+    rows: Callable[[Patient, Any], Iterator[list[Any]]],
+    records: Iterable[Any],
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        exports.csv_lines(header, rows(patient, records)), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"patient-{patient.pk}-{name}-{patient.local_day().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@clinician_required
+def export_entries_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    patient = get_patient_for_user(request.user, pk)
+    return _csv_response(
+        "entries",
+        patient,
+        exports.ENTRY_COLUMNS,
+        exports.entry_rows,
+        selectors.entries_for_export(patient).iterator(chunk_size=500),
+    )
+
+
+@require_GET
+@clinician_required
+def export_logs_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    patient = get_patient_for_user(request.user, pk)
+    return _csv_response(
+        "exercise-logs",
+        patient,
+        exports.LOG_COLUMNS,
+        exports.log_rows,
+        selectors.exercise_logs_for_export(patient).iterator(chunk_size=500),
+    )
+
+
+@require_GET
+@clinician_required
+def export_alerts_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    patient = get_patient_for_user(request.user, pk)
+    return _csv_response(
+        "alerts",
+        patient,
+        exports.ALERT_COLUMNS,
+        exports.alert_rows,
+        selectors.alerts_for_export(patient),
+    )

@@ -1,11 +1,19 @@
 """Exercise library, versioned home exercise plans and exercise logs (CLINICAL.md sections 1, 4)."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Clinic, Patient
+
+
+def between(low: int, high: int) -> list:
+    """Field validators for a range that a check constraint also enforces: forms and
+    ``full_clean`` report it per field, without a query per row."""
+    return [MinValueValidator(low), MaxValueValidator(high)]
 
 
 class BodyArea(models.TextChoices):
@@ -43,11 +51,11 @@ class Exercise(models.Model):
     precautions = models.TextField(blank=True)
     illustration = models.CharField(max_length=120, blank=True, help_text=_("Static file path"))
     video_url = models.URLField(blank=True)
-    default_sets = models.PositiveSmallIntegerField(default=2)
-    default_reps = models.PositiveSmallIntegerField(default=10)
-    default_hold_seconds = models.PositiveSmallIntegerField(default=0)
-    default_times_per_day = models.PositiveSmallIntegerField(default=1)
-    default_days_per_week = models.PositiveSmallIntegerField(default=7)
+    default_sets = models.PositiveSmallIntegerField(default=2, validators=between(1, 20))
+    default_reps = models.PositiveSmallIntegerField(default=10, validators=between(0, 200))
+    default_hold_seconds = models.PositiveSmallIntegerField(default=0, validators=between(0, 600))
+    default_times_per_day = models.PositiveSmallIntegerField(default=1, validators=between(1, 10))
+    default_days_per_week = models.PositiveSmallIntegerField(default=7, validators=between(1, 7))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -56,7 +64,15 @@ class Exercise(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["clinic", "slug"], name="exercise_slug_unique_per_clinic"),
+            models.UniqueConstraint(
+                fields=["clinic", "slug"], name="exercise_slug_unique_per_clinic"
+            ),
+            # NULLs are distinct in the constraint above, so the shared library needs its own.
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=models.Q(clinic__isnull=True),
+                name="exercise_library_slug_unique",
+            ),
             models.CheckConstraint(
                 condition=models.Q(body_area__in=BodyArea.values), name="exercise_body_area_valid"
             ),
@@ -69,6 +85,20 @@ class Exercise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def default_dosage_text(self) -> str:
+        return dosage_text(
+            self.default_sets,
+            self.default_reps,
+            self.default_hold_seconds,
+            self.default_times_per_day,
+            self.default_days_per_week,
+        )
+
+    @property
+    def is_library(self) -> bool:
+        """Shared library exercises are read-only; clinics edit only their own."""
+        return self.clinic_id is None
 
 
 class Plan(models.Model):
@@ -105,7 +135,8 @@ class PlanVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="plan_version_number_unique"),
             models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
                 name="plan_version_end_after_start",
             ),
         ]
@@ -120,11 +151,11 @@ class PlanItem(models.Model):
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="items")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(default=0)
-    sets = models.PositiveSmallIntegerField(default=2)
-    reps = models.PositiveSmallIntegerField(default=10)
-    hold_seconds = models.PositiveSmallIntegerField(default=0)
-    times_per_day = models.PositiveSmallIntegerField(default=1)
-    days_per_week = models.PositiveSmallIntegerField(default=7)
+    sets = models.PositiveSmallIntegerField(default=2, validators=between(1, 20))
+    reps = models.PositiveSmallIntegerField(default=10, validators=between(0, 200))
+    hold_seconds = models.PositiveSmallIntegerField(default=0, validators=between(0, 600))
+    times_per_day = models.PositiveSmallIntegerField(default=1, validators=between(1, 10))
+    days_per_week = models.PositiveSmallIntegerField(default=7, validators=between(1, 7))
     instructions = models.TextField(blank=True, max_length=2000)
 
     class Meta:
@@ -139,10 +170,57 @@ class PlanItem(models.Model):
                 & models.Q(days_per_week__gte=1, days_per_week__lte=7),
                 name="plan_item_frequency_range",
             ),
+            # One row per exercise in a version, so a log maps to one item and adherence is per
+            # exercise.
+            models.UniqueConstraint(fields=["version", "exercise"], name="plan_item_exercise_once"),
         ]
 
     def __str__(self) -> str:
         return f"{self.exercise} ({self.version})"
+
+    @property
+    def tick_boxes(self) -> range:
+        """One box per daily dose on the printed tick sheet."""
+        return range(self.times_per_day)
+
+    def dosage_text(self) -> str:
+        """The dosage in plain words, e.g. 2 sets of 10, hold 5 seconds. 2 times a day, 5 days
+        a week."""
+        return dosage_text(
+            self.sets, self.reps, self.hold_seconds, self.times_per_day, self.days_per_week
+        )
+
+
+def dosage_text(
+    sets: int, reps: int, hold_seconds: int, times_per_day: int, days_per_week: int
+) -> str:
+    parts = []
+    if reps:
+        parts.append(
+            ngettext("%(sets)d set of %(reps)d", "%(sets)d sets of %(reps)d", sets)
+            % {"sets": sets, "reps": reps}
+        )
+    else:
+        parts.append(ngettext("%(sets)d set", "%(sets)d sets", sets) % {"sets": sets})
+    if hold_seconds:
+        parts.append(
+            ngettext("hold %(seconds)d second", "hold %(seconds)d seconds", hold_seconds)
+            % {"seconds": hold_seconds}
+        )
+    how_often = ngettext("%(n)d time a day", "%(n)d times a day", times_per_day) % {
+        "n": times_per_day
+    }
+    if days_per_week == 7:
+        days = gettext("every day")
+    else:
+        days = ngettext("%(n)d day a week", "%(n)d days a week", days_per_week) % {
+            "n": days_per_week
+        }
+    return gettext("%(dose)s. %(how_often)s, %(days)s.") % {
+        "dose": ", ".join(parts).capitalize(),
+        "how_often": how_often.capitalize(),
+        "days": days,
+    }
 
 
 class ExerciseLog(models.Model):
@@ -156,8 +234,8 @@ class ExerciseLog(models.Model):
     )
     logged_at = models.DateTimeField(default=timezone.now)
     day = models.DateField()
-    sets_done = models.PositiveSmallIntegerField(default=0)
-    pain_during = models.PositiveSmallIntegerField()
+    sets_done = models.PositiveSmallIntegerField(default=0, validators=between(0, 50))
+    pain_during = models.PositiveSmallIntegerField(validators=between(0, 10))
     difficulty = models.CharField(max_length=8, choices=Difficulty.choices, default=Difficulty.OK)
     note = models.TextField(blank=True, max_length=1000)
     idempotency_key = models.CharField(max_length=64, blank=True)
@@ -171,9 +249,12 @@ class ExerciseLog(models.Model):
                 condition=models.Q(pain_during__gte=0, pain_during__lte=10),
                 name="exercise_log_pain_0_10",
             ),
-            models.CheckConstraint(condition=models.Q(sets_done__lte=50), name="exercise_log_sets_max"),
             models.CheckConstraint(
-                condition=models.Q(difficulty__in=Difficulty.values), name="exercise_log_difficulty_valid"
+                condition=models.Q(sets_done__lte=50), name="exercise_log_sets_max"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(difficulty__in=Difficulty.values),
+                name="exercise_log_difficulty_valid",
             ),
             models.UniqueConstraint(
                 fields=["patient", "idempotency_key"],

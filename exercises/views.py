@@ -1,15 +1,271 @@
-"""Patient's Today page, exercise library, plans and logs (built out in issue 3)."""
+"""Patient's Today page and dose logging; the clinician's library and plan builder."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from accounts.access import get_own_patient
+from accounts.access import get_own_patient, get_patient_for_user
+from accounts.decorators import clinician_required
+from accounts.models import Patient
+from redflags.emergency import emergency_first
+
+from .access import (
+    get_editable_exercise_for_user,
+    get_exercise_for_user,
+    get_plan_for_user,
+    get_plan_item_for_patient,
+)
+from .forms import DoseLogForm, ExerciseForm, LibrarySearchForm, PlanBuilder
+from .models import ExerciseLog
+from .selectors import (
+    Dose,
+    adherence_reports,
+    current_version,
+    latest_version,
+    log_counts_by_exercise,
+    plan_for_patient,
+    plan_history,
+    today_doses,
+    version_items,
+)
+from .services import (
+    ExerciseLogResult,
+    exercise_create,
+    exercise_log_create,
+    exercise_update,
+    light_for,
+    plan_version_save,
+)
+
+# --- Patient: Today ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DoseCard:
+    """One dose on the Today list: the dose, its logging form and, right after logging, the
+    traffic light (CLINICAL.md section 4)."""
+
+    dose: Dose
+    form: DoseLogForm
+    result: ExerciseLogResult | None = None
+
+
+def _dose_form(dose_item_pk: int, data: Any = None) -> DoseLogForm:
+    return DoseLogForm(data, auto_id=f"dose{dose_item_pk}_%s")
+
+
+def _today_context(
+    patient: Patient,
+    *,
+    logged: ExerciseLogResult | None = None,
+    bound: tuple[int, DoseLogForm] | None = None,
+) -> dict[str, Any]:
+    day = patient.local_day()
+    doses = today_doses(patient, day)
+    cards = []
+    for dose in doses:
+        form = bound[1] if bound and bound[0] == dose.item.pk else _dose_form(dose.item.pk)
+        shown = logged if logged and logged.log.exercise_id == dose.item.exercise_id else None
+        cards.append(DoseCard(dose, form, shown))
+    return {
+        "patient": patient,
+        "day": day,
+        "version": doses[0].item.version if doses else None,
+        "cards": cards,
+        "reports": adherence_reports(patient, day),
+    }
 
 
 @require_GET
 @login_required
+@emergency_first
+@vary_on_headers("HX-Request")
 def today(request: HttpRequest) -> HttpResponse:
+    """The patient's home: today's doses to tick off, the last traffic light, adherence."""
     patient = get_own_patient(request.user)
-    return render(request, "exercises/today.html", {"patient": patient})
+    if request.htmx and request.htmx.target == "adherence":
+        reports = adherence_reports(patient, patient.local_day())
+        return render(request, "exercises/today.html#adherence", {"reports": reports})
+    logged = None
+    log_pk = request.GET.get("logged", "")
+    if log_pk.isdigit():
+        log = ExerciseLog.objects.filter(patient=patient, pk=int(log_pk)).first()
+        if log is not None:
+            logged = ExerciseLogResult(log=log, light=light_for(log.pain_during))
+    return render(request, "exercises/today.html", _today_context(patient, logged=logged))
+
+
+@require_POST
+@login_required
+@vary_on_headers("HX-Request")
+def dose_log(request: HttpRequest, item_pk: int) -> HttpResponse:
+    """Log one dose of a plan item and show its traffic light. A double tap stores one log."""
+    patient = get_own_patient(request.user)
+    item = get_plan_item_for_patient(patient, item_pk)
+    form = _dose_form(item.pk, request.POST)
+    result = None
+    if form.is_valid():
+        try:
+            result = exercise_log_create(
+                patient, plan_item=item, **form.cleaned_data, actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+
+    if not request.htmx:
+        if result is not None:
+            url = reverse("exercises:today")
+            return redirect(f"{url}?logged={result.log.pk}#dose-{item.pk}")
+        context = _today_context(patient, bound=(item.pk, form))
+        return render(request, "exercises/today.html", context, status=400)
+
+    shown_item = result.log.plan_item if result and result.log.plan_item else item
+    counts = log_counts_by_exercise(patient, patient.local_day(), [shown_item.exercise_id])
+    dose = Dose(shown_item, counts.get(shown_item.exercise_id, 0))
+    card = DoseCard(dose, _dose_form(item.pk) if result else form, result)
+    response = render(request, "exercises/today.html#dose_card", {"card": card})
+    if result is not None:
+        trigger_client_event(response, "exerciseLogged")
+    return response
+
+
+# --- Clinician: exercise library -----------------------------------------------------------------
+
+
+@require_GET
+@clinician_required
+@vary_on_headers("HX-Request")
+def library(request: HttpRequest) -> HttpResponse:
+    form = LibrarySearchForm(request.GET)
+    context = {"form": form, "exercises": form.results(request.user.clinic_id)}
+    template = "exercises/library.html#results" if request.htmx else "exercises/library.html"
+    return render(request, template, context)
+
+
+@require_GET
+@clinician_required
+def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = get_exercise_for_user(request.user, pk)
+    return render(request, "exercises/exercise_detail.html", {"exercise": exercise})
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def exercise_new(request: HttpRequest) -> HttpResponse:
+    """Add a clinic exercise, from scratch or as a copy of one the clinic can see (?copy=pk)."""
+    initial = {}
+    copy_pk = request.GET.get("copy", "")
+    if copy_pk.isdigit():
+        source = get_exercise_for_user(request.user, int(copy_pk))
+        initial = model_to_dict(source, fields=ExerciseForm.Meta.fields)
+        initial["name"] = _("%(name)s (our version)") % {"name": source.name}
+    form = ExerciseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            exercise = exercise_create(request.user.clinic, form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Exercise added to your clinic's library."))
+            return redirect("exercises:exercise_detail", pk=exercise.pk)
+    return render(request, "exercises/exercise_form.html", {"form": form, "exercise": None})
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def exercise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = get_editable_exercise_for_user(request.user, pk)
+    form = ExerciseForm(request.POST or None, instance=exercise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            exercise_update(exercise, form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Exercise saved."))
+            return redirect("exercises:exercise_detail", pk=exercise.pk)
+    return render(request, "exercises/exercise_form.html", {"form": form, "exercise": exercise})
+
+
+# --- Clinician: plans ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+@vary_on_headers("HX-Request")
+def plan_builder(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    """Build or revise a patient's plan. Every button posts the whole draft; only Save writes,
+    and each save that changes something is a new version."""
+    patient = get_patient_for_user(request.user, patient_pk)
+    plan = plan_for_patient(patient)
+    latest = latest_version(plan)
+    day = patient.local_day()
+    builder = PlanBuilder(
+        clinic_id=patient.clinic_id,
+        today=day,
+        latest=latest,
+        latest_items=version_items(latest) if request.method == "GET" else [],
+        data=request.POST if request.method == "POST" else None,
+    )
+    if builder.is_valid():
+        try:
+            version = plan_version_save(plan or patient, **builder.cleaned(), actor=request.user)
+        except ValidationError as error:
+            builder.add_service_errors(error)
+        else:
+            if latest is not None and version.pk == latest.pk:
+                messages.info(request, _("Nothing changed, so no new version was saved."))
+            else:
+                messages.success(
+                    request, _("Plan saved as version %(number)d.") % {"number": version.number}
+                )
+            url = reverse("exercises:plan_builder", args=[patient.pk])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+    context = {"patient": patient, "builder": builder, "plan": plan, "latest": latest}
+    if request.htmx and request.htmx.target == "exercise-results":
+        return render(request, "exercises/plan_builder.html#search_results", context)
+    if request.htmx:
+        return render(request, "exercises/plan_builder.html#builder", context)
+    context["current"] = current_version(patient, day)
+    context["reports"] = adherence_reports(patient, day)
+    return render(request, "exercises/plan_builder.html", context)
+
+
+@require_GET
+@login_required
+def plan_history_view(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    """Every version of the plan: what was prescribed when (therapist and patient)."""
+    plan = get_plan_for_user(request.user, patient_pk)
+    context = {"plan": plan, "patient": plan.patient, "spans": plan_history(plan)}
+    return render(request, "exercises/plan_history.html", context)
+
+
+@require_GET
+@login_required
+def plan_print(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    """The plan on paper: the version in force today (or the next one, before it starts)."""
+    plan = get_plan_for_user(request.user, patient_pk)
+    version = current_version(plan.patient, plan.patient.local_day()) or latest_version(plan)
+    context = {
+        "plan": plan,
+        "patient": plan.patient,
+        "version": version,
+        "items": version_items(version),
+        "weekdays": [WEEKDAYS_ABBR[day] for day in range(7)],
+    }
+    return render(request, "exercises/plan_print.html", context)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "exercises",
     "redflags",
     "dashboard",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +89,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Denied requests on record; session limits; two-step verification (docs/security.md).
+    "audit.middleware.AuditDeniedMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -161,6 +166,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit: 12 hours
 SESSION_IDLE_SECONDS = 30 * 60
+SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE  # enforced from the login time, not the cookie
+OTP_TOTP_ISSUER = "PT Tracker"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

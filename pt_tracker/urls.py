@@ -6,10 +6,13 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/2fa/", include("accounts.otp_urls")),
+    path("accounts/my-data/", include("accounts.rights_urls")),
     path("accounts/", include("accounts.urls")),
     path("symptoms/", include("symptoms.urls")),
     path("exercises/", include("exercises.urls")),
     path("alerts/", include("redflags.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

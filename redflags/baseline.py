@@ -60,9 +60,7 @@ def is_meaningful_rise(value: int | Fraction, baseline: int | Fraction, params: 
     return rise >= params.rise_min_points and rise >= params.rise_min_fraction * Fraction(baseline)
 
 
-def is_meaningful_fall(
-    first: int | Fraction, last: int | Fraction, params: RuleParams
-) -> bool:
+def is_meaningful_fall(first: int | Fraction, last: int | Fraction, params: RuleParams) -> bool:
     """Section 5: a fall from A to L mirrors a rise, A - L >= 2 and A - L >= 0.3 x A (R14)."""
     fall = Fraction(first) - Fraction(last)
     return fall >= params.rise_min_points and fall >= params.rise_min_fraction * Fraction(first)

@@ -75,9 +75,7 @@ LEG_CHAIN: tuple[str, ...] = ("buttock", "thigh", "lower_leg", "foot")
 ARM_CHAIN: tuple[str, ...] = ("shoulder", "upper_arm", "forearm", "hand")
 LIMB_CHAINS: dict[str, tuple[str, ...]] = {"leg": LEG_CHAIN, "arm": ARM_CHAIN}
 
-AXIAL_REGIONS = frozenset(
-    {"head", "neck", "upper_back", "lower_back", "chest", "abdomen", "groin"}
-)
+AXIAL_REGIONS = frozenset({"head", "neck", "upper_back", "lower_back", "chest", "abdomen", "groin"})
 
 
 def _limb_side_levels() -> dict[str, dict[str, int]]:

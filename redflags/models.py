@@ -215,6 +215,11 @@ class FlareEpisode(models.Model):
         PTSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="flares"
     )
     triggers = models.JSONField(default=list, blank=True)
+    # The day the flare became detectable (R11 opens then): the start day when self-reported,
+    # else the second elevated day.
+    detected_on = models.DateField(null=True, blank=True)
+    # The local day at whose end the daily sweep escalated R11 (section 5); once per flare.
+    escalated_on = models.DateField(null=True, blank=True)
     alert = models.ForeignKey(
         Alert, on_delete=models.SET_NULL, null=True, blank=True, related_name="flares"
     )
@@ -240,6 +245,8 @@ class FlareEpisode(models.Model):
 
 class NotificationState(models.TextChoices):
     PENDING = "pending", _("Waiting to send")
+    # Claimed by one delivery task; a claim older than its lease is retried.
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed, will retry")
     GAVE_UP = "gave_up", _("Gave up")

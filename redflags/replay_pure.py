@@ -196,7 +196,9 @@ def _sweep(state: _State, day: date) -> None:
     if params.is_enabled("R11"):
         for episode in state.flares():
             if flare_needs_escalation(episode, day, params):
-                evidence = [e.id for e in state.entries if e.id is not None and e.day >= episode.start]
+                evidence = [
+                    e.id for e in state.entries if e.id is not None and e.day >= episode.start
+                ]
                 findings.append(r11_escalation_finding(episode, day, evidence))
     state.raise_findings(findings, day)
 

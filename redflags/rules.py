@@ -109,7 +109,7 @@ def _show(value: int | Fraction) -> str:
 
 
 def _join(words: Sequence[str]) -> str:
-    """"a", "a and b", "a, b and c"."""
+    """Joins words as in a sentence: ``a``, ``a and b``, ``a, b and c``."""
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} and {words[-1]}"
@@ -228,9 +228,7 @@ def r3_progressive_weakness(
         return None
     reasons, plain = [], []
     if new_foot_drop:
-        reasons.append(
-            f"new foot drop (not reported in the previous {params.r3_window_days} days)"
-        )
+        reasons.append(f"new foot drop (not reported in the previous {params.r3_window_days} days)")
         plain.append("your foot is catching or slapping down, which is new")
     if rising:
         reasons.append(
@@ -492,7 +490,9 @@ def evaluate_entry(
     return _run(checks, params)
 
 
-def _run(checks: list[tuple[str, Callable[[], Finding | None]]], params: RuleParams) -> list:
+def _run(
+    checks: list[tuple[str, Callable[[], Finding | None]]], params: RuleParams
+) -> list[Finding]:
     findings = []
     for rule, check in checks:
         if params.is_enabled(rule):
@@ -594,8 +594,7 @@ def r11_escalation_finding(
     days_open = (today - episode.start).days
     return _finding(
         "R11",
-        f"Flare-up that started {episode.start.isoformat()} is still open after {days_open} "
-        "days.",
+        f"Flare-up that started {episode.start.isoformat()} is still open after {days_open} days.",
         "Your flare-up has lasted more than a week, so your clinic will contact you today.",
         entry_ids=evidence_entry_ids,
         data={**_episode_data(episode), "escalated": True, "days_open": days_open},

@@ -1,7 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "redflags"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Clinicians: the inbox, one alert and its triage actions.
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/", views.alert_page, name="alert_detail"),
+    path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("<int:pk>/contact/", views.contact, name="contact"),
+    path("<int:pk>/resolve/", views.resolve, name="resolve"),
+    path("<int:pk>/escalate/", views.escalate, name="escalate"),
+    # Clinic admins: the rule set and case replay.
+    path("rule-set/", views.rule_set, name="rule_set"),
+    path("replay/", views.replay, name="replay"),
+    # Patients: emergency advice first.
+    path("emergency/<int:pk>/", views.emergency, name="emergency"),
+    path("emergency/<int:pk>/confirm/", views.emergency_confirm, name="emergency_confirm"),
+]

@@ -22,3 +22,16 @@ def get_entry_for_user(user: User, pk: int) -> SymptomEntry:
         ),
         pk=pk,
     )
+
+
+def get_own_entry(user: User, pk: int) -> SymptomEntry:
+    """An entry of the logged-in patient, to correct or delete: everyone else gets 404.
+
+    Clinicians may look at entries (get_entry_for_user) but never change them.
+    """
+    return get_object_or_404(
+        SymptomEntry.objects.filter(patient__user=user).select_related(
+            "patient__clinic", "patient__user", "session"
+        ),
+        pk=pk,
+    )

@@ -24,8 +24,7 @@ from .choices import (
     Trigger,
     Weakness,
 )
-from .fields import ChoiceSetField
-
+from .fields import ChoiceSetField, choice_set_check
 
 
 def pain_between(field: str) -> models.Q:
@@ -44,7 +43,9 @@ class Intake(models.Model):
     baseline_pain = models.PositiveSmallIntegerField(
         _("usual pain before treatment (0-10)"), default=0
     )
-    baseline_regions = ChoiceSetField(_("where symptoms already were"), choice_values=set(Region.values))
+    baseline_regions = ChoiceSetField(
+        _("where symptoms already were"), choice_values=set(Region.values)
+    )
     cancer_history = models.BooleanField(_("history of cancer"), default=False)
     diabetes = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -54,7 +55,13 @@ class Intake(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=pain_between("baseline_pain"), name="intake_baseline_pain_0_10"),
+            models.CheckConstraint(
+                condition=pain_between("baseline_pain"), name="intake_baseline_pain_0_10"
+            ),
+            models.CheckConstraint(
+                condition=choice_set_check("baseline_regions", Region.values),
+                name="intake_baseline_regions_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -66,7 +73,9 @@ class PTSession(models.Model):
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField()
-    kind = models.CharField(max_length=20, choices=SessionKind.choices, default=SessionKind.TREATMENT)
+    kind = models.CharField(
+        max_length=20, choices=SessionKind.choices, default=SessionKind.TREATMENT
+    )
     interventions = ChoiceSetField(choice_values=set(Intervention.values))
     notes = models.TextField(blank=True, max_length=4000)
     created_by = models.ForeignKey(
@@ -78,7 +87,13 @@ class PTSession(models.Model):
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["patient", "date"])]
         constraints = [
-            models.CheckConstraint(condition=value_in("kind", SessionKind), name="session_kind_valid"),
+            models.CheckConstraint(
+                condition=value_in("kind", SessionKind), name="session_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=choice_set_check("interventions", Intervention.values),
+                name="session_interventions_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -100,7 +115,9 @@ class SymptomEntry(models.Model):
     pain_worst = models.PositiveSmallIntegerField()
     descriptors = ChoiceSetField(choice_values=set(Descriptor.values))
     regions = ChoiceSetField(choice_values=set(Region.values))
-    rest_relief = models.CharField(max_length=12, choices=RestRelief.choices, default=RestRelief.NOT_TRIED)
+    rest_relief = models.CharField(
+        max_length=12, choices=RestRelief.choices, default=RestRelief.NOT_TRIED
+    )
     weakness = models.CharField(max_length=20, choices=Weakness.choices, default=Weakness.NONE)
     foot_drop = models.BooleanField(default=False)
     nerve_symptoms_limit_activities = models.BooleanField(default=False)
@@ -120,6 +137,8 @@ class SymptomEntry(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set when the patient corrects the entry within the correction window.
+    corrected_at = models.DateTimeField(null=True, blank=True)
     # True when saved through a one-tap reminder link rather than a logged-in session.
     via_link = models.BooleanField(default=False)
     # One per submitted form, so a double submission stores one row.
@@ -134,19 +153,41 @@ class SymptomEntry(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=pain_between("pain_now"), name="entry_pain_now_0_10"),
-            models.CheckConstraint(condition=pain_between("pain_worst"), name="entry_pain_worst_0_10"),
+            models.CheckConstraint(
+                condition=pain_between("pain_worst"), name="entry_pain_worst_0_10"
+            ),
             models.CheckConstraint(
                 condition=models.Q(pain_worst__gte=models.F("pain_now")),
                 name="entry_pain_worst_at_least_now",
             ),
-            models.CheckConstraint(condition=value_in("context", Context), name="entry_context_valid"),
+            models.CheckConstraint(
+                condition=value_in("context", Context), name="entry_context_valid"
+            ),
             models.CheckConstraint(
                 condition=value_in("rest_relief", RestRelief), name="entry_rest_relief_valid"
             ),
-            models.CheckConstraint(condition=value_in("weakness", Weakness), name="entry_weakness_valid"),
-            models.CheckConstraint(condition=value_in("is_flare", IsFlare), name="entry_is_flare_valid"),
             models.CheckConstraint(
-                condition=LessThanOrEqual(Length("notes"), NOTES_MAX_LENGTH), name="entry_notes_max_2000"
+                condition=value_in("weakness", Weakness), name="entry_weakness_valid"
+            ),
+            models.CheckConstraint(
+                condition=value_in("is_flare", IsFlare), name="entry_is_flare_valid"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("notes"), NOTES_MAX_LENGTH),
+                name="entry_notes_max_2000",
+            ),
+            models.CheckConstraint(
+                condition=choice_set_check("descriptors", Descriptor.values),
+                name="entry_descriptors_valid",
+            ),
+            models.CheckConstraint(
+                condition=choice_set_check("regions", Region.values), name="entry_regions_valid"
+            ),
+            models.CheckConstraint(
+                condition=choice_set_check("triggers", Trigger.values), name="entry_triggers_valid"
+            ),
+            models.CheckConstraint(
+                condition=choice_set_check("helped", Helped.values), name="entry_helped_valid"
             ),
             models.UniqueConstraint(
                 fields=["patient", "idempotency_key"],

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
 from accounts.models import Patient, User
@@ -18,7 +18,12 @@ from .models import DailySummary, Intake, PTSession, SymptomEntry
 
 
 class EntryLocked(Exception):
-    """The entry is older than the correction window and is part of the record."""
+    """The entry is part of the record: older than the correction window, or evidence of an
+    alert (a clinician's alert must keep the records behind it)."""
+
+
+class EntryIsEvidence(EntryLocked):
+    """The entry is evidence of an alert, so it stays even within the correction window."""
 
 
 @dataclass
@@ -86,9 +91,12 @@ def symptom_entry_create(
     idempotency key returns the entry already saved instead of storing a second one.
     """
     if idempotency_key:
-        existing = SymptomEntry.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
+        existing = SymptomEntry.objects.filter(
+            patient=patient, idempotency_key=idempotency_key
+        ).first()
         if existing:
             return EntrySaveResult(entry=existing, duplicate=True)
+    data = dict(data)
     recorded_at = data.pop("recorded_at", None) or timezone.now()
     entry = SymptomEntry(
         patient=patient,
@@ -101,7 +109,8 @@ def symptom_entry_create(
     entry.day = patient.local_day(recorded_at)
     if entry.session_id is None:
         entry.session = session_for_entry(patient, entry.context, entry.day)
-    entry.full_clean()
+    # A concurrent duplicate is caught by the unique constraint below, not reported as invalid.
+    entry.full_clean(exclude=["idempotency_key"])
     try:
         with transaction.atomic():
             entry.save()
@@ -118,21 +127,28 @@ def symptom_entry_create(
     return EntrySaveResult(entry=entry, alerts=alerts)
 
 
+def entry_editable_until(entry: SymptomEntry) -> datetime:
+    """The end of the correction window: after it the entry is part of the record."""
+    return entry.created_at + timedelta(minutes=settings.ENTRY_EDIT_WINDOW_MINUTES)
+
+
 def entry_is_editable(entry: SymptomEntry, now=None) -> bool:
     """Patients may correct or delete an entry within the correction window (30 minutes)."""
-    now = now or timezone.now()
-    window = timedelta(minutes=settings.ENTRY_EDIT_WINDOW_MINUTES)
-    return now - entry.created_at <= window
+    return (now or timezone.now()) <= entry_editable_until(entry)
 
 
-def symptom_entry_update(entry: SymptomEntry, data: dict[str, Any], *, actor: User) -> EntrySaveResult:
+def symptom_entry_update(
+    entry: SymptomEntry, data: dict[str, Any], *, actor: User
+) -> EntrySaveResult:
     """Correct an entry within the window; the day and session stay those of recorded_at."""
     if not entry_is_editable(entry):
         raise EntryLocked
+    data = dict(data)
     data.pop("recorded_at", None)
     for name, value in data.items():
         setattr(entry, name, value)
     entry.session = session_for_entry(entry.patient, entry.context, entry.day)
+    entry.corrected_at = timezone.now()
     entry.full_clean()
     with transaction.atomic():
         entry.save()
@@ -142,13 +158,23 @@ def symptom_entry_update(entry: SymptomEntry, data: dict[str, Any], *, actor: Us
 
 
 def symptom_entry_delete(entry: SymptomEntry, *, actor: User) -> None:
-    """Delete an entry within the window. Entries that raised an alert stay (alert evidence)."""
+    """Delete an entry within the window. An entry behind an alert stays: it is evidence."""
     if not entry_is_editable(entry):
         raise EntryLocked
-    with transaction.atomic():
-        patient, day = entry.patient, entry.day
-        entry.delete()
-        daily_summary_refresh(patient, day)
+    if entry.alert_evidence.exists():
+        raise EntryIsEvidence
+    patient, day = entry.patient, entry.day
+    # Imported here: redflags builds on symptoms, not the other way round.
+    from redflags.services import flares_sync
+
+    try:
+        with transaction.atomic():
+            entry.delete()
+            daily_summary_refresh(patient, day)
+            # The day's pain may have fallen: a flare can end earlier, or not have been one.
+            flares_sync(patient, touched_day=day)
+    except (ProtectedError, RestrictedError) as error:
+        raise EntryIsEvidence from error
 
 
 def pt_session_create(patient: Patient, data: dict[str, Any], *, actor: User) -> PTSession:

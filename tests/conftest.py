@@ -5,6 +5,7 @@ import shutil
 import pytest
 from django.test import Client
 
+from tests.auth_helpers import login_verified
 from tests.factories import (
     TEST_PASSWORD,
     ClinicAdminFactory,
@@ -66,9 +67,8 @@ def other_patient(clinic, other_therapist):
 
 
 def _client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    # Clinicians must pass two-step verification; their clients start verified.
+    return login_verified(Client(), user)
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from accounts.models import Clinic, Patient, User
 from exercises.models import Exercise, ExerciseLog, Plan, PlanItem, PlanVersion
+from redflags.domain import RULE_CODES, RULE_SEVERITY, Finding
+from redflags.models import Alert
 from symptoms.models import Intake, PTSession, SymptomEntry
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -143,3 +145,49 @@ class ExerciseLogFactory(factory.django.DjangoModelFactory):
     day = factory.LazyFunction(timezone.localdate)
     sets_done = 2
     pain_during = 2
+
+
+class AlertFactory(factory.Factory):
+    """An alert raised through the engine (redflags.services.alert_raise), like a real one: with
+    the clinic's rule-set version, the patient message, evidence and queued notifications.
+    `entry` is the record behind it (a fresh entry unless given; None for a sweep finding);
+    `opened_at` backdates it after the fact."""
+
+    class Meta:
+        model = Alert
+
+    patient = factory.SubFactory(PatientFactory)
+    rule = "R7"
+    severity = factory.LazyAttribute(lambda o: RULE_SEVERITY[o.rule])
+    entry = factory.LazyAttribute(lambda o: SymptomEntryFactory(patient=o.patient))
+    reason = factory.LazyAttribute(lambda o: f"Test finding of {o.rule}.")
+    patient_reason = "You told us something your clinic should check."
+    data = factory.LazyFunction(dict)
+    opened_at = None
+
+    @classmethod
+    def _create(
+        cls, model_class, *, patient, rule, severity, entry, reason, patient_reason, data, opened_at
+    ):
+        from redflags.services import alert_raise, current_rule_set
+
+        finding = Finding(
+            rule=rule,
+            code=RULE_CODES[rule],
+            severity=severity,
+            reason=reason,
+            patient_reason=patient_reason,
+            evidence_entry_ids=(entry.pk,) if entry is not None else (),
+            data=data,
+        )
+        alert, _ = alert_raise(
+            patient,
+            finding,
+            day=entry.day if entry is not None else patient.local_day(),
+            rule_set_version=current_rule_set(patient.clinic),
+            entry=entry,
+        )
+        if opened_at is not None:
+            Alert.objects.filter(pk=alert.pk).update(opened_at=opened_at)
+            alert.opened_at = opened_at
+        return alert

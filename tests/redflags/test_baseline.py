@@ -58,8 +58,10 @@ def test_daily_pains_come_out_in_date_order():
     ]
 
 
-@pytest.mark.parametrize(("answers", "flare_yes"), [(["no"], False), (["unsure"], False),
-                                                    (["no", "yes"], True), (["yes", "no"], True)])
+@pytest.mark.parametrize(
+    ("answers", "flare_yes"),
+    [(["no"], False), (["unsure"], False), (["no", "yes"], True), (["yes", "no"], True)],
+)
 def test_flare_yes_needs_one_entry_saying_yes_and_unsure_is_not_yes(answers, flare_yes):
     entries = [entry(0, 3, at=f"{8 + i:02d}:00", is_flare=a) for i, a in enumerate(answers)]
     assert daily_pains(entries)[0].flare_yes is flare_yes

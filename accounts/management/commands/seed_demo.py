@@ -1,0 +1,190 @@
+"""Create the invented demo clinic (accounts/demo.py): staff, twelve patients and their histories.
+
+Idempotent: the clinic, staff and patients are found by name and email, and a patient who
+already exists keeps their history. `--reset` deletes the demo clinic's people and records first,
+so the histories are rebuilt relative to today.
+
+Sessions and entries go through the services the forms use (symptoms.services), sessions before
+the entries of their day, so linking and red-flag screening happen as they would live.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import ProtectedError, Q
+from django.utils import timezone
+
+from accounts import demo
+from accounts.models import Clinic, Invitation, Patient, User
+from exercises.demo import seed_exercise_plans
+from symptoms.models import PTSession, SymptomEntry
+from symptoms.services import intake_save, pt_session_create, symptom_entry_create
+
+
+def seed_clinic() -> Clinic:
+    clinic, _ = Clinic.objects.get_or_create(
+        name=demo.DEMO_CLINIC_NAME,
+        defaults={
+            "time_zone": demo.DEMO_CLINIC_TIME_ZONE,
+            "emergency_number": demo.DEMO_EMERGENCY_NUMBER,
+        },
+    )
+    return clinic
+
+
+def seed_staff(clinic: Clinic, password_hash: str) -> dict[str, User]:
+    staff = {}
+    for spec in demo.STAFF:
+        user, _ = User.objects.get_or_create(
+            email=spec.email,
+            defaults={
+                "full_name": spec.full_name,
+                "role": spec.role,
+                "clinic": clinic,
+                "password": password_hash,
+            },
+        )
+        staff[spec.key] = user
+    return staff
+
+
+def _at(patient: Patient, day, clock_time: str) -> datetime:
+    return datetime.combine(day, time.fromisoformat(clock_time), tzinfo=patient.zone)
+
+
+def _as_lists(fields) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}
+
+
+def write_history(patient: Patient, history: demo.History, *, therapist: User) -> None:
+    """Sessions and entries in time order: each day's sessions first, then its entries."""
+    today = patient.local_day()
+    now = timezone.now()
+    sessions = defaultdict(list)
+    for spec in history.sessions:
+        sessions[spec.day].append(spec)
+    entries = defaultdict(list)
+    for spec in history.entries:
+        entries[spec.day].append(spec)
+    for offset in sorted(sessions.keys() | entries.keys()):
+        day = today + timedelta(days=offset)
+        for spec in sessions[offset]:
+            pt_session_create(
+                patient,
+                {
+                    "date": day,
+                    "kind": spec.kind,
+                    "interventions": list(spec.interventions),
+                    "notes": spec.notes,
+                    "created_at": min(now, _at(patient, day, "10:00")),
+                },
+                actor=therapist,
+            )
+        for spec in sorted(entries[offset], key=lambda e: e.time):
+            recorded_at = _at(patient, day, spec.time)
+            if recorded_at > now:
+                continue
+            data = {
+                "recorded_at": recorded_at,
+                "created_at": recorded_at,
+                "context": spec.context,
+                "pain_now": spec.pain_now,
+                "pain_worst": spec.pain_worst,
+                "descriptors": list(spec.descriptors),
+                "regions": list(spec.regions),
+                **_as_lists(spec.fields),
+            }
+            symptom_entry_create(patient, data, actor=patient.user)
+
+
+def seed_patient(
+    story: demo.PatientStory, clinic: Clinic, staff: dict[str, User], password_hash: str
+) -> tuple[Patient, bool]:
+    """The story's patient; created with intake and history unless they exist already."""
+    existing = Patient.objects.filter(user__email=story.email).first()
+    if existing is not None:
+        return existing, False
+    history = story.history()
+    therapists = [staff[key] for key in story.therapists]
+    joined = timezone.now() - timedelta(days=history.joined_days_ago)
+    with transaction.atomic():
+        user = User.objects.create(
+            email=story.email,
+            full_name=story.full_name,
+            role=User.Role.PATIENT,
+            clinic=clinic,
+            password=password_hash,
+            date_joined=joined,
+        )
+        patient = Patient.objects.create(
+            user=user, clinic=clinic, time_zone=story.time_zone, created_at=joined
+        )
+        patient.therapists.set(therapists)
+        intake_save(patient, _as_lists(story.intake), actor=therapists[0])
+        write_history(patient, history, therapist=therapists[0])
+    return patient, True
+
+
+def seed_patients(
+    clinic: Clinic, staff: dict[str, User], password_hash: str
+) -> dict[str, tuple[Patient, bool]]:
+    return {
+        story.key: seed_patient(story, clinic, staff, password_hash) for story in demo.STORIES
+    }
+
+
+def demo_reset() -> None:
+    """Delete the demo clinic's people and everything recorded about them (not the clinic)."""
+    clinic = Clinic.objects.filter(name=demo.DEMO_CLINIC_NAME).first()
+    if clinic is None:
+        return
+    users = User.objects.filter(clinic=clinic)
+    try:
+        with transaction.atomic():
+            Invitation.objects.filter(Q(user__in=users) | Q(created_by__in=users)).delete()
+            Patient.objects.filter(clinic=clinic).delete()
+            users.delete()
+    except ProtectedError as error:
+        raise CommandError(f"Could not reset the demo clinic: {error}") from error
+
+
+class Command(BaseCommand):
+    help = "Create the invented demo clinic, its staff and patients (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the demo clinic's people and records first, rebuilding them for today.",
+        )
+
+    def handle(self, *args, reset: bool = False, **options):
+        started = clock.monotonic()
+        if reset:
+            demo_reset()
+        # One hash for every demo login: Argon2 is slow on purpose and these are not secrets.
+        password_hash = make_password(demo.DEMO_PASSWORD)
+        clinic = seed_clinic()
+        staff = seed_staff(clinic, password_hash)
+        patients = seed_patients(clinic, staff, password_hash)
+        # Home exercise plans and logs for the patients created just now (exercises/demo.py).
+        seed_exercise_plans(
+            {key: patient for key, (patient, was_created) in patients.items() if was_created}, staff
+        )
+        created = sum(1 for _, was_created in patients.values() if was_created)
+        in_clinic = Patient.objects.filter(clinic=clinic)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo clinic {clinic.name!r}: {len(staff)} staff, {in_clinic.count()} patients "
+                f"({created} new), {PTSession.objects.filter(patient__in=in_clinic).count()} "
+                f"sessions, {SymptomEntry.objects.filter(patient__in=in_clinic).count()} entries "
+                f"in {clock.monotonic() - started:.1f} s. Password for every demo login: "
+                f"{demo.DEMO_PASSWORD}"
+            )
+        )

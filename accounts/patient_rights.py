@@ -1,0 +1,251 @@
+"""A patient's rights over their data: a copy of everything (JSON, or a ZIP of CSV files), and
+closing their account.
+
+Closing deactivates the login and ends its sessions; it keeps every clinical record. The clinic
+keeps closed records for Clinic.retention_years after closure; what happens then is a manual,
+documented process (docs/security.md), never an automatic deletion.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import logging
+import zipfile
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.core.mail import EmailMessage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Patient, User
+from .security import user_deactivate
+
+logger = logging.getLogger(__name__)
+
+EXPORT_FORMAT_VERSION = 1
+
+# Columns that are bookkeeping, not the patient's data.
+_SKIPPED = {"id", "patient", "idempotency_key", "created_by", "updated_by"}
+ALERT_FIELDS = [
+    "id",
+    "rule",
+    "severity",
+    "state",
+    "opened_at",
+    "opened_day",
+    "acknowledged_at",
+    "resolved_at",
+    "patient_message",
+]
+
+Row = dict[str, Any]
+
+
+def _value(value: Any, zone) -> Any:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value, zone).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _field_names(model: type[models.Model], skip: Iterable[str] = ()) -> list[str]:
+    """Every stored column of `model` but the bookkeeping ones; foreign keys as <name>_id."""
+    skipped = _SKIPPED | set(skip)
+    names = ["id"]
+    for field in model._meta.concrete_fields:
+        if field.name in skipped:
+            continue
+        names.append(field.attname)
+    return names
+
+
+def _rows(queryset: models.QuerySet, names: list[str], zone, extra: dict[str, str] | None = None):
+    extra = extra or {}
+    for row in queryset.values(*names, **{k: models.F(v) for k, v in extra.items()}):
+        yield {key: _value(value, zone) for key, value in row.items()}
+
+
+def patient_data(patient: Patient) -> dict[str, Any]:
+    """Everything PT Tracker holds about `patient`, as plain data (nothing of anyone else's)."""
+    from exercises.models import ExerciseLog, PlanItem
+    from redflags.models import Alert
+    from symptoms.models import Intake, PTSession, SymptomEntry
+
+    zone = patient.zone
+    user = patient.user
+    intake = list(_rows(Intake.objects.filter(patient=patient), _field_names(Intake), zone))
+    return {
+        "format_version": EXPORT_FORMAT_VERSION,
+        "exported_at": _value(timezone.now(), zone),
+        "patient": {
+            "full_name": user.full_name,
+            "email": user.email,
+            "preferred_language": user.preferred_language,
+            "clinic": patient.clinic.name,
+            "time_zone": str(zone),
+            "joined_at": _value(patient.created_at, zone),
+            "closed_at": _value(patient.closed_at, zone),
+            "therapists": [t.full_name for t in patient.therapists.order_by("full_name")],
+        },
+        "intake": intake[0] if intake else None,
+        "sessions": list(
+            _rows(
+                PTSession.objects.filter(patient=patient).order_by("date", "id"),
+                _field_names(PTSession),
+                zone,
+            )
+        ),
+        "entries": list(
+            _rows(
+                SymptomEntry.objects.filter(patient=patient).order_by("recorded_at", "id"),
+                _field_names(SymptomEntry),
+                zone,
+            )
+        ),
+        "exercise_logs": list(
+            _rows(
+                ExerciseLog.objects.filter(patient=patient).order_by("logged_at", "id"),
+                _field_names(ExerciseLog),
+                zone,
+                extra={"exercise_name": "exercise__name"},
+            )
+        ),
+        "alerts": list(
+            _rows(
+                Alert.objects.filter(patient=patient).order_by("opened_at", "id"),
+                ALERT_FIELDS,
+                zone,
+            )
+        ),
+        "plan": list(
+            _rows(
+                PlanItem.objects.filter(version__plan__patient=patient).order_by(
+                    "version__number", "order", "id"
+                ),
+                _field_names(PlanItem, skip={"version"}),
+                zone,
+                extra={
+                    "plan_version": "version__number",
+                    "version_start_date": "version__start_date",
+                    "version_end_date": "version__end_date",
+                    "note_to_patient": "version__note_to_patient",
+                    "exercise_name": "exercise__name",
+                },
+            )
+        ),
+    }
+
+
+def patient_data_json(patient: Patient) -> bytes:
+    return json.dumps(patient_data(patient), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
+
+
+# A cell a spreadsheet would run as a formula is written as text (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = ";".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv(rows: list[Row]) -> str:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: _cell(value) for key, value in row.items()})
+    return buffer.getvalue()
+
+
+README = """PT Tracker: a copy of your data
+===============================
+
+Exported {exported_at}.
+
+patient.csv        your details and your clinic
+intake.csv         what your therapist noted at the start
+sessions.csv       your therapy sessions
+entries.csv        everything you logged about your symptoms
+exercise_logs.csv  the exercises you logged
+alerts.csv         warnings the app raised, with the advice you were shown
+plan.csv           your home exercise plans, one row per exercise in each version
+
+Times are in your time zone ({time_zone}). Lists are separated by ";".
+The same data is in one file if you download the JSON version.
+"""
+
+
+def patient_data_zip(patient: Patient) -> bytes:
+    data = patient_data(patient)
+    person = {k: v for k, v in data["patient"].items()}
+    files = {
+        "patient.csv": _csv([person]),
+        "intake.csv": _csv([data["intake"]] if data["intake"] else []),
+        "sessions.csv": _csv(data["sessions"]),
+        "entries.csv": _csv(data["entries"]),
+        "exercise_logs.csv": _csv(data["exercise_logs"]),
+        "alerts.csv": _csv(data["alerts"]),
+        "plan.csv": _csv(data["plan"]),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "README.txt",
+            README.format(exported_at=data["exported_at"], time_zone=data["patient"]["time_zone"]),
+        )
+        for name, text in files.items():
+            # A byte-order mark, so spreadsheet programs read the accents right.
+            archive.writestr(name, "\ufeff" + text)
+    return buffer.getvalue()
+
+
+def _closure_email_send(patient_pk: int) -> None:
+    """Tell the patient's therapists (no clinical detail in the email). Runs after commit; a
+    failure is logged, not raised: the account is closed either way."""
+    patient = Patient.objects.select_related("user", "clinic").get(pk=patient_pk)
+    for therapist in patient.therapists.filter(is_active=True):
+        context = {"patient": patient, "therapist": therapist, "clinic": patient.clinic}
+        try:
+            with translation.override(therapist.preferred_language):
+                subject = render_to_string("accounts/email/account_closed_subject.txt", context)
+                body = render_to_string("accounts/email/account_closed.txt", context)
+            EmailMessage(subject=" ".join(subject.split()), body=body, to=[therapist.email]).send()
+        except Exception:
+            logger.exception("Could not tell therapist %s about closed patient %s", therapist.pk, patient.pk)
+
+
+def patient_account_close(patient: Patient, *, request=None, actor: User | None = None) -> Patient:
+    """Close the patient's account: deactivate the login, end its sessions, keep every record,
+    and tell their therapists."""
+    from audit.models import Action
+    from audit.services import record
+
+    actor = actor or patient.user
+    now = timezone.now()
+    with transaction.atomic():
+        Patient.objects.filter(pk=patient.pk, closed_at__isnull=True).update(closed_at=now)
+        patient.refresh_from_db(fields=["closed_at"])
+        user_deactivate(patient.user, actor=actor, request=request)
+        record(request, Action.ACCOUNT_CLOSED, actor=actor, patient=patient, obj=patient)
+        transaction.on_commit(partial(_closure_email_send, patient.pk))
+    return patient

@@ -1,0 +1,201 @@
+"""Writes for accounts: inviting patients and therapists, accepting invitations, clinic settings.
+
+An invitation link carries a random token; only its SHA-256 is stored, so a copy of the database
+cannot be turned into working links. A link is single use and expires after
+settings.INVITATION_VALID_DAYS days; issuing a new one invalidates the earlier ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Clinic, Invitation, Patient, User
+
+logger = logging.getLogger(__name__)
+
+INVITATION_TOKEN_BYTES = 32
+
+EMAIL_TAKEN = _("Someone already has an account with this email address.")
+
+
+class InvitationNotNeeded(Exception):
+    """The person has already set a password; they can use "Forgot your password?"."""
+
+
+class InvitationUnusable(Exception):
+    """The link was used, replaced or has expired in the meantime."""
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    invitation: Invitation
+    # The plain token exists only in memory, long enough to put it in the email.
+    token: str
+
+
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("accounts:invitation_accept", args=[token])
+
+
+def invitation_email_send(invitation: Invitation, token: str) -> None:
+    """Email the link (text and HTML). Runs after commit; a failure is logged, not raised,
+    because the records are saved and the clinician can resend the invitation."""
+    user = invitation.user
+    context = {
+        "user": user,
+        "clinic": user.clinic,
+        "invited_by": invitation.created_by,
+        "url": invitation_url(token),
+        "valid_days": settings.INVITATION_VALID_DAYS,
+        "expires_at": invitation.expires_at,
+    }
+    try:
+        with translation.override(user.preferred_language):
+            subject = render_to_string("accounts/email/invitation_subject.txt", context)
+            message = EmailMultiAlternatives(
+                subject=" ".join(subject.split()),
+                body=render_to_string("accounts/email/invitation.txt", context),
+                to=[user.email],
+            )
+            message.attach_alternative(
+                render_to_string("accounts/email/invitation.html", context), "text/html"
+            )
+        message.send()
+    except Exception:
+        logger.exception("Could not send the invitation email to user %s", user.pk)
+
+
+def invitation_issue(user: User, *, actor: User | None) -> IssuedInvitation:
+    """Create a fresh link for `user`, invalidate their earlier unused links, email it on commit."""
+    now = timezone.now()
+    with transaction.atomic():
+        Invitation.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
+            expires_at=now
+        )
+        token = secrets.token_urlsafe(INVITATION_TOKEN_BYTES)
+        invitation = Invitation.objects.create(
+            user=user,
+            token_hash=invitation_token_hash(token),
+            created_by=actor,
+            created_at=now,
+            expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        transaction.on_commit(partial(invitation_email_send, invitation, token))
+    return IssuedInvitation(invitation=invitation, token=token)
+
+
+def _user_create(*, clinic: Clinic, full_name: str, email: str, role: str) -> User:
+    user = User(email=email.strip().lower(), full_name=full_name.strip(), role=role, clinic=clinic)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+def _check_therapists(clinic: Clinic, therapists: Iterable[User]) -> list[User]:
+    therapists = list(therapists)
+    if not therapists:
+        raise ValidationError({"therapists": _("Choose at least one therapist.")})
+    if any(t.clinic_id != clinic.pk or not t.is_therapist for t in therapists):
+        raise ValidationError({"therapists": _("Choose therapists of this clinic.")})
+    return therapists
+
+
+def patient_invite(
+    *,
+    clinic: Clinic,
+    full_name: str,
+    email: str,
+    time_zone: str = "",
+    therapists: Iterable[User],
+    intake: dict[str, Any],
+    actor: User,
+) -> Patient:
+    """Create the patient's login, caseload links and intake, and send them an invitation.
+
+    Everything is saved together or not at all; the email goes out once it is committed.
+    """
+    from symptoms.services import intake_save  # symptoms builds on accounts
+
+    therapists = _check_therapists(clinic, therapists)
+    try:
+        with transaction.atomic():
+            user = _user_create(
+                clinic=clinic, full_name=full_name, email=email, role=User.Role.PATIENT
+            )
+            patient = Patient(user=user, clinic=clinic, time_zone=time_zone)
+            patient.full_clean()
+            patient.save()
+            patient.therapists.set(therapists)
+            intake_save(patient, dict(intake), actor=actor)
+            invitation_issue(user, actor=actor)
+    except IntegrityError as error:
+        # Two clinicians adding the same email at once: the unique index decides.
+        raise ValidationError({"email": EMAIL_TAKEN}) from error
+    return patient
+
+
+def therapist_invite(*, clinic: Clinic, full_name: str, email: str, actor: User) -> User:
+    """A clinic admin adds a therapist to their clinic and sends them an invitation."""
+    try:
+        with transaction.atomic():
+            user = _user_create(
+                clinic=clinic, full_name=full_name, email=email, role=User.Role.THERAPIST
+            )
+            invitation_issue(user, actor=actor)
+    except IntegrityError as error:
+        raise ValidationError({"email": EMAIL_TAKEN}) from error
+    return user
+
+
+def invitation_resend(user: User, *, actor: User) -> IssuedInvitation:
+    """A new link for someone who has not set a password yet; earlier links stop working."""
+    if user.has_usable_password():
+        raise InvitationNotNeeded
+    return invitation_issue(user, actor=actor)
+
+
+def invitation_accept(invitation: Invitation, password: str) -> User:
+    """Set the password and use up the link, once: two tabs racing get one success."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Invitation.objects.filter(
+            pk=invitation.pk, used_at__isnull=True, expires_at__gt=now
+        ).update(used_at=now)
+        if not claimed:
+            raise InvitationUnusable
+        user = invitation.user
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        Invitation.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
+            expires_at=now
+        )
+    return user
+
+
+def clinic_update(clinic: Clinic, data: dict[str, Any], *, actor: User) -> Clinic:
+    for name, value in data.items():
+        setattr(clinic, name, value)
+    clinic.full_clean()
+    clinic.save(update_fields=list(data))
+    return clinic

@@ -1,0 +1,59 @@
+"""Which patient a request was about, for filing its audit event under that patient's record.
+
+These look records up without any access check: they only label an event (including a denied
+attempt, which the clinic of the patient concerned should see); nothing is shown to the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class PatientRef:
+    pk: int
+    clinic_id: int
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def patient_ref(patient_pk) -> PatientRef | None:
+    from accounts.models import Patient
+
+    pk = _as_int(patient_pk)
+    if pk is None:
+        return None
+    row = Patient.objects.filter(pk=pk).values_list("pk", "clinic_id").first()
+    return PatientRef(*row) if row else None
+
+
+def patient_ref_for_user(user) -> PatientRef | None:
+    """A patient's own record."""
+    from accounts.models import Patient
+
+    if not getattr(user, "is_patient", False):
+        return None
+    row = Patient.objects.filter(user_id=user.pk).values_list("pk", "clinic_id").first()
+    return PatientRef(*row) if row else None
+
+
+def patient_ref_for_object(
+    model: type[models.Model], pk, patient_path: str = "patient"
+) -> PatientRef | None:
+    """The patient a record (an entry, an alert, a plan item...) belongs to."""
+    pk = _as_int(pk)
+    if pk is None:
+        return None
+    row = (
+        model._default_manager.filter(pk=pk)
+        .values_list(f"{patient_path}_id", f"{patient_path}__clinic_id")
+        .first()
+    )
+    return PatientRef(*row) if row and row[0] is not None else None

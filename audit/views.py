@@ -1,0 +1,106 @@
+"""Clinic admins read and export the audit log of one of their clinic's patients.
+
+Anyone else (therapists, patients, other clinics' admins) gets 404, and the attempt is itself
+put on record by the audit middleware.
+"""
+
+import csv
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.access import get_patient_for_user
+from accounts.decorators import clinic_admin_required
+from accounts.models import Patient
+
+from .decorators import audited
+from .models import Action
+from .selectors import events_for_patient
+
+EVENTS_PER_PAGE = 50
+CSV_COLUMNS = [
+    "at",
+    "actor_email",
+    "actor_name",
+    "actor_role",
+    "action",
+    "outcome",
+    "object_type",
+    "object_id",
+    "method",
+    "path",
+    "status_code",
+    "ip_address",
+    "user_agent",
+    "detail",
+]
+
+
+@require_GET
+@clinic_admin_required
+@audited(Patient, kwarg="patient_pk")
+@vary_on_headers("HX-Request")
+def patient_log(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_patient_for_user(request.user, patient_pk)
+    page = Paginator(events_for_patient(patient.pk), EVENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {"patient": patient, "page": page, "zone": patient.clinic.time_zone}
+    template = "audit/patient_log.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#events"
+    return render(request, template, context)
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for streaming CSV."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(patient_pk: int):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for event in events_for_patient(patient_pk).iterator(chunk_size=500):
+        actor = event.actor
+        yield writer.writerow(
+            [
+                event.at.astimezone(dt.UTC).isoformat(),
+                actor.email if actor else "",
+                actor.full_name if actor else "",
+                event.actor_role,
+                event.action,
+                event.outcome,
+                event.object_type,
+                event.object_id,
+                event.method,
+                event.path,
+                event.status_code if event.status_code is not None else "",
+                event.ip_address or "",
+                _safe_cell(event.user_agent),
+                _safe_cell(event.detail),
+            ]
+        )
+
+
+def _safe_cell(value: str) -> str:
+    # Text a client typed (user agent, an email tried) must not run as a spreadsheet formula.
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
+@require_GET
+@clinic_admin_required
+@audited(Patient, kwarg="patient_pk", read=Action.EXPORT)
+def patient_log_csv(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_patient_for_user(request.user, patient_pk)
+    response = StreamingHttpResponse(_csv_lines(patient.pk), content_type="text/csv")
+    name = f"audit-patient-{patient.pk}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response

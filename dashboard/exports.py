@@ -1,0 +1,175 @@
+"""CSV exports of one patient's entries, exercise logs and alerts.
+
+Column names are the data dictionary's (CLINICAL.md section 1); sets are joined with ";";
+times are the patient's local time in ISO 8601. A cell that a spreadsheet would read as a
+formula (starting with =, +, -, @, a tab or a carriage return) is prefixed with a single quote
+(OWASP, "CSV Injection").
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.models import Patient
+from exercises.models import ExerciseLog
+from redflags.models import Alert
+from symptoms.choices import SCREENING_QUESTIONS
+from symptoms.models import SymptomEntry
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+ENTRY_COLUMNS = [
+    "recorded_at",
+    "day",
+    "context",
+    "session_date",
+    "pain_now",
+    "pain_worst",
+    "descriptors",
+    "regions",
+    "rest_relief",
+    "weakness",
+    "foot_drop",
+    "nerve_symptoms_limit_activities",
+    *SCREENING_QUESTIONS,
+    "is_flare",
+    "triggers",
+    "helped",
+    "sleep_disturbed",
+    "notes",
+]
+
+LOG_COLUMNS = [
+    "logged_at",
+    "day",
+    "exercise",
+    "sets_done",
+    "pain_during",
+    "difficulty",
+    "note",
+]
+
+ALERT_COLUMNS = [
+    "opened_at",
+    "opened_day",
+    "rule",
+    "code",
+    "severity",
+    "initial_severity",
+    "state",
+    "reason",
+    "patient_message",
+    "acknowledged_at",
+    "resolved_at",
+    "triage_actions",
+]
+
+
+def safe_cell(value: Any) -> Any:
+    """A value ready for a CSV cell: text that could run as a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming rows."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([safe_cell(value) for value in row])
+
+
+def _set(values: Iterable[str] | None) -> str:
+    return ";".join(sorted(values or ()))
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _local(moment: datetime | None, patient: Patient) -> str:
+    if moment is None:
+        return ""
+    return timezone.localtime(moment, patient.zone).isoformat(timespec="seconds")
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def entry_rows(patient: Patient, entries: Iterable[SymptomEntry]) -> Iterator[list[Any]]:
+    for entry in entries:
+        yield [
+            _local(entry.recorded_at, patient),
+            _day(entry.day),
+            entry.context,
+            _day(entry.session.date if entry.session else None),
+            entry.pain_now,
+            entry.pain_worst,
+            _set(entry.descriptors),
+            _set(entry.regions),
+            entry.rest_relief,
+            entry.weakness,
+            _bool(entry.foot_drop),
+            _bool(entry.nerve_symptoms_limit_activities),
+            *(_bool(getattr(entry, name)) for name in SCREENING_QUESTIONS),
+            entry.is_flare,
+            _set(entry.triggers),
+            _set(entry.helped),
+            _bool(entry.sleep_disturbed),
+            entry.notes,
+        ]
+
+
+def log_rows(patient: Patient, logs: Iterable[ExerciseLog]) -> Iterator[list[Any]]:
+    for log in logs:
+        yield [
+            _local(log.logged_at, patient),
+            _day(log.day),
+            log.exercise.name,
+            log.sets_done,
+            log.pain_during,
+            log.difficulty,
+            log.note,
+        ]
+
+
+def _action_text(action, patient: Patient) -> str:
+    parts = [_local(action.created_at, patient), action.kind]
+    if action.actor is not None:
+        parts.append(action.actor.full_name or action.actor.email)
+    if action.contact_method:
+        parts.append(action.contact_method)
+    if action.note:
+        parts.append(action.note)
+    return " ".join(parts)
+
+
+def alert_rows(patient: Patient, alerts: Iterable[Alert]) -> Iterator[list[Any]]:
+    for alert in alerts:
+        yield [
+            _local(alert.opened_at, patient),
+            _day(alert.opened_day),
+            alert.rule,
+            alert.code,
+            alert.severity,
+            alert.initial_severity,
+            alert.state,
+            alert.reason,
+            alert.patient_message,
+            _local(alert.acknowledged_at, patient),
+            _local(alert.resolved_at, patient),
+            "; ".join(_action_text(action, patient) for action in alert.actions.all()),
+        ]

@@ -1,0 +1,254 @@
+"""`make bench`: build a synthetic clinic in its own SQLite file and time the dashboard.
+
+Measured in one process through the whole Django stack (middleware, sessions, templates) with
+the test client: the caseload at 10 and at 500 patients, the patient overview of a patient with
+a year of entries (4 weeks, the default, and the whole year), saving an entry through
+``symptoms.services.symptom_entry_create`` with every rule, and a trivial view (the health
+check). Prints a table, then one JSON object as the last line. See docs/benchmarks.md.
+
+It deletes and rebuilds its database, so it refuses to run unless the configured SQLite file is
+named ``bench.sqlite3``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import django
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+BENCH_DB_NAME = "bench.sqlite3"
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(percent / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+class Command(BaseCommand):
+    help = "Build a synthetic clinic in bench/bench.sqlite3 and time the dashboard."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--patients", type=int, default=500)
+        parser.add_argument("--days", type=int, default=365)
+        parser.add_argument("--repeat", type=int, default=40, help="timed requests per page")
+        parser.add_argument("--saves", type=int, default=100, help="timed entry saves")
+        parser.add_argument("--keep", action="store_true", help="reuse an existing bench database")
+
+    def handle(self, *args, **options):
+        db = settings.DATABASES["default"]
+        if db["ENGINE"] != "django.db.backends.sqlite3" or Path(db["NAME"]).name != BENCH_DB_NAME:
+            raise CommandError(
+                f"Set DJANGO_SQLITE_PATH to a file named {BENCH_DB_NAME}: this command deletes it."
+            )
+        path = Path(db["NAME"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        if not options["keep"] or not path.exists():
+            connection.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            call_command("migrate", verbosity=0, interactive=False)
+            from dashboard.benchdata import build_clinic
+
+            self.stdout.write(
+                f"Building {options['patients']} patients x {options['days']} days ...", ending=""
+            )
+            self.stdout.flush()
+            build_clinic(patients=options["patients"], days=options["days"])
+            with connection.cursor() as cursor:
+                # What an operator runs after a bulk load so the planner knows the tables.
+                cursor.execute("ANALYZE")
+            self.stdout.write(f" {time.perf_counter() - started:.0f} s")
+        results = self.measure(options)
+        results["build_and_measure_s"] = round(time.perf_counter() - started, 1)
+        self.report(results)
+
+    # --- Measurements -----------------------------------------------------------------------
+
+    def measure(self, options) -> dict[str, Any]:
+        from accounts.models import Clinic, Patient, User
+        from symptoms.models import DailySummary, SymptomEntry
+
+        clinic = Clinic.objects.get(name="Bench Physio")
+        therapist = User.objects.get(email="bench-therapist@example.test")
+        small = User.objects.get(email="bench-small@example.test")
+        patient = (
+            Patient.objects.filter(therapists=small).order_by("pk").select_related("user").first()
+        )
+        repeat = options["repeat"]
+
+        big_client, small_client = self.verified_client(therapist), self.verified_client(small)
+        caseload = reverse("dashboard:caseload")
+        overview = reverse("dashboard:patient_overview", args=[patient.pk])
+
+        timings: dict[str, dict[str, Any]] = {}
+
+        def page(name: str, client: Client, url: str, expect: str) -> None:
+            def run() -> None:
+                response = client.get(url, secure=True)
+                if response.status_code != 200 or expect.encode() not in response.content:
+                    raise CommandError(f"{name}: {response.status_code} from {url}")
+
+            timings[name] = self.timed(run, repeat)
+
+        page("caseload_10", small_client, caseload, "caseload-list")
+        page("caseload_500", big_client, caseload, "caseload-list")
+        page("overview", big_client, overview, "overview-body")
+        page("overview_all", big_client, f"{overview}?range=all", "overview-body")
+        page("trivial", big_client, reverse("healthz"), "ok")
+        timings["entry_save"] = self.timed(self.entry_saver(clinic), options["saves"], warmup=3)
+
+        return {
+            "patients": Patient.objects.filter(clinic=clinic).count(),
+            "entries": SymptomEntry.objects.count(),
+            "daily_summaries": DailySummary.objects.count(),
+            "timings": timings,
+        }
+
+    @staticmethod
+    def verified_client(user) -> Client:
+        """A client logged in as a clinician who has passed two-step verification (the app
+        demands it of clinicians), as after entering an authenticator code."""
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        client = Client()
+        client.force_login(user)
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=True, defaults={"name": "Bench phone"}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+        return client
+
+    def entry_saver(self, clinic) -> Callable[[], None]:
+        from accounts.models import Patient
+        from symptoms.services import symptom_entry_create
+
+        rng = random.Random(7)
+        patients = list(Patient.objects.filter(clinic=clinic).select_related("user", "clinic"))
+
+        def save() -> None:
+            patient = rng.choice(patients)
+            pain = rng.randint(1, 6)
+            symptom_entry_create(
+                patient,
+                {
+                    "context": "daily",
+                    "pain_now": pain,
+                    "pain_worst": pain + rng.randint(0, 2),
+                    "descriptors": ["tingling", "aching"],
+                    "regions": ["lower_back", "left_thigh"],
+                    "recorded_at": timezone.now() - timedelta(minutes=rng.randint(0, 600)),
+                },
+                actor=patient.user,
+            )
+
+        return save
+
+    def timed(self, run: Callable[[], None], repeat: int, warmup: int = 2) -> dict[str, Any]:
+        for _ in range(warmup):
+            run()
+        # Counted with an execute wrapper: the request signals reset connection.queries.
+        executed = []
+
+        def count(execute, sql, params, many, context):
+            executed.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            run()
+        samples = []
+        for _ in range(repeat):
+            began = time.perf_counter()
+            run()
+            samples.append((time.perf_counter() - began) * 1000)
+        return {
+            "queries": len(executed),
+            "p50_ms": round(statistics.median(samples), 1),
+            "p90_ms": round(_percentile(samples, 90), 1),
+            "min_ms": round(min(samples), 1),
+            "runs": repeat,
+        }
+
+    # --- Report ---------------------------------------------------------------------------------
+
+    def report(self, results: dict[str, Any]) -> None:
+        timings = results["timings"]
+        self.stdout.write("")
+        self.stdout.write(
+            f"{results['patients']} patients, {results['entries']} entries, "
+            f"{results['daily_summaries']} daily summaries"
+        )
+        self.stdout.write(
+            f"{'measure':<16}{'queries':>8}{'p50 ms':>10}{'p90 ms':>10}{'min ms':>10}{'runs':>6}"
+        )
+        for name, row in timings.items():
+            self.stdout.write(
+                f"{name:<16}{row['queries']:>8}{row['p50_ms']:>10}{row['p90_ms']:>10}"
+                f"{row['min_ms']:>10}{row['runs']:>6}"
+            )
+        targets = {
+            "caseload_500_p50_ms": (timings["caseload_500"]["p50_ms"], 100),
+            "overview_p50_ms": (timings["overview"]["p50_ms"], 60),
+            "entry_save_p50_ms": (timings["entry_save"]["p50_ms"], 25),
+        }
+        for name, (value, limit) in targets.items():
+            verdict = "meets" if value <= limit else "MISSES"
+            self.stdout.write(f"{name}: {value} ms, target <= {limit} ms: {verdict}")
+        same = timings["caseload_10"]["queries"] == timings["caseload_500"]["queries"]
+        self.stdout.write(f"same query count at 10 and 500 patients: {'yes' if same else 'NO'}")
+        summary = {
+            "queries_caseload_10": timings["caseload_10"]["queries"],
+            "queries_caseload_500": timings["caseload_500"]["queries"],
+            "queries_overview": timings["overview"]["queries"],
+            "queries_overview_all": timings["overview_all"]["queries"],
+            "caseload_10_p50_ms": timings["caseload_10"]["p50_ms"],
+            "caseload_500_p50_ms": timings["caseload_500"]["p50_ms"],
+            "overview_p50_ms": timings["overview"]["p50_ms"],
+            "overview_all_p50_ms": timings["overview_all"]["p50_ms"],
+            "entry_save_p50_ms": timings["entry_save"]["p50_ms"],
+            "trivial_p50_ms": timings["trivial"]["p50_ms"],
+            "patients": results["patients"],
+            "entries": results["entries"],
+            "build_and_measure_s": results["build_and_measure_s"],
+            "debug": settings.DEBUG,
+            "machine": {
+                "nproc": os.cpu_count(),
+                "cpu": _cpu_model(),
+                "python": platform.python_version(),
+                "sqlite": sqlite3.sqlite_version,
+                "django": django.get_version(),
+            },
+        }
+        self.stdout.write(json.dumps(summary))

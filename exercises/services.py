@@ -1,0 +1,353 @@
+"""Writes for the exercise library, plans and exercise logs.
+
+Each service validates (``full_clean``) and saves inside ``transaction.atomic()``; an exercise
+log and the alerts it raises commit together or not at all (STYLE.md, "Where logic lives").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import Clinic, Patient, User
+
+from .models import Exercise, ExerciseLog, Plan, PlanItem, PlanVersion
+from .selectors import current_version, latest_version
+from .traffic_light import Light, traffic_light
+
+# --- Exercise library ----------------------------------------------------------------------------
+
+EXERCISE_FIELDS = (
+    "name",
+    "body_area",
+    "starting_position",
+    "movement",
+    "should_feel",
+    "should_not_feel",
+    "when_to_stop",
+    "precautions",
+    "video_url",
+    "default_sets",
+    "default_reps",
+    "default_hold_seconds",
+    "default_times_per_day",
+    "default_days_per_week",
+)
+
+
+def _unique_slug(clinic: Clinic, name: str, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:120] or "exercise"
+    taken = set(
+        Exercise.objects.filter(clinic=clinic, slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def exercise_create(clinic: Clinic, data: Mapping[str, Any], *, actor: User) -> Exercise:
+    """Add an exercise to a clinic's own library (visible within that clinic only)."""
+    exercise = Exercise(
+        clinic=clinic, created_by=actor, **{k: data[k] for k in EXERCISE_FIELDS if k in data}
+    )
+    exercise.slug = _unique_slug(clinic, exercise.name)
+    exercise.full_clean()
+    exercise.save()
+    return exercise
+
+
+def exercise_update(exercise: Exercise, data: Mapping[str, Any], *, actor: User) -> Exercise:
+    """Edit a clinic's own exercise; the shared library is read-only."""
+    if exercise.is_library:
+        raise ValidationError(
+            _("Library exercises cannot be changed. Make a copy for your clinic.")
+        )
+    for name in EXERCISE_FIELDS:
+        if name in data:
+            setattr(exercise, name, data[name])
+    exercise.slug = _unique_slug(exercise.clinic, exercise.name, exclude_pk=exercise.pk)
+    exercise.full_clean()
+    exercise.save()
+    return exercise
+
+
+# --- Plans ---------------------------------------------------------------------------------------
+
+ITEM_FIELDS = ("sets", "reps", "hold_seconds", "times_per_day", "days_per_week", "instructions")
+
+
+def _item_signature(exercise_id: int, values: Mapping[str, Any]) -> tuple:
+    """What a saved item and a submitted row are compared by (empty values take the default)."""
+    signature: list[Any] = [exercise_id]
+    for name in ITEM_FIELDS:
+        value = values.get(name)
+        signature.append(PlanItem._meta.get_field(name).get_default() if value is None else value)
+    return tuple(signature)
+
+
+def plan_version_save(
+    plan_or_patient: Plan | Patient,
+    items: Sequence[Mapping[str, Any]],
+    start_date: dt.date,
+    end_date: dt.date | None,
+    note: str,
+    actor: User | None,
+    *,
+    now: dt.datetime | None = None,
+) -> PlanVersion:
+    """Save what the therapist prescribed as a new version of the patient's plan.
+
+    ``items`` are dicts with ``exercise`` (an Exercise or its id) and the dosage fields, in
+    order. Every save that changes something makes a new version (CLINICAL.md section 1); saving
+    the latest version unchanged returns it. A revision starts today or later, never before the
+    version it replaces, so the past stays as it was prescribed and each log keeps pointing at
+    the version that was in force. ``now`` stands in for the clock (the demo seeder's past).
+    """
+    now = now or timezone.now()
+    if isinstance(plan_or_patient, Plan):
+        plan, patient = plan_or_patient, plan_or_patient.patient
+    else:
+        plan, patient = Plan.objects.filter(patient=plan_or_patient).first(), plan_or_patient
+    today = patient.local_day(now)
+    note = note or ""
+
+    errors: dict[str, list[str]] = {}
+    if not items:
+        errors.setdefault("items", []).append(_("Add at least one exercise to the plan."))
+    exercise_ids = [
+        item["exercise"].pk if isinstance(item["exercise"], Exercise) else item["exercise"]
+        for item in items
+    ]
+    available = {
+        exercise.pk: exercise
+        for exercise in Exercise.objects.filter(pk__in=exercise_ids).only("pk", "clinic_id", "name")
+    }
+    for exercise_id in exercise_ids:
+        exercise = available.get(exercise_id)
+        if exercise is None or exercise.clinic_id not in (None, patient.clinic_id):
+            errors.setdefault("items", []).append(
+                _("That exercise is not in your clinic's library.")
+            )
+    if len(set(exercise_ids)) != len(exercise_ids):
+        errors.setdefault("items", []).append(_("Each exercise can be in the plan only once."))
+    if end_date is not None and end_date < start_date:
+        errors.setdefault("end_date", []).append(
+            _("The end date must be on or after the start date.")
+        )
+
+    previous = latest_version(plan)
+    if (
+        not errors
+        and previous is not None
+        and _unchanged(previous, items, exercise_ids, start_date, end_date, note, today)
+    ):
+        return previous
+    if previous is not None:
+        if start_date < previous.start_date:
+            errors.setdefault("start_date", []).append(
+                _("A change cannot start before the version it replaces (%(date)s).")
+                % {"date": previous.start_date.isoformat()}
+            )
+        elif start_date < today:
+            errors.setdefault("start_date", []).append(
+                _("A change to the plan starts today or later, so the past stays as it was.")
+            )
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        if plan is None:
+            plan = Plan.objects.create(patient=patient, created_by=actor, created_at=now)
+        # Lock the plan row so two saves at once cannot take the same version number.
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        number = (
+            plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
+        version = PlanVersion(
+            plan=plan,
+            number=number,
+            start_date=start_date,
+            end_date=end_date,
+            note_to_patient=note,
+            created_by=actor,
+            created_at=now,
+        )
+        version.full_clean()
+        version.save()
+        rows = []
+        for order, (exercise_id, values) in enumerate(zip(exercise_ids, items, strict=True)):
+            row = PlanItem(
+                version=version,
+                exercise_id=exercise_id,
+                order=order,
+                **{
+                    name: values[name]
+                    for name in ITEM_FIELDS
+                    if name in values and values[name] is not None
+                },
+            )
+            # Field validators cover the dosage ranges; the check constraints back them up in
+            # the database without a validation query per row.
+            row.full_clean(
+                exclude=["version", "exercise"], validate_unique=False, validate_constraints=False
+            )
+            rows.append(row)
+        PlanItem.objects.bulk_create(rows)
+    return version
+
+
+def _unchanged(
+    previous: PlanVersion, items, exercise_ids, start_date, end_date, note, today
+) -> bool:
+    """Nothing to save: the same prescription with the same start, or a later start for a
+    version that is already running (re-saving an open plan dated today changes nothing)."""
+    if (previous.end_date, previous.note_to_patient) != (end_date, note):
+        return False
+    if start_date != previous.start_date and not (previous.start_date <= today <= start_date):
+        return False
+    before = [
+        _item_signature(item.exercise_id, vars(item))
+        for item in previous.items.order_by("order", "id")
+    ]
+    after = [
+        _item_signature(exercise_id, values)
+        for exercise_id, values in zip(exercise_ids, items, strict=True)
+    ]
+    return before == after
+
+
+# --- Exercise logs -------------------------------------------------------------------------------
+
+
+@dataclass
+class ExerciseLogResult:
+    log: ExerciseLog
+    light: Light
+    alerts: list[Any] = field(default_factory=list)
+    duplicate: bool = False
+
+
+def light_for(pain_during: int) -> Light:
+    """The traffic light with the rule set's thresholds (CLINICAL.md section 4, R10's red zone)."""
+    from redflags.params import RuleParams
+
+    params = RuleParams()
+    return traffic_light(
+        pain_during,
+        green_max_pain=params.exercise_green_max_pain,
+        red_above_pain=params.r10_red_pain_above,
+    )
+
+
+def _screen(log: ExerciseLog) -> list[Any]:
+    # Imported here: redflags builds on exercises, not the other way round.
+    from redflags.services import screen_exercise_log
+
+    return screen_exercise_log(log)
+
+
+def _existing(patient: Patient, idempotency_key: str) -> ExerciseLogResult | None:
+    if not idempotency_key:
+        return None
+    log = ExerciseLog.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
+    if log is None:
+        return None
+    return ExerciseLogResult(log=log, light=light_for(log.pain_during), duplicate=True)
+
+
+def _noon(patient: Patient, day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=patient.zone)
+
+
+def item_in_force(patient: Patient, day: dt.date, exercise: Exercise) -> PlanItem | None:
+    version = current_version(patient, day)
+    if version is None:
+        return None
+    return version.items.filter(exercise=exercise).first()
+
+
+def exercise_log_create(
+    patient: Patient,
+    *,
+    plan_item: PlanItem | None = None,
+    exercise: Exercise | None = None,
+    day: dt.date | None = None,
+    logged_at: dt.datetime | None = None,
+    sets_done: int | None = 0,
+    pain_during: int,
+    difficulty: str = "ok",
+    note: str = "",
+    idempotency_key: str = "",
+    actor: User | None,
+) -> ExerciseLogResult:
+    """Log one dose of one exercise, with the traffic light for its pain (section 4), and screen
+    it against the rule set (R10) in the same transaction.
+
+    The log points at the plan item of the version in force on its day for that exercise (or at
+    none, for an exercise the plan does not name), whichever item the form sent. A repeated
+    ``idempotency_key`` returns the log already saved: a double tap stores one log.
+    """
+    existing = _existing(patient, idempotency_key)
+    if existing:
+        return existing
+
+    if plan_item is not None:
+        if plan_item.version.plan.patient_id != patient.pk:
+            raise ValidationError({"plan_item": _("This exercise is not in your plan.")})
+        if exercise is not None and exercise.pk != plan_item.exercise_id:
+            raise ValidationError({"exercise": _("The exercise does not match the plan item.")})
+        exercise = plan_item.exercise
+    if exercise is None:
+        raise ValidationError({"exercise": _("Choose an exercise.")})
+    if exercise.clinic_id not in (None, patient.clinic_id):
+        raise ValidationError({"exercise": _("That exercise is not in your clinic's library.")})
+
+    now = timezone.now()
+    if logged_at is None:
+        logged_at = now if day is None or day == patient.local_day(now) else _noon(patient, day)
+    day = patient.local_day(logged_at)
+    if day > patient.local_day(now):
+        raise ValidationError({"day": _("You cannot log a dose for a day that has not come yet.")})
+
+    log = ExerciseLog(
+        patient=patient,
+        exercise=exercise,
+        plan_item=item_in_force(patient, day, exercise),
+        logged_at=logged_at,
+        day=day,
+        sets_done=0 if sets_done is None else sets_done,
+        pain_during=pain_during,
+        difficulty=difficulty,
+        note=note or "",
+        idempotency_key=idempotency_key or "",
+        created_at=now,
+    )
+    if len(log.idempotency_key) > ExerciseLog._meta.get_field("idempotency_key").max_length:
+        raise ValidationError(
+            {"idempotency_key": _("This form has expired. Please reload the page.")}
+        )
+    # The key's uniqueness is left to the database (caught below): a validation query could
+    # pass for both of two simultaneous taps.
+    log.full_clean(exclude=["idempotency_key"])
+    light = light_for(log.pain_during)
+    try:
+        with transaction.atomic():
+            log.save()
+            alerts = _screen(log)
+    except IntegrityError:
+        existing = _existing(patient, idempotency_key)
+        if existing:
+            return existing
+        raise
+    return ExerciseLogResult(log=log, light=light, alerts=list(alerts or []))

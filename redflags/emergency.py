@@ -1,0 +1,124 @@
+"""Emergency advice comes first (CLINICAL.md section 5): after an entry raises an emergency
+alert, the patient sees the emergency page before anything else, and their next pages lead back
+to it until they confirm they have read it.
+
+Patient views use ``emergency_first`` (a decorator) and the entry-save view uses
+``emergency_response``; both answer htmx requests with HX-Redirect so the page, not a fragment,
+changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.models import Patient, User
+
+from .models import Alert, AlertEvidence, AlertState, Severity, TriageAction, TriageKind
+
+
+def _pending(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Unresolved emergency alerts whose latest evidence the patient has not yet confirmed
+    (a repeat of the rule adds evidence, and the advice must be seen again)."""
+    latest_evidence = Subquery(
+        AlertEvidence.objects.filter(alert=OuterRef("pk"))
+        .order_by("-added_at")
+        .values("added_at")[:1]
+    )
+    confirmed = TriageAction.objects.filter(
+        alert=OuterRef("pk"),
+        kind=TriageKind.PATIENT_CONFIRMED,
+        created_at__gte=OuterRef("seen_from"),
+    )
+    return (
+        alerts.filter(severity=Severity.EMERGENCY)
+        .exclude(state=AlertState.RESOLVED)
+        .annotate(seen_from=Coalesce(latest_evidence, "opened_at"))
+        .exclude(Exists(confirmed))
+        .order_by("-opened_at", "-id")
+    )
+
+
+def pending_emergency_for(patient: Patient) -> Alert | None:
+    """The emergency alert whose advice this patient still has to confirm, if any."""
+    return _pending(Alert.objects.filter(patient=patient)).first()
+
+
+def is_pending(alert: Alert) -> bool:
+    return _pending(Alert.objects.filter(pk=alert.pk)).exists()
+
+
+def _pending_for_user(user: User) -> Alert | None:
+    # By user, so that a patient page pays one query for the check.
+    return _pending(Alert.objects.filter(patient__user=user)).first()
+
+
+def emergency_redirect(request: HttpRequest, alert: Alert) -> HttpResponse:
+    url = resolve_url("redflags:emergency", pk=alert.pk)
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def emergency_response(request: HttpRequest, alerts: Iterable[Any]) -> HttpResponse | None:
+    """For the entry-save view: the redirect to the emergency page when the save raised (or
+    added evidence to) an emergency alert; None otherwise."""
+    emergencies = [alert for alert in alerts if alert.severity == Severity.EMERGENCY]
+    if not emergencies:
+        return None
+    return emergency_redirect(request, emergencies[0])
+
+
+def emergency_first(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Patient pages: while emergency advice is unconfirmed, go to it instead."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.is_patient:
+            alert = _pending_for_user(user)
+            if alert is not None:
+                return emergency_redirect(request, alert)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _latest_entry_id(alert: Alert) -> int | None:
+    return (
+        alert.evidence.filter(entry__isnull=False)
+        .order_by("-added_at", "-id")
+        .values_list("entry_id", flat=True)
+        .first()
+    )
+
+
+def emergency_page_guidance(alert: Alert):
+    """The emergency advice (symptoms.guidance) for this alert, with why and the number."""
+    from symptoms.guidance import guidance_for
+
+    return guidance_for(None, [alert])
+
+
+def after_emergency_url(alert: Alert) -> str:
+    """Where the patient goes once they have read the advice: the entry that raised it."""
+    entry_id = _latest_entry_id(alert)
+    if entry_id is None:
+        return reverse("symptoms:diary")
+    return reverse("symptoms:entry_detail", args=[entry_id])
+
+
+def tel_href(number: str) -> str:
+    """A tel: link target: digits, with a leading + kept (spaces and dashes dropped)."""
+    number = (number or "").strip()
+    digits = re.sub(r"[^\d]", "", number)
+    return f"tel:{'+' if number.startswith('+') else ''}{digits}"

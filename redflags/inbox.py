@@ -1,0 +1,125 @@
+"""Reads for the alert inbox and the alert page (issue 4, "Clinician triage").
+
+Callers pass the user; every query starts from ``access.alerts_for_user`` so a clinician only
+ever reads their caseload's (therapist) or their clinic's (admin) alerts. Each function issues a
+fixed number of queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+
+from accounts.access import clinicians_for_user
+from accounts.models import User
+
+from .access import alerts_for_user
+from .domain import SEVERITY_ORDER
+from .explain import RULE_PARAMETERS, explain_rule, parameter_rows, rule_name
+from .forms import InboxFilterForm
+from .models import Alert, AlertEvidence, AlertState, Notification, TriageAction, TriageKind
+
+INBOX_PAGE_SIZE = 25
+
+_SEVERITY_ORDER = Case(
+    *(When(severity=severity, then=Value(rank)) for rank, severity in enumerate(SEVERITY_ORDER)),
+    default=Value(-1),
+    output_field=IntegerField(),
+)
+_UNRESOLVED_FIRST = Case(
+    When(state=AlertState.RESOLVED, then=Value(0)), default=Value(1), output_field=IntegerField()
+)
+
+
+def inbox_alerts(
+    user: User,
+    *,
+    state: str = InboxFilterForm.STATE_UNRESOLVED,
+    severity: str = "",
+    rule: str = "",
+    therapist: User | None = None,
+) -> QuerySet[Alert]:
+    """The user's alerts, filtered; unresolved before resolved, then emergencies, urgent,
+    review, low, newest first within each; with the latest triage action of each."""
+    alerts = alerts_for_user(user)
+    if state == InboxFilterForm.STATE_UNRESOLVED:
+        alerts = alerts.exclude(state=AlertState.RESOLVED)
+    elif state == InboxFilterForm.STATE_RESOLVED:
+        alerts = alerts.filter(state=AlertState.RESOLVED)
+    if severity:
+        alerts = alerts.filter(severity=severity)
+    if rule:
+        alerts = alerts.filter(rule=rule)
+    if therapist is not None:
+        alerts = alerts.filter(patient__therapists=therapist)
+    last_action = TriageAction.objects.filter(alert=OuterRef("pk")).order_by("-created_at", "-id")
+    return (
+        alerts.select_related("patient__user")
+        .annotate(
+            unresolved_first=_UNRESOLVED_FIRST,
+            severity_order=_SEVERITY_ORDER,
+            last_action_kind=Subquery(last_action.values("kind")[:1]),
+            last_action_at=Subquery(last_action.values("created_at")[:1]),
+            last_action_by=Subquery(last_action.values("actor__full_name")[:1]),
+        )
+        .order_by("-unresolved_first", "-severity_order", "-opened_at", "-id")
+    )
+
+
+def inbox_page(alerts: QuerySet[Alert], page_number: Any) -> Page:
+    """One page of the inbox, each alert labelled with its rule name and last action."""
+    page = Paginator(alerts, INBOX_PAGE_SIZE).get_page(page_number)
+    for alert in page.object_list:
+        alert.rule_name = rule_name(alert.rule)
+        kind = alert.last_action_kind
+        alert.last_action_label = TriageKind(kind).label if kind in TriageKind.values else ""
+    return page
+
+
+@dataclass
+class AlertDetail:
+    """Everything the alert page shows about one alert."""
+
+    alert: Alert
+    rule_name: str
+    explanation: str
+    parameters: list
+    evidence: list[AlertEvidence]
+    actions: list[TriageAction]
+    notifications: list[Notification]
+
+
+def alert_detail(alert: Alert) -> AlertDetail:
+    """The alert's explanation with the thresholds of the rule-set version that raised it, the
+    records behind it, its triage history and the delivery of its notifications."""
+    params = alert.rule_set_version.rule_params()
+    evidence = list(
+        alert.evidence.select_related(
+            "entry__session", "session", "exercise_log__exercise", "exercise_log__plan_item"
+        ).order_by("day", "added_at", "id")
+    )
+    return AlertDetail(
+        alert=alert,
+        rule_name=rule_name(alert.rule),
+        explanation=explain_rule(alert.rule, params),
+        parameters=parameter_rows(params, RULE_PARAMETERS[alert.rule]),
+        evidence=evidence,
+        actions=alert_actions(alert),
+        notifications=list(
+            alert.notifications.select_related("recipient").order_by("created_at", "id")
+        ),
+    )
+
+
+def alert_actions(alert: Alert) -> list[TriageAction]:
+    return list(alert.actions.select_related("actor").order_by("created_at", "id"))
+
+
+def therapist_choices(user: User) -> QuerySet[User] | None:
+    """Therapists a clinic admin may filter the inbox by; None for therapists (no filter)."""
+    if not user.is_clinic_admin:
+        return None
+    return clinicians_for_user(user).order_by("full_name")

@@ -1,0 +1,122 @@
+"""Clinician pages for one patient: their PT sessions (past and scheduled) and their intake.
+
+Patients get 404 here, like anyone outside the patient's caseload (accounts.decorators).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.access import get_patient_for_user
+from accounts.decorators import clinician_required
+from accounts.forms import add_validation_error
+from accounts.http import redirect_after_post, render_form_page
+from accounts.models import Patient
+from accounts.selectors import pending_invitation
+
+from .access import get_session_for_user
+from .choices import Intervention
+from .clinic_forms import IntakeForm, PTSessionForm
+from .models import Intake, PTSession
+from .services import intake_save, pt_session_create, pt_session_update
+
+
+def sessions_for_patient(patient: Patient) -> QuerySet[PTSession]:
+    """The patient's sessions, newest first, with how many entries are linked to each."""
+    return patient.sessions.annotate(entry_count=Count("entries")).order_by("-date", "-id")
+
+
+def _with_labels(sessions: list[PTSession]) -> list[PTSession]:
+    for session in sessions:
+        session.intervention_labels = [
+            Intervention(value).label for value in sorted(session.interventions)
+        ]
+    return sessions
+
+
+def _form_data(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+@require_GET
+@clinician_required
+def patient_sessions(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_patient_for_user(request.user, patient_pk)
+    today = patient.local_day()
+    sessions = _with_labels(list(sessions_for_patient(patient)))
+    context = {
+        "patient": patient,
+        "invitation": pending_invitation(patient.user),
+        "scheduled": [s for s in reversed(sessions) if s.date > today],
+        "past": [s for s in sessions if s.date <= today],
+        "today": today,
+    }
+    return render(request, "symptoms/clinic/patient_sessions.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+@vary_on_headers("HX-Request")
+def session_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_patient_for_user(request.user, patient_pk)
+    today = patient.local_day()
+    form = PTSessionForm(
+        _form_data(request), today=today, initial={"date": today, "kind": "treatment"}
+    )
+    if form.is_valid():
+        try:
+            session = pt_session_create(patient, dict(form.cleaned_data), actor=request.user)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            if session.date > today:
+                text = _("Session scheduled for %(date)s.")
+            else:
+                text = _("Session of %(date)s recorded.")
+            messages.success(request, text % {"date": f"{session.date:%d %b %Y}"})
+            return redirect_after_post(request, "symptoms:patient_sessions", patient_pk=patient.pk)
+    context = {"patient": patient, "form": form, "session": None}
+    return render_form_page(request, "symptoms/clinic/session_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+@vary_on_headers("HX-Request")
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    patient = session.patient
+    form = PTSessionForm(_form_data(request), today=patient.local_day(), session=session)
+    if form.is_valid():
+        try:
+            pt_session_update(session, dict(form.cleaned_data), actor=request.user)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Session saved."))
+            return redirect_after_post(request, "symptoms:patient_sessions", patient_pk=patient.pk)
+    context = {"patient": patient, "form": form, "session": session}
+    return render_form_page(request, "symptoms/clinic/session_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+@vary_on_headers("HX-Request")
+def intake_edit(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_patient_for_user(request.user, patient_pk)
+    intake = Intake.objects.filter(patient=patient).first()
+    form = IntakeForm(_form_data(request), initial=IntakeForm.initial_from(intake))
+    if form.is_valid():
+        try:
+            intake_save(patient, form.intake_data(), actor=request.user)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Intake saved."))
+            return redirect_after_post(request, "symptoms:patient_sessions", patient_pk=patient.pk)
+    context = {"patient": patient, "form": form}
+    return render_form_page(request, "symptoms/clinic/intake_form.html", context)

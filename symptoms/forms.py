@@ -1,0 +1,263 @@
+"""The symptom entry form: every field of the data dictionary (CLINICAL.md section 1).
+
+Field names are the data dictionary's. `recorded_at` and `session` are not asked: the service
+takes the time of saving and links the session from the context.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    NOTES_MAX_LENGTH,
+    PAIN_MAX,
+    PAIN_MIN,
+    SCREENING_QUESTIONS,
+    Context,
+    Descriptor,
+    Helped,
+    IsFlare,
+    Region,
+    RestRelief,
+    Trigger,
+    Weakness,
+)
+from .models import SymptomEntry
+
+TICKED = {"on", "true", "1", "yes"}
+NOT_TICKED = {"", "off", "false", "0", "no"}
+
+PAIN_CHOICES = [(value, str(value)) for value in range(PAIN_MIN, PAIN_MAX + 1)]
+PAIN_ERRORS = {
+    "required": _("Choose a number from 0 to 10."),
+    "invalid_choice": _("Choose a number from 0 to 10."),
+}
+ONE_OF = {
+    "required": _("Choose one of the answers."),
+    "invalid_choice": _("Choose one of the answers shown."),
+}
+SOME_OF = {
+    "invalid_choice": _("Choose from the answers shown."),
+    "invalid_list": _("Choose from the answers shown."),
+}
+
+SET_FIELDS = ("descriptors", "regions", "triggers", "helped")
+SCREENING_FIELDS = tuple(SCREENING_QUESTIONS)
+FOLDED_FIELDS = ("triggers", "helped", "sleep_disturbed", "notes")
+
+
+def _is_ticked(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in TICKED
+
+
+class TickInput(forms.CheckboxInput):
+    """A checkbox that hands the raw value to its field, so nonsense is refused, not read as yes."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=_is_ticked)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name) if name in data else False
+
+
+class TickField(forms.Field):
+    """A yes/no question answered by ticking a box (unticked means no)."""
+
+    widget = TickInput(attrs={"class": "form-check-input"})
+    default_error_messages = {"invalid": _("Tick the box or leave it empty.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if value is None:
+            return False
+        text = str(value).strip().lower()
+        if text in TICKED:
+            return True
+        if text in NOT_TICKED:
+            return False
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+def _radio(choices, label, initial=None, **kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=choices,
+        label=label,
+        initial=initial,
+        # Real radio inputs, drawn as buttons (Bootstrap's btn-check), so the keyboard works.
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        error_messages=ONE_OF,
+        **kwargs,
+    )
+
+
+def _chips(choices, label, css_class: str = "btn-check") -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=choices,
+        label=label,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": css_class}),
+        error_messages=SOME_OF,
+    )
+
+
+class SymptomEntryForm(forms.Form):
+    context = _radio(Context.choices, _("When is this?"), initial=Context.DAILY)
+    pain_now = forms.TypedChoiceField(
+        label=_("How bad is your pain right now?"),
+        help_text=_("0 is no pain, 10 is the worst pain you can imagine."),
+        choices=PAIN_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        error_messages=PAIN_ERRORS,
+    )
+    pain_worst = forms.TypedChoiceField(
+        label=_("What was your worst pain since you last logged?"),
+        choices=[("", _("Same as now")), *PAIN_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        initial="",
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        error_messages=PAIN_ERRORS,
+    )
+    descriptors = _chips(Descriptor.choices, _("What does it feel like?"))
+    # Plain checkboxes; the body map ticks them (templates/symptoms/includes/body_map.html).
+    regions = _chips(Region.choices, _("Where do you feel it?"), css_class="form-check-input")
+
+    bladder_bowel_change = TickField(label=SCREENING_QUESTIONS["bladder_bowel_change"])
+    saddle_numbness = TickField(label=SCREENING_QUESTIONS["saddle_numbness"])
+    sexual_dysfunction_new = TickField(label=SCREENING_QUESTIONS["sexual_dysfunction_new"])
+    fever_or_unwell = TickField(label=SCREENING_QUESTIONS["fever_or_unwell"])
+    unexplained_weight_loss = TickField(label=SCREENING_QUESTIONS["unexplained_weight_loss"])
+    night_pain_unrelieved = TickField(label=SCREENING_QUESTIONS["night_pain_unrelieved"])
+    # Only the default answer of the checklist: a ticked symptom always counts, even when this
+    # box was left ticked too (it starts ticked, so leaving it is not a deliberate answer).
+    screening_none = TickField(label=_("None of these"), initial=True)
+
+    rest_relief = _radio(RestRelief.choices, _("Did rest ease it?"), initial=RestRelief.NOT_TRIED)
+    weakness = _radio(Weakness.choices, _("Any weakness in an arm or leg?"), initial=Weakness.NONE)
+    foot_drop = TickField(label=_("My toes catch, I trip, or my foot slaps down when I walk"))
+    nerve_symptoms_limit_activities = TickField(
+        label=_("Numbness or weakness stops me doing everyday things")
+    )
+    is_flare = _radio(IsFlare.choices, _("Are you having a flare-up?"), initial=IsFlare.NO)
+
+    triggers = _chips(Trigger.choices, _("What seemed to set it off?"))
+    helped = _chips(Helped.choices, _("What helped?"))
+    sleep_disturbed = TickField(label=_("It woke me up or kept me awake"))
+    notes = forms.CharField(
+        label=_("Anything else you want your therapist to know?"),
+        required=False,
+        max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": _(
+                "Your note is too long: it has %(show_value)d characters and can have "
+                "%(limit_value)d at most."
+            )
+        },
+    )
+    # One per rendered form, so that a double submission stores one entry.
+    idempotency_key = forms.UUIDField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("This form could not be read. Check your answers and save again.")
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        now, worst = cleaned.get("pain_now"), cleaned.get("pain_worst")
+        if now is not None and "pain_worst" not in self.errors:
+            if worst is None:
+                cleaned["pain_worst"] = now
+            elif worst < now:
+                self.add_error(
+                    "pain_worst",
+                    ValidationError(
+                        _(
+                            "Your worst pain can't be lower than your pain now (%(now)d). "
+                            "Choose %(now)d or more, or “Same as now”."
+                        ),
+                        code="worst_below_now",
+                        params={"now": now},
+                    ),
+                )
+        return cleaned
+
+    def idempotency_token(self) -> str:
+        """The key to render: the one submitted if it was valid, else a fresh one."""
+        if not hasattr(self, "_idempotency_token"):
+            submitted = getattr(self, "cleaned_data", {}).get("idempotency_key")
+            self._idempotency_token = str(submitted or uuid.uuid4())
+        return self._idempotency_token
+
+    def entry_data(self) -> dict[str, Any]:
+        """The cleaned answers as SymptomEntry field values."""
+        data = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in ("screening_none", "idempotency_key")
+        }
+        for name in SET_FIELDS:
+            data[name] = sorted(data[name])
+        return data
+
+    @property
+    def screening_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in SCREENING_FIELDS]
+
+    @property
+    def folded_has_answers(self) -> bool:
+        """Open the optional section when it holds answers or errors, so nothing is hidden."""
+        if any(name in self.errors for name in FOLDED_FIELDS):
+            return True
+        values = [self[name].value() for name in FOLDED_FIELDS]
+        return any(value not in (None, "", False, [], ()) for value in values)
+
+    @classmethod
+    def initial_for(cls, entry: SymptomEntry) -> dict[str, Any]:
+        """The answers of a saved entry, to correct it."""
+        names = [
+            name for name in cls.base_fields if name not in ("screening_none", "idempotency_key")
+        ]
+        initial = {name: getattr(entry, name) for name in names}
+        initial["screening_none"] = not entry.screening_answers
+        if entry.pain_worst == entry.pain_now:
+            initial["pain_worst"] = ""
+        return initial
+
+
+class SymptomEntryCorrectionForm(SymptomEntryForm):
+    """The same questions, to correct an entry within the correction window."""
+
+    idempotency_key = None
+
+
+class DiaryFilterForm(forms.Form):
+    """The diary's filter and page: which entries, and the last day shown."""
+
+    context = forms.ChoiceField(
+        label=_("Show"),
+        choices=[("", _("All entries")), *Context.choices],
+        required=False,
+        error_messages=ONE_OF,
+    )
+    until = forms.DateField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("That page of your diary could not be found.")},
+    )

@@ -1,0 +1,68 @@
+"""Template helpers for symptom pages: labels of choice sets and the daily-pain chart."""
+
+from django import template
+from django.utils.safestring import SafeString
+
+from symptoms import charts
+from symptoms.body_map import BACK_X, FRONT_X, HEIGHT, WIDTH, body_map_shapes
+from symptoms.choices import (
+    SCREENING_QUESTIONS,
+    Descriptor,
+    Helped,
+    Intervention,
+    Region,
+    Trigger,
+)
+from symptoms.selectors import Trend
+
+register = template.Library()
+
+SET_CHOICES = {
+    "descriptors": Descriptor,
+    "regions": Region,
+    "triggers": Trigger,
+    "helped": Helped,
+    "interventions": Intervention,
+}
+
+
+@register.filter
+def choice_labels(values, field_name: str) -> list[str]:
+    """The readable labels of a stored set in the choices' own order (regions run near to
+    far), e.g. {{ entry.regions|choice_labels:"regions" }}."""
+    chosen = set(values or ())
+    return [str(label) for value, label in SET_CHOICES[field_name].choices if value in chosen]
+
+
+@register.simple_tag
+def trend_chart(
+    trend: Trend, width: int = 360, height: int = 230, id_prefix: str = "trend"
+) -> SafeString:
+    return charts.trend_chart(
+        trend.days,
+        trend.sessions,
+        trend.flares,
+        start=trend.start,
+        end=trend.end,
+        width=width,
+        height=height,
+        id_prefix=id_prefix,
+    )
+
+
+@register.simple_tag
+def body_map() -> dict:
+    """The body map's shapes and size, for templates/symptoms/includes/body_map.html."""
+    return {
+        "shapes": body_map_shapes(),
+        "width": WIDTH,
+        "height": HEIGHT,
+        "front_x": FRONT_X,
+        "back_x": BACK_X,
+    }
+
+
+@register.filter
+def screening_labels(entry) -> list[str]:
+    """The screening questions this entry answered yes to, in the patient's words."""
+    return [str(SCREENING_QUESTIONS[name]) for name in entry.screening_answers]

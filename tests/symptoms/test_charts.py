@@ -1,0 +1,144 @@
+"""The SVG chart module: pure functions of plain data, no database."""
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from symptoms.charts import DayPoint, Period, SessionMark, describe, sparkline, trend_chart
+
+SVG = "{http://www.w3.org/2000/svg}"
+START = dt.date(2026, 11, 1)
+END = dt.date(2026, 11, 28)
+
+
+def parse(markup: str) -> ET.Element:
+    return ET.fromstring(str(markup))
+
+
+def points(root: ET.Element) -> list[ET.Element]:
+    return [el for el in root.iter() if "chart-point" in el.get("class", "")]
+
+
+def test_chart_is_an_image_with_a_title_and_a_description():
+    root = parse(trend_chart([DayPoint(START, 3)], start=START, end=END, id_prefix="t1"))
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "t1-title t1-desc"
+    assert root.find(f"{SVG}title").text == "Daily pain, 1 Nov to 28 Nov"
+    assert root.find(f"{SVG}desc").get("id") == "t1-desc"
+
+
+def test_one_point_per_logged_day_inside_the_range():
+    days = [DayPoint(START - dt.timedelta(days=1), 9), DayPoint(START, 2), DayPoint(END, 5)]
+    root = parse(trend_chart(days, start=START, end=END))
+    assert len(points(root)) == 2
+
+
+def test_higher_pain_is_drawn_higher():
+    root = parse(trend_chart([DayPoint(START, 1), DayPoint(END, 9)], start=START, end=END))
+    low, high = points(root)
+    assert float(high.get("cy")) < float(low.get("cy"))
+    assert float(low.get("cx")) < float(high.get("cx"))
+
+
+def test_pain_0_and_10_sit_on_the_axis_ends():
+    root = parse(trend_chart([DayPoint(START, 0), DayPoint(END, 10)], start=START, end=END))
+    zero, ten = points(root)
+    labels = {el.text: float(el.get("y")) for el in root.iter(f"{SVG}text") if el.text in {"0", "10"}}
+    # Axis labels sit 4 px below their gridline to centre the text.
+    assert float(zero.get("cy")) == pytest.approx(labels["0"] - 4)
+    assert float(ten.get("cy")) == pytest.approx(labels["10"] - 4)
+
+
+def test_self_reported_flare_days_are_squares_not_circles():
+    days = [DayPoint(START, 3), DayPoint(START + dt.timedelta(days=1), 8, flare_reported=True)]
+    root = parse(trend_chart(days, start=START, end=END))
+    shapes = [el.tag.removeprefix(SVG) for el in points(root)]
+    assert shapes == ["circle", "rect"]
+    assert "you said it was a flare-up" in points(root)[1].find(f"{SVG}title").text
+
+
+def test_days_without_entries_are_bridged_by_a_dashed_line():
+    days = [DayPoint(START, 3), DayPoint(START + dt.timedelta(days=1), 4), DayPoint(END, 5)]
+    root = parse(trend_chart(days, start=START, end=END))
+    lines = [el for el in root.iter(f"{SVG}line") if "chart-line" in el.get("class", "")]
+    assert [el.get("stroke-dasharray") for el in lines] == [None, "2 4"]
+
+
+def test_sessions_get_a_triangle_marker_with_their_label():
+    mark = SessionMark(dt.date(2026, 11, 10), "Treatment")
+    root = parse(trend_chart([], [mark], start=START, end=END))
+    (group,) = [el for el in root.iter(f"{SVG}g") if el.get("class") == "chart-session"]
+    assert group.find(f"{SVG}title").text == "Session on 10 Nov: Treatment"
+    assert group.find(f"{SVG}path") is not None
+
+
+def test_flare_periods_are_hatched_bands_cut_to_the_range():
+    flares = [Period(START - dt.timedelta(days=3), START + dt.timedelta(days=1)), Period(END)]
+    root = parse(trend_chart([], [], flares, start=START, end=END, id_prefix="c"))
+    bands = [el for el in root.iter(f"{SVG}rect") if el.get("class") == "chart-flare"]
+    assert len(bands) == 2
+    assert all(band.get("fill") == "url(#c-hatch)" for band in bands)
+    assert bands[0].find(f"{SVG}title").text == "Flare-up from 1 Nov to 2 Nov"
+    # An open flare-up runs to the chart's end.
+    assert bands[1].find(f"{SVG}title").text == "Flare-up from 28 Nov to 28 Nov"
+    assert root.find(f".//{SVG}pattern").get("id") == "c-hatch"
+
+
+def test_periods_outside_the_range_are_left_out():
+    flares = [Period(START - dt.timedelta(days=9), START - dt.timedelta(days=2))]
+    root = parse(trend_chart([], [], flares, start=START, end=END))
+    assert not [el for el in root.iter(f"{SVG}rect") if el.get("class") == "chart-flare"]
+
+
+def test_the_legend_lists_only_what_is_drawn():
+    only_points = parse(trend_chart([DayPoint(START, 3)], start=START, end=END))
+    legend = "".join(
+        el.text for el in only_points.iter(f"{SVG}text") if el.text and not el.text[0].isdigit()
+    )
+    assert "Daily pain" in legend
+    assert "Session" not in legend and "Flare-up" not in legend
+
+
+def test_an_empty_chart_says_so():
+    root = parse(trend_chart([], start=START, end=END))
+    assert any(el.text == "Nothing logged in these days yet." for el in root.iter(f"{SVG}text"))
+    assert "No pain scores logged." in root.find(f"{SVG}desc").text
+
+
+def test_labels_are_escaped():
+    mark = SessionMark(START, '<script>alert("x")</script>')
+    markup = str(trend_chart([], [mark], start=START, end=END))
+    assert "<script>" not in markup
+    parse(markup)
+
+
+def test_description_sums_up_the_chart_in_words():
+    days = [DayPoint(START, 2), DayPoint(START + dt.timedelta(days=3), 7), DayPoint(END, 4)]
+    text = describe(days, [SessionMark(START)], [Period(START, START)], start=START, end=END)
+    assert text == (
+        "From 1 Nov to 28 Nov. 3 days logged: lowest daily pain 2, highest 7, latest 4 on "
+        "28 Nov. 1 session. 1 flare-up."
+    )
+
+
+def test_x_axis_labels_count_back_a_week_at_a_time_from_the_end():
+    root = parse(trend_chart([], start=START, end=END))
+    labels = [el.text for el in root.iter(f"{SVG}text") if el.text and re.fullmatch(r"\d+ Nov", el.text)]
+    assert labels == ["7 Nov", "14 Nov", "21 Nov", "28 Nov"]
+
+
+def test_end_before_start_is_an_error():
+    with pytest.raises(ValueError):
+        trend_chart([], start=END, end=START)
+
+
+def test_sparkline_is_small_and_labelled():
+    days = [DayPoint(START, 2), DayPoint(END, 6)]
+    root = parse(sparkline(days, start=START, end=END, width=100, height=24, id_prefix="s9"))
+    assert root.get("viewBox") == "0 0 100 24"
+    assert root.get("role") == "img"
+    assert root.find(f"{SVG}title").get("id") == "s9-title"
+    assert len(points(root)) == 2
+    assert not list(root.iter(f"{SVG}text"))

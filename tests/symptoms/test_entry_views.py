@@ -1,0 +1,499 @@
+"""Logging, viewing, correcting and deleting symptom entries (issue 2)."""
+
+import datetime as dt
+import uuid
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from symptoms.models import DailySummary, SymptomEntry
+from tests.factories import PTSessionFactory, SymptomEntryFactory
+from tests.symptoms.conftest import LONDON, NOW, entry_post, is_checked
+
+pytestmark = pytest.mark.django_db
+
+CREATE_URL = reverse("symptoms:entry_create")
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def detail_url(entry):
+    return reverse("symptoms:entry_detail", args=[entry.pk])
+
+
+def edit_url(entry):
+    return reverse("symptoms:entry_edit", args=[entry.pk])
+
+
+def delete_url(entry):
+    return reverse("symptoms:entry_delete", args=[entry.pk])
+
+
+# --- entry_create: the logging page ----------------------------------------------------------
+
+
+def test_patient_gets_the_logging_form(patient_client, frozen_now):
+    response = patient_client.get(CREATE_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html
+    assert 'id="entry-form"' in html
+    assert f'hx-post="{CREATE_URL}"' in html
+    # Pain 0-10 as real radio inputs, the six screening questions and the body map.
+    for value in range(11):
+        assert f'name="pain_now" value="{value}"' in html
+    assert "Have you noticed any of these?" in html
+    assert 'data-region="left_thigh"' in html
+    assert 'name="idempotency_key"' in html
+
+
+def test_logging_page_links_its_stylesheet_and_scripts(patient_client, frozen_now):
+    html = patient_client.get(CREATE_URL).content.decode()
+    assert "css/symptoms.css" in html
+    assert "js/entry-form.js" in html
+    assert "js/body-map.js" in html
+    assert "style=" not in html  # CSP: no inline styles
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client):
+    response = client.get(CREATE_URL)
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_therapist_gets_404_on_the_logging_page(therapist_client):
+    assert therapist_client.get(CREATE_URL).status_code == 404
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_logging_page_refuses_other_methods(patient_client, method):
+    assert getattr(patient_client, method)(CREATE_URL).status_code == 405
+
+
+def test_htmx_gets_only_the_form_fragment(patient_client, frozen_now):
+    response = patient_client.get(CREATE_URL, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<form id="entry-form"')
+    assert "<html" not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_plain_post_saves_the_entry_and_redirects_to_it(patient_client, patient, frozen_now):
+    response = patient_client.post(CREATE_URL, entry_post())
+    entry = SymptomEntry.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(entry)
+    assert entry.patient == patient
+    assert entry.created_by == patient.user
+    assert (entry.pain_now, entry.pain_worst) == (4, 6)
+    assert entry.descriptors == ["burning", "tingling"]
+    assert entry.regions == ["left_foot", "left_thigh"]
+    assert entry.rest_relief == "partly"
+    assert entry.day == dt.date(2026, 11, 26)
+    assert DailySummary.objects.get(patient=patient).daily_pain == 6
+
+
+def test_htmx_post_saves_and_sends_the_browser_to_the_entry(patient_client, frozen_now):
+    response = patient_client.post(CREATE_URL, entry_post(), **HTMX)
+    entry = SymptomEntry.objects.get()
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == detail_url(entry)
+
+
+def test_a_double_submission_stores_one_entry(patient_client, frozen_now):
+    key = str(uuid.uuid4())
+    first = patient_client.post(CREATE_URL, entry_post(idempotency_key=key))
+    second = patient_client.post(CREATE_URL, entry_post(idempotency_key=key))
+    entry = SymptomEntry.objects.get()
+    assert first["Location"] == second["Location"] == detail_url(entry)
+    assert entry.idempotency_key == key
+
+
+def test_two_separate_submissions_store_two_entries(patient_client, frozen_now):
+    patient_client.post(CREATE_URL, entry_post(idempotency_key=str(uuid.uuid4())))
+    patient_client.post(CREATE_URL, entry_post(idempotency_key=str(uuid.uuid4())))
+    assert SymptomEntry.objects.count() == 2
+
+
+def test_worst_pain_left_empty_is_the_pain_now(patient_client, frozen_now):
+    patient_client.post(CREATE_URL, entry_post(pain_now="5", pain_worst=""))
+    assert SymptomEntry.objects.get().pain_worst == 5
+
+
+def test_worst_pain_below_pain_now_is_refused(patient_client, frozen_now):
+    response = patient_client.post(CREATE_URL, entry_post(pain_now="6", pain_worst="3"))
+    assert response.status_code == 200
+    assert "can&#x27;t be lower than your pain now (6)" in response.content.decode()
+    assert not SymptomEntry.objects.exists()
+
+
+def test_screening_answers_are_saved_even_with_none_of_these_still_ticked(
+    patient_client, frozen_now
+):
+    # Without JavaScript "None of these" stays ticked; a ticked warning sign must still count.
+    patient_client.post(CREATE_URL, entry_post(saddle_numbness="on", screening_none="on"))
+    entry = SymptomEntry.objects.get()
+    assert entry.saddle_numbness is True
+    assert entry.screening_answers == ["saddle_numbness"]
+
+
+def test_every_data_dictionary_field_is_saved(patient_client, frozen_now):
+    patient_client.post(
+        CREATE_URL,
+        entry_post(
+            context="flare",
+            rest_relief="no",
+            weakness="noticeable",
+            foot_drop="on",
+            nerve_symptoms_limit_activities="on",
+            bladder_bowel_change="on",
+            fever_or_unwell="on",
+            unexplained_weight_loss="on",
+            sexual_dysfunction_new="on",
+            night_pain_unrelieved="on",
+            is_flare="yes",
+            triggers=["lifting", "sitting"],
+            helped=["heat"],
+            sleep_disturbed="on",
+            notes="Worse after gardening.",
+        ),
+    )
+    entry = SymptomEntry.objects.get()
+    assert entry.context == "flare"
+    assert entry.weakness == "noticeable"
+    assert entry.foot_drop and entry.nerve_symptoms_limit_activities and entry.sleep_disturbed
+    assert entry.screening_answers == [
+        "bladder_bowel_change",
+        "sexual_dysfunction_new",
+        "fever_or_unwell",
+        "unexplained_weight_loss",
+        "night_pain_unrelieved",
+    ]
+    assert entry.is_flare == "yes"
+    assert entry.triggers == ["lifting", "sitting"]
+    assert entry.helped == ["heat"]
+    assert entry.notes == "Worse after gardening."
+
+
+BAD_INPUT = [
+    ("context", "tomorrow", "Choose one of the answers shown."),
+    ("context", None, "Choose one of the answers."),
+    ("pain_now", "11", "Choose a number from 0 to 10."),
+    ("pain_now", "-1", "Choose a number from 0 to 10."),
+    ("pain_now", "four", "Choose a number from 0 to 10."),
+    ("pain_now", "4.5", "Choose a number from 0 to 10."),
+    ("pain_now", None, "Choose a number from 0 to 10."),
+    ("pain_worst", "12", "Choose a number from 0 to 10."),
+    ("pain_worst", "bad", "Choose a number from 0 to 10."),
+    ("descriptors", ["burning", "sparkly"], "Choose from the answers shown."),
+    ("regions", ["left_wing"], "Choose from the answers shown."),
+    ("bladder_bowel_change", "maybe", "Tick the box or leave it empty."),
+    ("saddle_numbness", "maybe", "Tick the box or leave it empty."),
+    ("sexual_dysfunction_new", "maybe", "Tick the box or leave it empty."),
+    ("fever_or_unwell", "maybe", "Tick the box or leave it empty."),
+    ("unexplained_weight_loss", "maybe", "Tick the box or leave it empty."),
+    ("night_pain_unrelieved", "maybe", "Tick the box or leave it empty."),
+    ("screening_none", "perhaps", "Tick the box or leave it empty."),
+    ("rest_relief", "sometimes", "Choose one of the answers shown."),
+    ("weakness", "very", "Choose one of the answers shown."),
+    ("foot_drop", "2", "Tick the box or leave it empty."),
+    ("nerve_symptoms_limit_activities", "lots", "Tick the box or leave it empty."),
+    ("is_flare", "perhaps", "Choose one of the answers shown."),
+    ("triggers", ["skydiving"], "Choose from the answers shown."),
+    ("helped", ["magic"], "Choose from the answers shown."),
+    ("sleep_disturbed", "maybe", "Tick the box or leave it empty."),
+    ("notes", "x" * 2001, "Your note is too long: it has 2001 characters and can have 2000"),
+    ("notes", "null \x00 byte", "Null characters are not allowed."),
+    ("idempotency_key", "not-a-uuid", "This form could not be read."),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), BAD_INPUT)
+def test_bad_input_is_explained_and_nothing_is_stored(
+    patient_client, frozen_now, field, value, message
+):
+    response = patient_client.post(CREATE_URL, entry_post(**{field: value}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Please check your answers" in html
+    assert message.replace("'", "&#x27;") in html
+    assert not SymptomEntry.objects.exists()
+
+
+def test_bad_input_from_htmx_comes_back_as_the_form_fragment(patient_client, frozen_now):
+    response = patient_client.post(CREATE_URL, entry_post(pain_now="11"), **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'id="entry-form"' in html
+    assert "Choose a number from 0 to 10." in html
+    assert not SymptomEntry.objects.exists()
+
+
+def test_a_refused_form_keeps_the_answers_and_its_key(patient_client, frozen_now):
+    key = str(uuid.uuid4())
+    html = patient_client.post(
+        CREATE_URL, entry_post(pain_now="11", idempotency_key=key, notes="Keep me")
+    ).content.decode()
+    assert f'value="{key}"' in html
+    assert "Keep me" in html
+    assert is_checked(html, "descriptors", "burning")
+    assert not is_checked(html, "descriptors", "aching")
+
+
+def test_missing_csrf_token_is_refused_and_nothing_is_stored(patient, frozen_now):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(patient.user)
+    response = client.post(CREATE_URL, entry_post())
+    assert response.status_code == 403
+    assert not SymptomEntry.objects.exists()
+
+
+def test_logging_form_carries_a_csrf_token(patient_client, frozen_now):
+    assert 'name="csrfmiddlewaretoken"' in patient_client.get(CREATE_URL).content.decode()
+
+
+def checked_context(html: str) -> str:
+    (value,) = [
+        value
+        for value in ("before_session", "after_session", "next_morning", "daily", "flare")
+        if is_checked(html, "context", value)
+    ]
+    return value
+
+
+def test_after_session_is_preselected_on_a_session_afternoon(patient_client, patient, frozen_now):
+    PTSessionFactory(patient=patient, date=NOW.date())
+    html = patient_client.get(CREATE_URL).content.decode()
+    assert checked_context(html) == "after_session"
+    assert "You have a session today" in html
+
+
+def test_next_morning_is_preselected_the_morning_after(patient_client, patient):
+    PTSessionFactory(patient=patient, date=dt.date(2026, 11, 25))
+    with time_machine.travel(dt.datetime(2026, 11, 26, 8, 30, tzinfo=LONDON), tick=False):
+        html = patient_client.get(CREATE_URL).content.decode()
+    assert checked_context(html) == "next_morning"
+
+
+def test_context_in_the_link_overrides_the_suggestion(patient_client, patient, frozen_now):
+    PTSessionFactory(patient=patient, date=NOW.date())
+    html = patient_client.get(CREATE_URL, {"context": "flare"}).content.decode()
+    assert checked_context(html) == "flare"
+    # The flare-up button means "yes, a flare-up".
+    assert is_checked(html, "is_flare", "yes")
+
+
+def test_unknown_context_in_the_link_is_ignored(patient_client, frozen_now):
+    html = patient_client.get(CREATE_URL, {"context": "<script>"}).content.decode()
+    assert checked_context(html) == "daily"
+
+
+def test_after_session_entry_is_linked_to_that_days_session(patient_client, patient, frozen_now):
+    session = PTSessionFactory(patient=patient, date=NOW.date())
+    patient_client.post(CREATE_URL, entry_post(context="after_session"))
+    assert SymptomEntry.objects.get().session == session
+
+
+def test_daily_entry_is_not_linked_to_a_session(patient_client, patient, frozen_now):
+    PTSessionFactory(patient=patient, date=NOW.date())
+    patient_client.post(CREATE_URL, entry_post(context="daily"))
+    assert SymptomEntry.objects.get().session is None
+
+
+# --- entry_detail: what you logged and the guidance ------------------------------------------
+
+
+@pytest.fixture
+def entry(patient, frozen_now):
+    return SymptomEntryFactory(
+        patient=patient,
+        created_at=NOW,
+        recorded_at=NOW,
+        pain_now=4,
+        pain_worst=6,
+        descriptors=["burning", "tingling"],
+        regions=["left_thigh"],
+    )
+
+
+def test_patient_sees_what_they_logged_and_the_reassurance(patient_client, entry):
+    response = patient_client.get(detail_url(entry))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "What you logged" in html
+    assert "Burning, Tingling" in html
+    assert "Left thigh" in html
+    assert "Thank you, your entry is saved" in html
+    assert "Keep moving gently" in html
+    assert "None of the listed warning signs" in html
+
+
+def test_times_are_shown_in_the_patients_time_zone(patient_client, patient, frozen_now):
+    patient.time_zone = "America/New_York"
+    patient.save()
+    entry = SymptomEntryFactory(patient=patient, recorded_at=NOW, created_at=NOW)
+    # 15:00 in London is 10:00 in New York.
+    assert "10:00" in patient_client.get(detail_url(entry)).content.decode()
+
+
+def test_patient_can_change_or_delete_within_the_window(patient_client, entry):
+    html = patient_client.get(detail_url(entry)).content.decode()
+    assert edit_url(entry) in html
+    assert delete_url(entry) in html
+    assert "until 15:30" in html
+
+
+def test_after_the_window_the_entry_page_offers_no_changes(patient_client, entry):
+    with time_machine.travel(NOW + dt.timedelta(minutes=31), tick=False):
+        html = patient_client.get(detail_url(entry)).content.decode()
+    assert edit_url(entry) not in html
+    assert delete_url(entry) not in html
+    assert "part of your record" in html
+
+
+@pytest.mark.parametrize("viewer", ["therapist_client", "clinic_admin_client"])
+def test_clinicians_of_the_patient_may_look_but_not_change(request, entry, viewer):
+    html = request.getfixturevalue(viewer).get(detail_url(entry)).content.decode()
+    assert "Symptom entry of Pat Patient" in html
+    assert "Advice the patient sees" in html
+    assert edit_url(entry) not in html
+    assert delete_url(entry) not in html
+
+
+@pytest.mark.parametrize(
+    "stranger", ["other_patient_client", "other_therapist_client", "other_clinic_admin_client"]
+)
+def test_strangers_get_404_on_the_entry(request, entry, stranger):
+    assert request.getfixturevalue(stranger).get(detail_url(entry)).status_code == 404
+
+
+def test_entry_page_refuses_post(patient_client, entry):
+    assert patient_client.post(detail_url(entry)).status_code == 405
+
+
+def test_htmx_gets_the_entry_fragment(patient_client, entry):
+    response = patient_client.get(detail_url(entry), **HTMX)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="entry"')
+    assert "<html" not in html
+
+
+# --- entry_edit: correcting within 30 minutes ------------------------------------------------
+
+
+def test_patient_gets_the_correction_form_with_their_answers(patient_client, entry):
+    response = patient_client.get(edit_url(entry))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Correct your entry" in html
+    assert f'action="{edit_url(entry)}"' in html
+    assert is_checked(html, "pain_now", "4")
+    assert is_checked(html, "descriptors", "tingling")
+    assert is_checked(html, "screening_none")
+    assert 'name="idempotency_key"' not in html
+
+
+def test_patient_corrects_the_entry_within_the_window(patient_client, entry):
+    with time_machine.travel(NOW + dt.timedelta(minutes=20), tick=False):
+        response = patient_client.post(edit_url(entry), entry_post(pain_now="2", pain_worst="3"))
+    entry.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(entry)
+    assert (entry.pain_now, entry.pain_worst) == (2, 3)
+    assert entry.corrected_at == NOW + dt.timedelta(minutes=20)
+    assert DailySummary.objects.get(day=entry.day).daily_pain == 3
+
+
+def test_htmx_correction_sends_the_browser_to_the_entry(patient_client, entry):
+    response = patient_client.post(edit_url(entry), entry_post(pain_now="2"), **HTMX)
+    assert response["HX-Redirect"] == detail_url(entry)
+
+
+def test_htmx_invalid_correction_comes_back_as_the_fragment(patient_client, entry):
+    response = patient_client.post(edit_url(entry), entry_post(notes="x" * 2001), **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "Your note is too long" in html
+    entry.refresh_from_db()
+    assert entry.notes == ""
+
+
+def test_after_30_minutes_the_entry_is_part_of_the_record(patient_client, entry):
+    with time_machine.travel(NOW + dt.timedelta(minutes=31), tick=False):
+        page = patient_client.get(edit_url(entry))
+        post = patient_client.post(edit_url(entry), entry_post(pain_now="0", pain_worst="0"))
+    entry.refresh_from_db()
+    assert page.status_code == 200
+    assert "This entry is part of your record now" in page.content.decode()
+    assert "This entry is part of your record now" in post.content.decode()
+    assert (entry.pain_now, entry.pain_worst) == (4, 6)
+
+
+@pytest.mark.parametrize("stranger", ["therapist_client", "other_patient_client"])
+def test_nobody_else_may_correct_an_entry(request, entry, stranger):
+    client = request.getfixturevalue(stranger)
+    assert client.get(edit_url(entry)).status_code == 404
+    assert client.post(edit_url(entry), entry_post(pain_now="0")).status_code == 404
+    entry.refresh_from_db()
+    assert entry.pain_now == 4
+
+
+def test_correction_page_refuses_other_methods(patient_client, entry):
+    assert patient_client.put(edit_url(entry)).status_code == 405
+
+
+def test_htmx_gets_the_correction_form_fragment(patient_client, entry):
+    html = patient_client.get(edit_url(entry), **HTMX).content.decode()
+    assert html.lstrip().startswith('<form id="entry-form"')
+
+
+# --- entry_delete ----------------------------------------------------------------------------
+
+
+def test_delete_without_confirming_asks_first(patient_client, entry):
+    response = patient_client.post(delete_url(entry))
+    assert response.status_code == 200
+    assert "Delete this entry?" in response.content.decode()
+    assert SymptomEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_confirmed_delete_removes_the_entry_and_its_days_pain(patient_client, patient, entry):
+    DailySummary.objects.create(patient=patient, day=entry.day, daily_pain=6, entry_count=1)
+    response = patient_client.post(delete_url(entry), {"confirm": "yes"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("symptoms:diary")
+    assert not SymptomEntry.objects.filter(pk=entry.pk).exists()
+    assert not DailySummary.objects.filter(patient=patient).exists()
+
+
+def test_htmx_delete_sends_the_browser_to_the_diary(patient_client, entry):
+    response = patient_client.post(delete_url(entry), {"confirm": "yes"}, **HTMX)
+    assert response["HX-Redirect"] == reverse("symptoms:diary")
+    assert not SymptomEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_htmx_delete_without_confirming_gets_the_question_fragment(patient_client, entry):
+    html = patient_client.post(delete_url(entry), **HTMX).content.decode()
+    assert html.lstrip().startswith('<div id="entry-confirm-delete"')
+
+
+def test_delete_after_the_window_is_refused(patient_client, entry):
+    with time_machine.travel(NOW + dt.timedelta(minutes=31), tick=False):
+        response = patient_client.post(delete_url(entry), {"confirm": "yes"})
+    assert "This entry is part of your record now" in response.content.decode()
+    assert SymptomEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_delete_needs_post(patient_client, entry):
+    assert patient_client.get(delete_url(entry)).status_code == 405
+
+
+@pytest.mark.parametrize("stranger", ["therapist_client", "other_patient_client"])
+def test_nobody_else_may_delete_an_entry(request, entry, stranger):
+    response = request.getfixturevalue(stranger).post(delete_url(entry), {"confirm": "yes"})
+    assert response.status_code == 404
+    assert SymptomEntry.objects.filter(pk=entry.pk).exists()

@@ -11,7 +11,7 @@ import django_otp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -98,7 +98,9 @@ def setup(request: HttpRequest) -> HttpResponse:
             "code",
             _("Too many wrong codes. Wait a minute, then try again.")
             if result.throttled
-            else _("That code did not match. Check the time on your phone and try the newest code."),
+            else _(
+                "That code did not match. Check the time on your phone and try the newest code."
+            ),
         )
     context = {
         "form": form,
@@ -127,8 +129,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         if result.ok:
             _verified(request, result.device)
             detail = "recovery code" if result.used_recovery_code else "authenticator app"
-            record(request, Action.OTP_VERIFIED, obj=user, detail=detail,
-                   patient=_own_patient_pk(user))
+            record(
+                request, Action.OTP_VERIFIED, obj=user, detail=detail, patient=_own_patient_pk(user)
+            )
             if result.used_recovery_code:
                 left = recovery_codes_left(user)
                 messages.warning(
@@ -141,9 +144,14 @@ def verify(request: HttpRequest) -> HttpResponse:
                     % {"count": left},
                 )
             return redirect_after_post(request, next_url or "home")
-        record(request, Action.OTP_FAILED, obj=user, outcome=Outcome.DENIED,
-               detail="throttled" if result.throttled else "wrong code",
-               patient=_own_patient_pk(user))
+        record(
+            request,
+            Action.OTP_FAILED,
+            obj=user,
+            outcome=Outcome.DENIED,
+            detail="throttled" if result.throttled else "wrong code",
+            patient=_own_patient_pk(user),
+        )
         form.add_error(
             "code",
             _("Too many wrong codes. Wait a minute, then try again.")

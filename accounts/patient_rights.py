@@ -148,7 +148,9 @@ def patient_data(patient: Patient) -> dict[str, Any]:
 
 
 def patient_data_json(patient: Patient) -> bytes:
-    return json.dumps(patient_data(patient), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
+    return json.dumps(
+        patient_data(patient), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False
+    ).encode()
 
 
 # A cell a spreadsheet would run as a formula is written as text (OWASP "CSV injection").
@@ -231,7 +233,9 @@ def _closure_email_send(patient_pk: int) -> None:
                 body = render_to_string("accounts/email/account_closed.txt", context)
             EmailMessage(subject=" ".join(subject.split()), body=body, to=[therapist.email]).send()
         except Exception:
-            logger.exception("Could not tell therapist %s about closed patient %s", therapist.pk, patient.pk)
+            logger.exception(
+                "Could not tell therapist %s about closed patient %s", therapist.pk, patient.pk
+            )
 
 
 def patient_account_close(patient: Patient, *, request=None, actor: User | None = None) -> Patient:

@@ -51,7 +51,7 @@ def session_start(session, *, otp_required: bool) -> None:
 
 
 def session_expiry_reason(session, now: float | None = None) -> str:
-    """"idle", "absolute", or "" while the session is still good."""
+    """ "idle", "absolute", or "" while the session is still good."""
     now = now_seconds() if now is None else now
     auth_at = session.get(AUTH_AT_KEY)
     last = session.get(LAST_ACTIVITY_KEY)

@@ -13,6 +13,7 @@ of the caseload or the length of the history (pinned in tests/dashboard/test_que
 
 from __future__ import annotations
 
+import json
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -34,10 +35,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -230,6 +232,8 @@ class CaseloadRow:
     last_entry_day: date | None
     next_session: date | None
     not_logging: bool
+    #: Where the row's links go, filled in by the view (``links.UrlPattern``).
+    links: dict[str, str] = field(default_factory=dict)
 
     @property
     def also_not_logging(self) -> bool:
@@ -276,12 +280,13 @@ def caseload_rows(
         session_days[patient_id].append(day)
 
     flares: dict[int, list[Flare]] = defaultdict(list)
-    for row in (
+    for patient_id, start, end, self_reported, peak in (
         FlareEpisode.objects.filter(patient_id__in=ids)
         .filter(Q(end__isnull=True) | Q(end__gte=first))
         .order_by("start")
+        .values_list("patient_id", "start", "end", "self_reported", "peak")
     ):
-        flares[row.patient_id].append(_flare(row))
+        flares[patient_id].append(Flare(start, end, self_reported, peak))
 
     alerts: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in (
@@ -336,6 +341,16 @@ def caseload_rows(
     return rows
 
 
+@dataclass(frozen=True)
+class _Version:
+    """What ``exercises.selectors.version_spans`` reads of a plan version."""
+
+    pk: int
+    number: int
+    start_date: date
+    end_date: date | None
+
+
 def adherence_by_patient(
     patient_ids: Sequence[int], today: date, days: int = ADHERENCE_DAYS
 ) -> dict[int, adherence_arithmetic.Adherence]:
@@ -343,11 +358,11 @@ def adherence_by_patient(
     all, then ``exercises.adherence.adherence`` per patient. Patients with nothing prescribed
     in the window are left out."""
     first, last = adherence_arithmetic.window(today, days)
-    versions: dict[int, list[PlanVersion]] = defaultdict(list)
-    for version in PlanVersion.objects.filter(plan__patient_id__in=patient_ids).annotate(
-        patient_id=F("plan__patient_id")
-    ):
-        versions[version.patient_id].append(version)
+    versions: dict[int, list[_Version]] = defaultdict(list)
+    for patient_id, *fields in PlanVersion.objects.filter(
+        plan__patient_id__in=patient_ids
+    ).values_list("plan__patient_id", "pk", "number", "start_date", "end_date"):
+        versions[patient_id].append(_Version(*fields))
     spans_by_version = {
         span.version.pk: (patient_id, span)
         for patient_id, patient_versions in versions.items()
@@ -357,15 +372,17 @@ def adherence_by_patient(
     if not spans_by_version:
         return {}
     item_spans: dict[int, list[adherence_arithmetic.ItemSpan]] = defaultdict(list)
-    for item in PlanItem.objects.filter(version_id__in=spans_by_version).order_by(
-        "version__number", "order", "id"
+    for version_id, exercise_id, times_per_day, days_per_week in (
+        PlanItem.objects.filter(version_id__in=spans_by_version)
+        .order_by("version__number", "order", "id")
+        .values_list("version_id", "exercise_id", "times_per_day", "days_per_week")
     ):
-        patient_id, span = spans_by_version[item.version_id]
+        patient_id, span = spans_by_version[version_id]
         item_spans[patient_id].append(
             adherence_arithmetic.ItemSpan(
-                exercise_id=item.exercise_id,
-                times_per_day=item.times_per_day,
-                days_per_week=item.days_per_week,
+                exercise_id=exercise_id,
+                times_per_day=times_per_day,
+                days_per_week=days_per_week,
                 first_day=span.first_day,
                 last_day=span.last_day,
             )
@@ -481,7 +498,9 @@ class PatientOverview:
     current: CurrentPain | None
     logged_days: int
     chart: SafeString
+    #: The chart's table alternative: a row per day of up to 12 weeks, else a row per week.
     chart_days: list[ChartDay]
+    chart_weeks: list[summaries.WeekSummary]
     responses: list[SessionResponse]
     flare_summary: FlareSummary
     flares: list[Flare]
@@ -590,11 +609,25 @@ def patient_overview(
     started_in_range = [f for f in flares if f.start >= start]
 
     screening_fields = list(SCREENING_QUESTIONS)
-    entry_rows = list(
-        SymptomEntry.objects.filter(patient=patient, day__gte=start, day__lte=today).values_list(
-            "day", "descriptors", "regions", "triggers", *screening_fields
+    # The sets come as JSON text and are parsed once per distinct value: a year of entries
+    # repeats a few dozen combinations.
+    parsed: dict[str, frozenset[str]] = {}
+
+    def as_set(text: str | None) -> frozenset[str]:
+        if text not in parsed:
+            parsed[text] = frozenset(json.loads(text) if text else ())
+        return parsed[text]
+
+    entry_rows = [
+        (row[0], as_set(row[1]), as_set(row[2]), as_set(row[3]), *row[4:])
+        for row in SymptomEntry.objects.filter(patient=patient, day__gte=start, day__lte=today)
+        .annotate(
+            descriptors_text=Cast("descriptors", TextField()),
+            regions_text=Cast("regions", TextField()),
+            triggers_text=Cast("triggers", TextField()),
         )
-    )
+        .values_list("day", "descriptors_text", "regions_text", "triggers_text", *screening_fields)
+    ]
     answers = [
         (row[0], [name for name, value in zip(screening_fields, row[4:], strict=True) if value])
         for row in entry_rows
@@ -656,19 +689,34 @@ def patient_overview(
     alerts_by_day: dict[date, list[str]] = defaultdict(list)
     for a in chart_alerts:
         alerts_by_day[a.opened_day].append(f"{a.rule} {a.get_severity_display()}")
-    chart_days = [
-        ChartDay(
-            day=day,
-            pain=by_day[day].daily_pain if day in by_day else None,
-            flare_reported=by_day[day].flare_yes if day in by_day else False,
-            baseline=baselines[day],
-            in_flare=any(f.covers(day, today) for f in flares),
-            sessions=sessions_by_day.get(day, []),
-            alerts=alerts_by_day.get(day, []),
+    long_range = len(shown_days) > RANGE_DAYS[RANGE_12_WEEKS]
+    chart_weeks = []
+    if long_range:
+        chart_weeks = summaries.weekly_summary(
+            in_range_pains,
+            start=start,
+            end=today,
+            flare_days=[day for day in shown_days if any(f.covers(day, today) for f in flares)],
+            session_days=[s.day for s in shown_sessions],
+            alert_days=[a.opened_day for a in chart_alerts],
         )
-        for day in shown_days
-        if day in by_day or day in sessions_by_day or day in alerts_by_day
-    ]
+    chart_days = (
+        []
+        if long_range
+        else [
+            ChartDay(
+                day=day,
+                pain=by_day[day].daily_pain if day in by_day else None,
+                flare_reported=by_day[day].flare_yes if day in by_day else False,
+                baseline=baselines[day],
+                in_flare=any(f.covers(day, today) for f in flares),
+                sessions=sessions_by_day.get(day, []),
+                alerts=alerts_by_day.get(day, []),
+            )
+            for day in shown_days
+            if day in by_day or day in sessions_by_day or day in alerts_by_day
+        ]
+    )
 
     return PatientOverview(
         patient=patient,
@@ -681,6 +729,7 @@ def patient_overview(
         logged_days=len(in_range_pains),
         chart=chart,
         chart_days=chart_days,
+        chart_weeks=chart_weeks,
         responses=list(
             reversed(
                 summaries.session_responses(
@@ -691,15 +740,15 @@ def patient_overview(
         flare_summary=summaries.flare_summary(
             started_in_range,
             sessions,
-            [(row[0], row[3] or ()) for row in entry_rows],
+            [(row[0], row[3]) for row in entry_rows if row[3]],
             [d.day for d in in_range_pains if d.flare_yes],
             today=today,
             params=params,
             since=start,
         ),
         flares=started_in_range,
-        descriptors=summaries.day_frequencies((row[0], row[1] or ()) for row in entry_rows),
-        regions=summaries.day_frequencies((row[0], row[2] or ()) for row in entry_rows),
+        descriptors=summaries.day_frequencies((row[0], row[1]) for row in entry_rows),
+        regions=summaries.day_frequencies((row[0], row[2]) for row in entry_rows),
         screening=summaries.screening_over_time(answers, screening_fields),
         adherence=adherence_reports(patient, today, (ADHERENCE_DAYS, 28)),
         alerts=[AlertHistoryItem(a, list(a.actions.all())) for a in alert_rows],

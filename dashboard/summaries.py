@@ -108,7 +108,7 @@ def is_not_logging(last_entry_day: date | None, today: date, *, on_caseload_sinc
     return last_entry_day < since
 
 
-# --- Current pain and direction -------------------------------------------------------------------
+# --- Current pain and direction ------------------------------------------------------------------
 
 
 class Direction(enum.StrEnum):
@@ -292,7 +292,7 @@ def session_responses(
     return rows
 
 
-# --- Flare-up summary -----------------------------------------------------------------------------
+# --- Flare-up summary ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -495,6 +495,64 @@ def alerts_by_age(
     for severity, opened_at in alerts:
         counts[severity][age_bucket(now - opened_at, limits)] += 1
     return [AgeRow(severity, tuple(row)) for severity, row in counts.items()]
+
+
+# --- Weekly table ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    """One week of the long chart's table alternative."""
+
+    start: date
+    end: date
+    logged_days: int
+    lowest: int | None
+    median: Fraction | None
+    highest: int | None
+    flare_days: int
+    sessions: int
+    alerts: int
+
+
+def weekly_summary(
+    day_pains: Iterable[DayPain],
+    *,
+    start: date,
+    end: date,
+    flare_days: Iterable[date] = (),
+    session_days: Iterable[date] = (),
+    alert_days: Iterable[date] = (),
+) -> list[WeekSummary]:
+    """Seven-day weeks counted back from ``end`` (the last one may be shorter at ``start``),
+    newest first: logged days, lowest, median and highest daily pain, and how many flare-up
+    days, sessions and alerts fell in each."""
+    pains = {d.day: d.daily_pain for d in day_pains if start <= d.day <= end}
+    flare_set, sessions, alerts = set(flare_days), list(session_days), list(alert_days)
+    weeks = []
+    week_end = end
+    while week_end >= start:
+        week_start = max(start, week_end - timedelta(days=6))
+
+        def inside(day: date, first: date = week_start, last: date = week_end) -> bool:
+            return first <= day <= last
+
+        values = [pain for day, pain in pains.items() if inside(day)]
+        weeks.append(
+            WeekSummary(
+                start=week_start,
+                end=week_end,
+                logged_days=len(values),
+                lowest=min(values) if values else None,
+                median=median(values) if values else None,
+                highest=max(values) if values else None,
+                flare_days=sum(1 for day in flare_set if inside(day)),
+                sessions=sum(1 for day in sessions if inside(day)),
+                alerts=sum(1 for day in alerts if inside(day)),
+            )
+        )
+        week_end = week_start - timedelta(days=1)
+    return weeks
 
 
 # --- Frequencies ---------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from accounts.models import Patient
 
 from . import exports, selectors
 from .forms import RANGE_CHOICES, CaseloadFilterForm, RangeForm
+from .links import UrlPattern
 from .summaries import NOT_LOGGING_DAYS, SPARKLINE_DAYS
 
 
@@ -46,6 +47,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     rows = selectors.caseload_rows(
         list(page.object_list), today=today, params=selectors.rule_params_for_clinic(user.clinic_id)
     )
+    _add_links(rows)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -60,6 +62,19 @@ def caseload(request: HttpRequest) -> HttpResponse:
     if _wants_fragment(request):
         return render(request, "dashboard/caseload.html#caseload-list", context)
     return render(request, "dashboard/caseload.html", context)
+
+
+def _add_links(rows: list[selectors.CaseloadRow]) -> None:
+    patterns = {
+        "overview": UrlPattern("dashboard:patient_overview"),
+        "sessions": UrlPattern("symptoms:patient_sessions"),
+        "intake": UrlPattern("symptoms:intake_edit"),
+        "plan": UrlPattern("exercises:plan_builder"),
+    }
+    alert = UrlPattern("redflags:alert_detail")
+    for row in rows:
+        row.links = {key: pattern(row.patient.pk) for key, pattern in patterns.items()}
+        row.links["alert"] = alert(row.alert["id"]) if row.alert else ""
 
 
 @require_GET

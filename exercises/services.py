@@ -87,13 +87,15 @@ def exercise_update(exercise: Exercise, data: Mapping[str, Any], *, actor: User)
 ITEM_FIELDS = ("sets", "reps", "hold_seconds", "times_per_day", "days_per_week", "instructions")
 
 
-def _item_signature(exercise_id: int, values: Mapping[str, Any]) -> tuple:
-    """What a saved item and a submitted row are compared by (empty values take the default)."""
-    signature: list[Any] = [exercise_id]
+def _complete_row(values: Mapping[str, Any], exercise: Exercise) -> dict[str, Any]:
+    """A row's dosage with what was left out taken from the exercise's usual dosage."""
+    row = {}
     for name in ITEM_FIELDS:
         value = values.get(name)
-        signature.append(PlanItem._meta.get_field(name).get_default() if value is None else value)
-    return tuple(signature)
+        if value is None:
+            value = "" if name == "instructions" else getattr(exercise, f"default_{name}")
+        row[name] = value
+    return row
 
 
 def plan_version_save(
@@ -129,10 +131,7 @@ def plan_version_save(
         item["exercise"].pk if isinstance(item["exercise"], Exercise) else item["exercise"]
         for item in items
     ]
-    available = {
-        exercise.pk: exercise
-        for exercise in Exercise.objects.filter(pk__in=exercise_ids).only("pk", "clinic_id", "name")
-    }
+    available = {exercise.pk: exercise for exercise in Exercise.objects.filter(pk__in=exercise_ids)}
     for exercise_id in exercise_ids:
         exercise = available.get(exercise_id)
         if exercise is None or exercise.clinic_id not in (None, patient.clinic_id):
@@ -147,12 +146,16 @@ def plan_version_save(
         )
 
     previous = latest_version(plan)
-    if (
-        not errors
-        and previous is not None
-        and _unchanged(previous, items, exercise_ids, start_date, end_date, note, today)
-    ):
-        return previous
+    rows = []
+    if not errors:
+        rows = [
+            _complete_row(values, available[exercise_id])
+            for exercise_id, values in zip(exercise_ids, items, strict=True)
+        ]
+        if previous is not None and _unchanged(
+            previous, rows, exercise_ids, start_date, end_date, note, today
+        ):
+            return previous
     if previous is not None:
         if start_date < previous.start_date:
             errors.setdefault("start_date", []).append(
@@ -185,30 +188,21 @@ def plan_version_save(
         )
         version.full_clean()
         version.save()
-        rows = []
-        for order, (exercise_id, values) in enumerate(zip(exercise_ids, items, strict=True)):
-            row = PlanItem(
-                version=version,
-                exercise_id=exercise_id,
-                order=order,
-                **{
-                    name: values[name]
-                    for name in ITEM_FIELDS
-                    if name in values and values[name] is not None
-                },
-            )
+        plan_items = []
+        for order, (exercise_id, values) in enumerate(zip(exercise_ids, rows, strict=True)):
+            plan_item = PlanItem(version=version, exercise_id=exercise_id, order=order, **values)
             # Field validators cover the dosage ranges; the check constraints back them up in
             # the database without a validation query per row.
-            row.full_clean(
+            plan_item.full_clean(
                 exclude=["version", "exercise"], validate_unique=False, validate_constraints=False
             )
-            rows.append(row)
-        PlanItem.objects.bulk_create(rows)
+            plan_items.append(plan_item)
+        PlanItem.objects.bulk_create(plan_items)
     return version
 
 
 def _unchanged(
-    previous: PlanVersion, items, exercise_ids, start_date, end_date, note, today
+    previous: PlanVersion, rows, exercise_ids, start_date, end_date, note, today
 ) -> bool:
     """Nothing to save: the same prescription with the same start, or a later start for a
     version that is already running (re-saving an open plan dated today changes nothing)."""
@@ -217,14 +211,10 @@ def _unchanged(
     if start_date != previous.start_date and not (previous.start_date <= today <= start_date):
         return False
     before = [
-        _item_signature(item.exercise_id, vars(item))
+        (item.exercise_id, {name: getattr(item, name) for name in ITEM_FIELDS})
         for item in previous.items.order_by("order", "id")
     ]
-    after = [
-        _item_signature(exercise_id, values)
-        for exercise_id, values in zip(exercise_ids, items, strict=True)
-    ]
-    return before == after
+    return before == list(zip(exercise_ids, rows, strict=True))
 
 
 # --- Exercise logs -------------------------------------------------------------------------------
@@ -337,9 +327,14 @@ def exercise_log_create(
         raise ValidationError(
             {"idempotency_key": _("This form has expired. Please reload the page.")}
         )
-    # The key's uniqueness is left to the database (caught below): a validation query could
-    # pass for both of two simultaneous taps.
-    log.full_clean(exclude=["idempotency_key"])
+    # Field validators check the values (the check constraints back them up in the database);
+    # the related rows were loaded and checked above. The key's uniqueness is left to the
+    # database (caught below): a validation query could pass for both of two simultaneous taps.
+    log.full_clean(
+        exclude=["idempotency_key", "patient", "exercise", "plan_item"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     light = light_for(log.pain_during)
     try:
         with transaction.atomic():

@@ -670,16 +670,24 @@ def daily_sweep_all(now: datetime | None = None) -> list[SweepResult]:
 
 def _recipients(alert: Alert, *, escalated: bool, actor: User | None) -> list[User]:
     patient = alert.patient
-    therapists = list(patient.therapists.filter(is_active=True).exclude(email=""))
-    admins = list(
-        User.objects.filter(
-            clinic_id=patient.clinic_id, role=User.Role.CLINIC_ADMIN, is_active=True
-        ).exclude(email="")
-    )
+
+    def therapists() -> list[User]:
+        return list(patient.therapists.filter(is_active=True).exclude(email=""))
+
+    def admins() -> list[User]:
+        return list(
+            User.objects.filter(
+                clinic_id=patient.clinic_id, role=User.Role.CLINIC_ADMIN, is_active=True
+            ).exclude(email="")
+        )
+
     # A manual escalation goes to the clinic's admins; an alert to the patient's therapists.
     # With nobody in the first group, the other one gets it, so an alert is never unseen.
-    people = (admins or therapists) if escalated else (therapists or admins)
-    return [person for person in people if actor is None or person.pk != actor.pk]
+    first, second = (admins, therapists) if escalated else (therapists, admins)
+    people = [p for p in first() if actor is None or p.pk != actor.pk]
+    if not people:
+        people = [p for p in second() if actor is None or p.pk != actor.pk]
+    return people
 
 
 def notification_queue(

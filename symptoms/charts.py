@@ -15,6 +15,7 @@ wording (``clinician=True``).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,8 +24,8 @@ from datetime import date
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 PAIN_TOP = 10
 
@@ -110,6 +111,13 @@ def _n(value: float) -> str:
 
 
 def _day(day: date) -> str:
+    return _day_in(day, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_in(day: date, language: str | None) -> str:
+    # date_format is slow next to the rest of a chart, and a year-long chart or a page of
+    # sparklines formats the same few hundred days over and over.
     return date_format(day, "j M")
 
 
@@ -143,17 +151,27 @@ def describe(
         pains = [point.pain for point in days]
         parts = [
             span,
-            ngettext(
-                "%(count)d day logged", "%(count)d days logged", len(days)
-            ) % {"count": len(days)}
+            ngettext("%(count)d day logged", "%(count)d days logged", len(days))
+            % {"count": len(days)}
             + ": "
             + _("lowest daily pain %(low)d, highest %(high)d, latest %(latest)d on %(day)s.")
-            % {"low": min(pains), "high": max(pains), "latest": pains[-1], "day": _day(days[-1].day)},
+            % {
+                "low": min(pains),
+                "high": max(pains),
+                "latest": pains[-1],
+                "day": _day(days[-1].day),
+            },
         ]
     if sessions:
-        parts.append(ngettext("%(count)d session.", "%(count)d sessions.", len(sessions)) % {"count": len(sessions)})
+        parts.append(
+            ngettext("%(count)d session.", "%(count)d sessions.", len(sessions))
+            % {"count": len(sessions)}
+        )
     if flares:
-        parts.append(ngettext("%(count)d flare-up.", "%(count)d flare-ups.", len(flares)) % {"count": len(flares)})
+        parts.append(
+            ngettext("%(count)d flare-up.", "%(count)d flare-ups.", len(flares))
+            % {"count": len(flares)}
+        )
     return " ".join(parts)
 
 
@@ -296,7 +314,10 @@ def trend_chart(
     days, sessions, flares = _clip(start, end, days=days, sessions=sessions, flares=flares)
     baseline = sorted((b for b in baseline if start <= b.day <= end), key=lambda b: b.day)
     alerts = [mark for mark in alerts if start <= mark.day <= end]
-    title = title or _("Daily pain, %(start)s to %(end)s") % {"start": _day(start), "end": _day(end)}
+    title = title or _("Daily pain, %(start)s to %(end)s") % {
+        "start": _day(start),
+        "end": _day(end),
+    }
     desc = describe(days, sessions, flares, start=start, end=end)
     if alerts:
         desc += " " + ngettext("%(count)d alert.", "%(count)d alerts.", len(alerts)) % {
@@ -322,7 +343,8 @@ def trend_chart(
         parts.append(
             f'<line x1="{_n(x)}" y1="{_n(frame.bottom)}" x2="{_n(x)}" y2="{_n(frame.bottom + 4)}" '
             'stroke="currentColor" stroke-opacity="0.5"/>'
-            f'<text x="{_n(x)}" y="{_n(frame.bottom + 16)}" text-anchor="middle">{escape(_day(tick))}</text>'
+            f'<text x="{_n(x)}" y="{_n(frame.bottom + 16)}" text-anchor="middle">'
+            f"{escape(_day(tick))}</text>"
         )
     parts.append("</g>")
 
@@ -343,8 +365,15 @@ def trend_chart(
         )
     parts.append(
         _legend(
-            id_prefix, days, sessions, flares, x=frame.left, y=height - 8,
-            baseline=baseline, alerts=alerts, clinician=clinician,
+            id_prefix,
+            days,
+            sessions,
+            flares,
+            x=frame.left,
+            y=height - 8,
+            baseline=baseline,
+            alerts=alerts,
+            clinician=clinician,
         )
     )
     parts.append("</svg>")
@@ -433,7 +462,7 @@ def _legend(
         items.append(("band", _("Baseline band")))
     if alerts:
         items.append(("diamond", _("Alert")))
-    parts = [f'<g class="chart-legend" font-size="11" fill="currentColor" aria-hidden="true">']
+    parts = ['<g class="chart-legend" font-size="11" fill="currentColor" aria-hidden="true">']
     cursor = x
     for shape, label in items:
         if shape == "circle":
@@ -441,7 +470,9 @@ def _legend(
         elif shape == "square":
             parts.append(f'<rect x="{_n(cursor + 1)}" y="{_n(y - 8)}" width="8" height="8"/>')
         elif shape == "triangle":
-            parts.append(f'<path d="M{_n(cursor)} {_n(y - 9)}H{_n(cursor + 10)}L{_n(cursor + 5)} {_n(y)}Z"/>')
+            parts.append(
+                f'<path d="M{_n(cursor)} {_n(y - 9)}H{_n(cursor + 10)}L{_n(cursor + 5)} {_n(y)}Z"/>'
+            )
         elif shape == "band":
             parts.append(
                 f'<rect x="{_n(cursor)}" y="{_n(y - 10)}" width="12" height="11" '
@@ -480,7 +511,10 @@ def sparkline(
 ) -> SafeString:
     """A small line of daily pain on a fixed 0-10 scale, for lists and cards (no axis)."""
     days, sessions, flares = _clip(start, end, days=days, sessions=sessions, flares=flares)
-    title = title or _("Daily pain, %(start)s to %(end)s") % {"start": _day(start), "end": _day(end)}
+    title = title or _("Daily pain, %(start)s to %(end)s") % {
+        "start": _day(start),
+        "end": _day(end),
+    }
     desc = describe(days, sessions, flares, start=start, end=end)
     frame = _Frame(start=start, end=end, left=2, right=width - 2, top=3, bottom=height - 3)
     parts = [_open_svg(id_prefix, width, height, "sparkline", title, desc), _defs(id_prefix)]
@@ -489,7 +523,8 @@ def sparkline(
         x = frame.x(mark.day)
         parts.append(
             f'<line class="chart-session" x1="{_n(x)}" y1="{_n(frame.top)}" x2="{_n(x)}" '
-            f'y2="{_n(frame.bottom)}" stroke="currentColor" stroke-dasharray="2 2" stroke-opacity="0.6"/>'
+            f'y2="{_n(frame.bottom)}" stroke="currentColor" stroke-dasharray="2 2" '
+            'stroke-opacity="0.6"/>'
         )
     parts.extend(_line(frame, days))
     parts.extend(_points(frame, days, radius=1.8, titled=False))

@@ -73,8 +73,8 @@ UNLISTED = Guidance(
     heading=_("Thank you, your entry is saved"),
     body=_(
         "Something you told us needs a look from your clinic. Your therapist will see your "
-        "entry. If you feel very unwell or you are worried, call your clinic, or your local "
-        "emergency number in an emergency."
+        "entry. If you feel very unwell or you are worried, call your clinic. In an emergency, "
+        "call your local emergency number."
     ),
 )
 
@@ -125,10 +125,7 @@ def emergency_guidance(entry: SymptomEntry | None, alerts: Sequence[Any]) -> Gui
     return Guidance(
         severity="emergency",
         heading=_("Get help now"),
-        body=_(
-            "Please act on this now, even if your pain is mild. Do not wait for your next "
-            "session."
-        ),
+        body=_("Please act on this now, even if your pain is mild."),
         tips=_with_number(EMERGENCY_TIPS, number),
         reasons=_alert_reasons(alerts),
         call_number=number,

@@ -125,6 +125,8 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """What was logged and the guidance for it. Clinicians may look, never change."""
     entry = get_entry_for_user(request.user, pk)
     own = entry.patient.user_id == request.user.pk
+    alerts = alerts_for_entry(entry)
+    editable = own and entry_is_editable(entry)
     return _page_or_fragment(
         request,
         "symptoms/entry_detail.html",
@@ -132,8 +134,10 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "entry": entry,
             "own": own,
-            "guidance": guidance_for(entry, alerts_for_entry(entry)),
-            "editable": own and entry_is_editable(entry),
+            "guidance": guidance_for(entry, alerts),
+            "editable": editable,
+            # An entry behind an alert is evidence: it can be corrected, not deleted.
+            "deletable": editable and not alerts,
             "editable_until": entry_editable_until(entry),
             "zone": entry.patient.zone,
         },

@@ -317,3 +317,16 @@ def test_moving_a_future_version_is_a_change(patient, therapist, plan_version, g
         patient, [item(glide)], later + dt.timedelta(days=1), None, "", therapist
     )
     assert moved.number == future.number + 1
+
+
+def test_dosage_left_out_is_the_exercise_s_usual_dosage(patient, therapist):
+    walking = Exercise.objects.get(clinic__isnull=True, slug="graded-walking")
+    version = plan_version_save(
+        patient, [{"exercise": walking, "days_per_week": 3}], TODAY, None, "", therapist
+    )
+    saved = version.items.get()
+    assert (saved.sets, saved.reps, saved.days_per_week) == (
+        walking.default_sets,
+        walking.default_reps,
+        3,
+    )

@@ -162,6 +162,6 @@ def test_library_queries_do_not_grow_with_its_size(
     therapist_client, clinic, size, django_assert_max_num_queries
 ):
     ExerciseFactory.create_batch(size, clinic=clinic)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         response = therapist_client.get(LIBRARY_URL)
     assert response.status_code == 200

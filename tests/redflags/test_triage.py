@@ -104,7 +104,11 @@ def test_resolve_with_a_note_closes_the_alert(alert, therapist):
         action = alert_resolve(alert, actor=therapist, note="Seen in clinic, settled")
     alert.refresh_from_db()
     assert (alert.state, alert.resolved_at) == ("resolved", NOON)
-    assert (action.kind, action.actor, action.note) == ("resolve", therapist, "Seen in clinic, settled")
+    assert (action.kind, action.actor, action.note) == (
+        "resolve",
+        therapist,
+        "Seen in clinic, settled",
+    )
 
 
 def test_a_resolved_alert_takes_no_more_actions(alert, therapist):
@@ -135,8 +139,16 @@ def test_escalate_raises_a_review_alert_to_urgent_and_tells_the_admins(
     with time_machine.travel(NOON, tick=False):
         action = alert_escalate(alert, actor=therapist, note="Needs a senior look")
     alert.refresh_from_db()
-    assert (alert.severity, alert.initial_severity, alert.escalated_at) == ("urgent", "review", NOON)
-    assert (action.kind, action.actor, action.note) == ("escalate", therapist, "Needs a senior look")
+    assert (alert.severity, alert.initial_severity, alert.escalated_at) == (
+        "urgent",
+        "review",
+        NOON,
+    )
+    assert (action.kind, action.actor, action.note) == (
+        "escalate",
+        therapist,
+        "Needs a senior look",
+    )
     recipients = list(Notification.objects.filter(alert=alert).values_list("recipient", flat=True))
     assert recipients == [clinic_admin.pk]
 
@@ -154,7 +166,9 @@ def test_patient_confirmation_is_recorded_once_per_advice(patient):
     first = alert_patient_confirm(alert, actor=patient.user)
     again = alert_patient_confirm(alert, actor=patient.user)
     assert first == again
-    assert list(alert.actions.values_list("kind", "actor")) == [("patient_confirmed", patient.user.pk)]
+    assert list(alert.actions.values_list("kind", "actor")) == [
+        ("patient_confirmed", patient.user.pk)
+    ]
 
 
 def test_triage_never_deletes_anything(alert, therapist):

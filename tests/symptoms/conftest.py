@@ -44,3 +44,24 @@ def is_checked(html: str, name: str, value: str | None = None) -> bool:
     start = html.index(f'name="{name}"' + (f' value="{value}"' if value is not None else ""))
     tag = html[html.rindex("<input", 0, start) : html.index(">", start)]
     return " checked" in tag
+
+
+def make_alert(entry, *, rule="R4", severity="urgent", state="open"):
+    """An alert with `entry` as its evidence, written directly (no rules run)."""
+    from redflags.models import Alert, AlertEvidence, RuleSetVersion
+
+    version, _ = RuleSetVersion.objects.get_or_create(
+        clinic=entry.patient.clinic, number=1, defaults={"params": {}}
+    )
+    alert = Alert.objects.create(
+        patient=entry.patient,
+        rule=rule,
+        severity=severity,
+        initial_severity=severity,
+        state=state,
+        rule_set_version=version,
+        opened_day=entry.day,
+        reason="test",
+    )
+    AlertEvidence.objects.create(alert=alert, entry=entry, day=entry.day)
+    return alert

@@ -45,7 +45,9 @@ def test_higher_pain_is_drawn_higher():
 def test_pain_0_and_10_sit_on_the_axis_ends():
     root = parse(trend_chart([DayPoint(START, 0), DayPoint(END, 10)], start=START, end=END))
     zero, ten = points(root)
-    labels = {el.text: float(el.get("y")) for el in root.iter(f"{SVG}text") if el.text in {"0", "10"}}
+    labels = {
+        el.text: float(el.get("y")) for el in root.iter(f"{SVG}text") if el.text in {"0", "10"}
+    }
     # Axis labels sit 4 px below their gridline to centre the text.
     assert float(zero.get("cy")) == pytest.approx(labels["0"] - 4)
     assert float(ten.get("cy")) == pytest.approx(labels["10"] - 4)
@@ -125,7 +127,9 @@ def test_description_sums_up_the_chart_in_words():
 
 def test_x_axis_labels_count_back_a_week_at_a_time_from_the_end():
     root = parse(trend_chart([], start=START, end=END))
-    labels = [el.text for el in root.iter(f"{SVG}text") if el.text and re.fullmatch(r"\d+ Nov", el.text)]
+    labels = [
+        el.text for el in root.iter(f"{SVG}text") if el.text and re.fullmatch(r"\d+ Nov", el.text)
+    ]
     assert labels == ["7 Nov", "14 Nov", "21 Nov", "28 Nov"]
 
 

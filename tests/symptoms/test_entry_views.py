@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from symptoms.models import DailySummary, SymptomEntry
 from tests.factories import PTSessionFactory, SymptomEntryFactory
-from tests.symptoms.conftest import LONDON, NOW, entry_post, is_checked
+from tests.symptoms.conftest import LONDON, NOW, entry_post, is_checked, make_alert
 
 pytestmark = pytest.mark.django_db
 
@@ -352,6 +352,23 @@ def test_after_the_window_the_entry_page_offers_no_changes(patient_client, entry
     assert edit_url(entry) not in html
     assert delete_url(entry) not in html
     assert "part of your record" in html
+
+
+def test_an_entry_behind_an_alert_can_be_corrected_but_not_deleted(patient_client, entry):
+    make_alert(entry)
+    html = patient_client.get(detail_url(entry)).content.decode()
+    assert edit_url(entry) in html
+    assert delete_url(entry) not in html
+    response = patient_client.post(delete_url(entry), {"confirm": "yes"})
+    assert "This entry is part of your record now" in response.content.decode()
+    assert SymptomEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_entry_page_gives_the_guidance_of_its_alert(patient_client, entry):
+    make_alert(entry, severity="review", rule="R9")
+    html = patient_client.get(detail_url(entry)).content.decode()
+    assert "Thank you, your entry is saved" not in html
+    assert "Keep moving gently" not in html
 
 
 @pytest.mark.parametrize("viewer", ["therapist_client", "clinic_admin_client"])

@@ -4,21 +4,21 @@ import datetime as dt
 
 import pytest
 
-from redflags.models import Alert, AlertEvidence, FlareEpisode, RuleSetVersion
+from redflags.models import FlareEpisode
 from symptoms.charts import DayPoint, Period, SessionMark
 from symptoms.models import DailySummary
 from symptoms.selectors import (
+    alerts_for_entry,
     context_suggestion_for_patient,
     daily_pains,
     diary_groups,
     diary_page,
     flare_periods,
-    alerts_for_entry,
     suggest_context,
     trend_for_patient,
 )
 from tests.factories import PTSessionFactory, SymptomEntryFactory
-from tests.symptoms.conftest import LONDON, NOW
+from tests.symptoms.conftest import LONDON, NOW, make_alert
 
 SESSION_DAY = dt.date(2026, 11, 10)
 
@@ -65,7 +65,9 @@ def test_suggestion_uses_the_patients_own_clock(patient):
 @pytest.mark.django_db
 def test_daily_pains_come_from_the_daily_summaries(patient, other_patient):
     DailySummary.objects.create(patient=patient, day=SESSION_DAY, daily_pain=4, flare_yes=True)
-    DailySummary.objects.create(patient=patient, day=SESSION_DAY + dt.timedelta(days=30), daily_pain=9)
+    DailySummary.objects.create(
+        patient=patient, day=SESSION_DAY + dt.timedelta(days=30), daily_pain=9
+    )
     DailySummary.objects.create(patient=other_patient, day=SESSION_DAY, daily_pain=7)
     assert daily_pains(patient, SESSION_DAY, SESSION_DAY + dt.timedelta(days=5)) == [
         DayPoint(SESSION_DAY, 4, flare_reported=True)
@@ -78,13 +80,21 @@ def test_trend_holds_the_last_28_days(patient):
     PTSessionFactory(patient=patient, date=end - dt.timedelta(days=27), kind="assessment")
     PTSessionFactory(patient=patient, date=end - dt.timedelta(days=28))
     FlareEpisode.objects.create(
-        patient=patient, start=end - dt.timedelta(days=40), end=end - dt.timedelta(days=20),
-        baseline_at_start=2, peak=7,
+        patient=patient,
+        start=end - dt.timedelta(days=40),
+        end=end - dt.timedelta(days=20),
+        baseline_at_start=2,
+        peak=7,
     )
-    FlareEpisode.objects.create(patient=patient, start=end - dt.timedelta(days=2), baseline_at_start=2, peak=6)
     FlareEpisode.objects.create(
-        patient=patient, start=end - dt.timedelta(days=60), end=end - dt.timedelta(days=50),
-        baseline_at_start=2, peak=6,
+        patient=patient, start=end - dt.timedelta(days=2), baseline_at_start=2, peak=6
+    )
+    FlareEpisode.objects.create(
+        patient=patient,
+        start=end - dt.timedelta(days=60),
+        end=end - dt.timedelta(days=50),
+        baseline_at_start=2,
+        peak=6,
     )
     trend = trend_for_patient(patient, end=end)
     assert (trend.start, trend.end) == (end - dt.timedelta(days=27), end)
@@ -97,36 +107,31 @@ def test_trend_holds_the_last_28_days(patient):
 
 @pytest.mark.django_db
 def test_flare_periods_are_the_patients_own(patient, other_patient):
-    FlareEpisode.objects.create(patient=other_patient, start=SESSION_DAY, baseline_at_start=1, peak=5)
+    FlareEpisode.objects.create(
+        patient=other_patient, start=SESSION_DAY, baseline_at_start=1, peak=5
+    )
     assert flare_periods(patient, SESSION_DAY, SESSION_DAY) == []
 
 
 @pytest.mark.django_db
 def test_alerts_for_entry_are_those_it_is_evidence_of(patient):
     entry = SymptomEntryFactory(patient=patient)
-    other_entry = SymptomEntryFactory(patient=patient)
-    version = RuleSetVersion.objects.create(clinic=patient.clinic, number=1, params={})
-
-    def alert(rule, severity, state, evidence):
-        made = Alert.objects.create(
-            patient=patient, rule=rule, severity=severity, initial_severity=severity, state=state,
-            rule_set_version=version, opened_day=entry.day, reason="test",
-        )
-        AlertEvidence.objects.create(alert=made, entry=evidence, day=entry.day)
-        return made
-
-    open_alert = alert("R4", "urgent", "open", entry)
+    open_alert = make_alert(entry, rule="R4")
     # A resolved alert still explains the advice the entry got.
-    resolved = alert("R6", "urgent", "resolved", entry)
-    alert("R7", "urgent", "open", other_entry)
+    resolved = make_alert(entry, rule="R6", state="resolved")
+    make_alert(SymptomEntryFactory(patient=patient), rule="R7")
     assert set(alerts_for_entry(entry)) == {open_alert, resolved}
 
 
 def _entry(pk, day, session=None, hour=12):
     # Unsaved rows are enough: grouping reads what is loaded and makes no queries.
     entry = SymptomEntryFactory.build(
-        pk=pk, day=day, recorded_at=at(day, hour), session=session,
-        patient=None, context="after_session" if session else "daily",
+        pk=pk,
+        day=day,
+        recorded_at=at(day, hour),
+        session=session,
+        patient=None,
+        context="after_session" if session else "daily",
     )
     entry.session_id = session.pk if session else None
     return entry

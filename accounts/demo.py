@@ -279,10 +279,11 @@ def _marcus(rng: random.Random) -> History:
 
 def _priya(rng: random.Random) -> History:
     # Post-session pain climbs session after session as the loading is progressed.
-    climbs = (1, 1, 2, 3, 4, 5, 5)
+    climbs = (1, 1, 1, 2, 3, 4, 5)
     return course(
         rng,
-        weeks=6,
+        weeks=7,
+        first_offset=4,
         start_pain=3,
         end_pain=4,
         regions=("lower_back", "left_buttock", "left_thigh"),
@@ -335,7 +336,7 @@ def _david(rng: random.Random) -> History:
     # Sciatica on the left; three days ago, numbness around the back passage (emergency).
     history = course(
         rng,
-        weeks=6,
+        weeks=7,
         start_pain=5,
         end_pain=5,
         regions=LEFT_SCIATICA,
@@ -427,9 +428,10 @@ def _lena(rng: random.Random) -> History:
     # Neck and right arm: burning, electric shocks and pins and needles (a neuropathic pattern).
     history = course(
         rng,
-        weeks=6,
+        weeks=7,
         start_pain=6,
         end_pain=3,
+        early=True,
         regions=("neck", "right_shoulder", "right_upper_arm", "right_forearm"),
         descriptors=("pins_and_needles", "aching", "burning"),
         interventions=(("nerve_mobilisation", "manual_therapy"), ("exercise_progression",)),
@@ -473,8 +475,11 @@ STORIES: tuple[PatientStory, ...] = (
         "grace.demo@example.com",
         ("tess",),
         "Steady recovery over 8 weeks; small bumps after sessions settle by the morning.",
-        {"conditions": "L5 radiculopathy, left (disc)", "baseline_pain": 6,
-         "baseline_regions": LEFT_SCIATICA},
+        {
+            "conditions": "L5 radiculopathy, left (disc)",
+            "baseline_pain": 6,
+            "baseline_regions": LEFT_SCIATICA,
+        },
         _grace,
     ),
     PatientStory(
@@ -483,8 +488,11 @@ STORIES: tuple[PatientStory, ...] = (
         "marcus.demo@example.com",
         ("tess",),
         "Flare-ups for 2-3 days after the dry-needling sessions, fine after the others.",
-        {"conditions": "S1 radiculopathy, right", "baseline_pain": 4,
-         "baseline_regions": RIGHT_SCIATICA},
+        {
+            "conditions": "S1 radiculopathy, right",
+            "baseline_pain": 4,
+            "baseline_regions": RIGHT_SCIATICA,
+        },
         _marcus,
     ),
     PatientStory(
@@ -493,8 +501,11 @@ STORIES: tuple[PatientStory, ...] = (
         "priya.demo@example.com",
         ("tom",),
         "Pain after each session is higher than after the one before.",
-        {"conditions": "Lumbar radicular pain, left", "baseline_pain": 3,
-         "baseline_regions": ("lower_back", "left_buttock", "left_thigh")},
+        {
+            "conditions": "Lumbar radicular pain, left",
+            "baseline_pain": 3,
+            "baseline_regions": ("lower_back", "left_buttock", "left_thigh"),
+        },
         _priya,
     ),
     PatientStory(
@@ -503,8 +514,11 @@ STORIES: tuple[PatientStory, ...] = (
         "owen.demo@example.com",
         ("tom",),
         "Noisy but flat: nine weeks without a real change.",
-        {"conditions": "Chronic lumbar radiculopathy, right", "baseline_pain": 5,
-         "baseline_regions": ("lower_back", "right_buttock", "right_thigh")},
+        {
+            "conditions": "Chronic lumbar radiculopathy, right",
+            "baseline_pain": 5,
+            "baseline_regions": ("lower_back", "right_buttock", "right_thigh"),
+        },
         _owen,
     ),
     PatientStory(
@@ -513,8 +527,11 @@ STORIES: tuple[PatientStory, ...] = (
         "helen.demo@example.com",
         ("tess",),
         "Improving; a self-reported flare after gardening 20 days ago that settled in days.",
-        {"conditions": "L5 radiculopathy, left", "baseline_pain": 6,
-         "baseline_regions": LEFT_SCIATICA},
+        {
+            "conditions": "L5 radiculopathy, left",
+            "baseline_pain": 6,
+            "baseline_regions": LEFT_SCIATICA,
+        },
         _helen,
     ),
     PatientStory(
@@ -523,8 +540,11 @@ STORIES: tuple[PatientStory, ...] = (
         "david.demo@example.com",
         ("tom",),
         "Emergency: reported saddle numbness 3 days ago (cauda equina screening).",
-        {"conditions": "L4/5 disc herniation, left leg pain", "baseline_pain": 5,
-         "baseline_regions": ("lower_back", "left_buttock", "left_thigh")},
+        {
+            "conditions": "L4/5 disc herniation, left leg pain",
+            "baseline_pain": 5,
+            "baseline_regions": LEFT_SCIATICA,
+        },
         _david,
     ),
     PatientStory(
@@ -533,8 +553,11 @@ STORIES: tuple[PatientStory, ...] = (
         "amira.demo@example.com",
         ("tess",),
         "New patient: intake done, no entries yet, assessment booked.",
-        {"conditions": "Suspected piriformis-related sciatic irritation, right",
-         "baseline_pain": 4, "baseline_regions": ("right_buttock", "right_thigh")},
+        {
+            "conditions": "Suspected piriformis-related sciatic irritation, right",
+            "baseline_pain": 4,
+            "baseline_regions": ("right_buttock", "right_thigh"),
+        },
         _amira,
     ),
     PatientStory(
@@ -543,8 +566,11 @@ STORIES: tuple[PatientStory, ...] = (
         "frank.demo@example.com",
         ("tom",),
         "Left leg for weeks; tingling in the right leg too for the last 4 days (new bilateral).",
-        {"conditions": "Lumbar spinal stenosis", "baseline_pain": 5,
-         "baseline_regions": ("lower_back", "left_buttock", "left_thigh")},
+        {
+            "conditions": "Lumbar spinal stenosis",
+            "baseline_pain": 5,
+            "baseline_regions": ("lower_back", "left_buttock", "left_thigh"),
+        },
         _frank,
     ),
     PatientStory(
@@ -553,8 +579,11 @@ STORIES: tuple[PatientStory, ...] = (
         "sofia.demo@example.com",
         ("tess",),
         "Logged well for a month, nothing for the last 3 weeks although sessions continue.",
-        {"conditions": "S1 radiculopathy, right", "baseline_pain": 6,
-         "baseline_regions": RIGHT_SCIATICA},
+        {
+            "conditions": "S1 radiculopathy, right",
+            "baseline_pain": 6,
+            "baseline_regions": RIGHT_SCIATICA,
+        },
         _sofia,
     ),
     PatientStory(
@@ -563,9 +592,12 @@ STORIES: tuple[PatientStory, ...] = (
         "brian.demo@example.com",
         ("tom",),
         "Diabetes, both feet numb since before treatment; slow start, then improving.",
-        {"conditions": "L4 radiculopathy, left; diabetic peripheral neuropathy",
-         "baseline_pain": 6, "baseline_regions": ("lower_back", "left_foot", "right_foot"),
-         "diabetes": True},
+        {
+            "conditions": "L4 radiculopathy, left; diabetic peripheral neuropathy",
+            "baseline_pain": 6,
+            "baseline_regions": ("lower_back", "left_foot", "right_foot"),
+            "diabetes": True,
+        },
         _brian,
     ),
     PatientStory(
@@ -574,8 +606,11 @@ STORIES: tuple[PatientStory, ...] = (
         "lena.demo@example.com",
         ("tess",),
         "Neck and right arm with burning and electric shocks; improving.",
-        {"conditions": "C6 radiculopathy, right", "baseline_pain": 6,
-         "baseline_regions": ("neck", "right_shoulder", "right_upper_arm", "right_forearm")},
+        {
+            "conditions": "C6 radiculopathy, right",
+            "baseline_pain": 6,
+            "baseline_regions": ("neck", "right_shoulder", "right_upper_arm", "right_forearm"),
+        },
         _lena,
     ),
     PatientStory(
@@ -584,8 +619,11 @@ STORIES: tuple[PatientStory, ...] = (
         "marco.demo@example.com",
         ("tom", "tess"),
         "Lives in Madrid (own time zone), telehealth with both therapists; steady.",
-        {"conditions": "Ulnar nerve irritation at the elbow, left", "baseline_pain": 5,
-         "baseline_regions": ("left_forearm", "left_hand")},
+        {
+            "conditions": "Ulnar nerve irritation at the elbow, left",
+            "baseline_pain": 5,
+            "baseline_regions": ("left_forearm", "left_hand"),
+        },
         _marco,
         time_zone="Europe/Madrid",
     ),

@@ -51,11 +51,15 @@ def audited(
 ) -> Callable[[View], View]:
     """Record every call of the view. `model` and `kwarg` say which record the URL names."""
 
-    def subject(request: HttpRequest, kwargs: dict) -> PatientRef | None:
+    def subject(request: HttpRequest, kwargs: dict, outcome: Outcome) -> PatientRef | None:
         if model is None:
             return patient_ref_for_user(request.user)
         if model._meta.label_lower == "accounts.patient":
-            return patient_ref(kwargs.get(kwarg))
+            pk = kwargs.get(kwarg)
+            if outcome == Outcome.ALLOWED and isinstance(pk, int) and request.user.clinic_id:
+                # The view let them in, so the patient is in the actor's clinic: no query.
+                return PatientRef(pk, request.user.clinic_id)
+            return patient_ref(pk)
         return patient_ref_for_object(model, kwargs.get(kwarg), patient_path)
 
     def decorator(view: View) -> View:
@@ -64,7 +68,7 @@ def audited(
             action = read if request.method in SAFE_METHODS else write
 
             def put_on_record(outcome: Outcome, status: int) -> None:
-                ref = subject(request, kwargs)
+                ref = subject(request, kwargs, outcome)
                 record(
                     request,
                     action,

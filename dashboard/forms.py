@@ -31,6 +31,7 @@ class CaseloadFilterForm(forms.Form):
             (SHOW_FLARING, _("Flaring")),
             (SHOW_NOT_LOGGING, _("Not logging")),
         ],
+        widget=forms.RadioSelect,
     )
     therapist = forms.ModelChoiceField(
         label=_("Therapist"),

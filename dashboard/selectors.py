@@ -296,12 +296,19 @@ def caseload_rows(
     ):
         alerts[row["patient_id"]].append(row)
 
+    # The newest entry of each patient through the (patient, recorded_at) index, rather than a
+    # MAX over all of their entries.
     last_entries = dict(
-        SymptomEntry.objects.filter(patient_id__in=ids)
-        .values("patient_id")
-        .annotate(last=Max("recorded_at"))
+        Patient.objects.filter(pk__in=ids)
+        .annotate(
+            last=Subquery(
+                SymptomEntry.objects.filter(patient=OuterRef("pk"))
+                .order_by("-recorded_at")
+                .values("recorded_at")[:1]
+            )
+        )
         .order_by()
-        .values_list("patient_id", "last")
+        .values_list("pk", "last")
     )
     adherence = adherence_by_patient(ids, today)
 

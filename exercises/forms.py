@@ -418,6 +418,11 @@ class PlanBuilder:
             return None
         return self.search.results(self.clinic_id)[:MAX_RESULTS]
 
+    @property
+    def exercise_ids(self) -> set[int]:
+        """Exercises already in the draft (search results show them as added)."""
+        return {form.exercise_value() for form in self.formset.forms}
+
     def is_valid(self) -> bool:
         return self.action.verb == "save" and self.form.is_valid() and self.formset.is_valid()
 

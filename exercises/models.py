@@ -216,10 +216,16 @@ def dosage_text(
         days = ngettext("%(n)d day a week", "%(n)d days a week", days_per_week) % {
             "n": days_per_week
         }
-    return gettext("%(dose)s. %(how_often)s, %(days)s.") % {
-        "dose": ", ".join(parts).capitalize(),
+    frequency = gettext("%(how_often)s, %(days)s.") % {
         "how_often": how_often.capitalize(),
         "days": days,
+    }
+    if sets == 1 and reps <= 1 and not hold_seconds:
+        # An activity such as the walking programme: "1 set of 1" says nothing useful.
+        return frequency
+    return gettext("%(dose)s. %(frequency)s") % {
+        "dose": ", ".join(parts).capitalize(),
+        "frequency": frequency,
     }
 
 

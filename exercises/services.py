@@ -228,11 +228,13 @@ class ExerciseLogResult:
     duplicate: bool = False
 
 
-def light_for(pain_during: int) -> Light:
-    """The traffic light with the rule set's thresholds (CLINICAL.md section 4, R10's red zone)."""
-    from redflags.params import RuleParams
+def light_for(patient: Patient, pain_during: int) -> Light:
+    """The traffic light with the thresholds of the patient's clinic's rule set (CLINICAL.md
+    section 4; red is R10's red zone, so the light and the rule never disagree)."""
+    # Imported here: redflags builds on exercises, not the other way round.
+    from redflags.services import current_rule_set
 
-    params = RuleParams()
+    params = current_rule_set(patient.clinic).rule_params()
     return traffic_light(
         pain_during,
         green_max_pain=params.exercise_green_max_pain,
@@ -253,7 +255,7 @@ def _existing(patient: Patient, idempotency_key: str) -> ExerciseLogResult | Non
     log = ExerciseLog.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
     if log is None:
         return None
-    return ExerciseLogResult(log=log, light=light_for(log.pain_during), duplicate=True)
+    return ExerciseLogResult(log=log, light=light_for(patient, log.pain_during), duplicate=True)
 
 
 def _noon(patient: Patient, day: dt.date) -> dt.datetime:
@@ -335,7 +337,7 @@ def exercise_log_create(
         validate_unique=False,
         validate_constraints=False,
     )
-    light = light_for(log.pain_during)
+    light = light_for(patient, log.pain_during)
     try:
         with transaction.atomic():
             log.save()

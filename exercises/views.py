@@ -105,7 +105,7 @@ def today(request: HttpRequest) -> HttpResponse:
     if log_pk.isdigit():
         log = ExerciseLog.objects.filter(patient=patient, pk=int(log_pk)).first()
         if log is not None:
-            logged = ExerciseLogResult(log=log, light=light_for(log.pain_during))
+            logged = ExerciseLogResult(log=log, light=light_for(patient, log.pain_during))
     return render(request, "exercises/today.html", _today_context(patient, logged=logged))
 
 

@@ -13,8 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .domain import RULE_CODES, RULE_IDS, RULE_SEVERITY
-from .params import MANDATORY_RULES, RuleParams
+from .params import RuleParams
 
 RULE_NAMES: dict[str, Any] = {
     "R1": _("Cauda equina signs"),
@@ -236,9 +235,6 @@ PARAMS: dict[str, ParamInfo] = {
     ),
 }
 
-#: Rules a clinic may switch off (R1-R7 are safety rules and always run).
-OPTIONAL_RULES: tuple[str, ...] = tuple(r for r in RULE_IDS if r not in MANDATORY_RULES)
-
 
 def rule_name(rule: str) -> str:
     return str(RULE_NAMES.get(rule, rule))
@@ -271,10 +267,9 @@ class ParamRow:
         return self.value != self.default
 
 
-def parameter_rows(params: RuleParams, names: tuple[str, ...] | None = None) -> list[ParamRow]:
-    """Each threshold (or the given ones) with its meaning, value in force and default."""
+def parameter_rows(params: RuleParams, names: tuple[str, ...]) -> list[ParamRow]:
+    """The given thresholds with their meaning, value in force and default."""
     defaults = RuleParams()
-    chosen = names if names is not None else tuple(PARAMS)
     return [
         ParamRow(
             name=name,
@@ -282,29 +277,5 @@ def parameter_rows(params: RuleParams, names: tuple[str, ...] | None = None) -> 
             value=format_value(getattr(params, name)),
             default=format_value(getattr(defaults, name)),
         )
-        for name in chosen
-    ]
-
-
-@dataclass(frozen=True)
-class RuleRow:
-    rule: str
-    code: str
-    name: str
-    severity: str
-    mandatory: bool
-    enabled: bool
-
-
-def rule_rows(params: RuleParams) -> list[RuleRow]:
-    return [
-        RuleRow(
-            rule=rule,
-            code=RULE_CODES[rule],
-            name=rule_name(rule),
-            severity=RULE_SEVERITY[rule],
-            mandatory=rule in MANDATORY_RULES,
-            enabled=params.is_enabled(rule),
-        )
-        for rule in RULE_IDS
+        for name in names
     ]

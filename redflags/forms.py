@@ -238,6 +238,7 @@ class RuleSetForm(forms.Form):
                 disabled=mandatory,
                 initial=True if mandatory else params.is_enabled(rule),
                 help_text=_("A safety rule: it always runs.") if mandatory else "",
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
         self.fields["note"] = self.fields.pop("note")
         self.helper = _helper()

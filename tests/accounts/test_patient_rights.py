@@ -267,3 +267,30 @@ def test_closing_a_second_time_keeps_the_first_closing_date(patient):
     first = Patient.objects.get(pk=patient.pk).closed_at
     patient_account_close(patient)
     assert Patient.objects.get(pk=patient.pk).closed_at == first
+
+
+# Retention -------------------------------------------------------------------------------------
+
+
+def test_retention_report_lists_only_closed_patients_past_their_clinics_period(
+    patient, other_patient, clinic
+):
+    import datetime as dt
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    clinic.retention_years = 8
+    clinic.save()
+    now = timezone.now()
+    Patient.objects.filter(pk=patient.pk).update(closed_at=now - dt.timedelta(days=8 * 366))
+    Patient.objects.filter(pk=other_patient.pk).update(closed_at=now - dt.timedelta(days=365))
+
+    out = StringIO()
+    call_command("retention_due", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "patient_id\tclinic\tclosed_at\tretained_until"
+    assert [line.split("\t")[0] for line in lines[1:]] == [str(patient.pk)]
+    # A report only: every record is still there.
+    assert Patient.objects.filter(pk=patient.pk).exists()

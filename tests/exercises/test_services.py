@@ -330,3 +330,13 @@ def test_dosage_left_out_is_the_exercise_s_usual_dosage(patient, therapist):
         walking.default_reps,
         3,
     )
+
+
+def test_the_light_uses_the_clinic_s_rule_set(patient, plan_version, clinic):
+    from redflags.models import RuleSetVersion
+    from redflags.params import RuleParams
+
+    tuned = RuleParams(exercise_green_max_pain=3, r10_red_pain_above=4)
+    RuleSetVersion.objects.create(clinic=clinic, number=7, params=tuned.to_dict(), note="tuned")
+    assert log(patient, glide_item(plan_version), pain_during=3).light.colour is Colour.GREEN
+    assert log(patient, glide_item(plan_version), pain_during=5).light.colour is Colour.RED

@@ -347,3 +347,12 @@ def test_builder_save_queries_do_not_grow_with_the_plan(
     with django_assert_max_num_queries(21):
         response = therapist_client.post(builder_url(patient), draft(rows))
     assert response.status_code == 302
+
+
+def test_search_marks_exercises_already_in_the_plan(therapist_client, patient):
+    slump = library("slump-slider")
+    html = therapist_client.post(
+        builder_url(patient), draft([row(slump)], action="search", q="slump")
+    ).content.decode()
+    assert f'value="add:{slump.pk}"' not in html
+    assert "In the plan" in html

@@ -12,7 +12,10 @@ from symptoms import services as symptom_services
 BASE_DAY = date(2026, 2, 2)
 
 IMMEDIATE_TASKS = {
-    "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
 }
 DUMMY_TASKS = {
     "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}

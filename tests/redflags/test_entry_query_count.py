@@ -54,7 +54,9 @@ def _history(patient, therapist, size: int) -> None:
 
 def _queries_to_save(patient, therapist, context: str) -> int:
     # Sessions yesterday and today in both histories, so every window has something in it.
-    PTSession.objects.get_or_create(patient=patient, date=day(-1), defaults={"created_by": therapist})
+    PTSession.objects.get_or_create(
+        patient=patient, date=day(-1), defaults={"created_by": therapist}
+    )
     PTSession.objects.create(patient=patient, date=day(0), created_by=therapist)
     log_entry(patient, 0, "07:00", context="before_session", pain_now=3)
     with CaptureQueriesContext(connection) as captured:

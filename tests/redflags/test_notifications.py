@@ -28,7 +28,7 @@ def urgent_alert(patient) -> Alert:
     return Alert.objects.get(patient=patient, rule="R4")
 
 
-# --- Queued in the alert's transaction ----------------------------------------------------------
+# --- Queued in the alert's transaction -----------------------------------------------------------
 
 
 def test_an_urgent_alert_queues_one_email_per_therapist_of_the_patient(patient, therapist):
@@ -107,17 +107,20 @@ def test_delivery_starts_when_the_transaction_commits(
 
 def test_a_rolled_back_save_sends_nothing(patient, settings, django_capture_on_commit_callbacks):
     settings.TASKS = IMMEDIATE_TASKS
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            urgent_alert(patient)
-            raise RuntimeError("the request failed after the save")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        urgent_alert(patient)
+        raise RuntimeError("the request failed after the save")
 
     assert callbacks == []
     assert not Notification.objects.exists()
     assert mail.outbox == []
 
 
-# --- Delivery, retries and backoff -----------------------------------------------------------------
+# --- Delivery, retries and backoff ---------------------------------------------------------------
 
 
 def test_a_failing_mail_server_is_retried_with_backoff_and_delivered_exactly_once_when_back(
@@ -162,7 +165,9 @@ def test_the_backoff_doubles_up_to_an_hour(attempts, delay):
     assert services.retry_delay(attempts) == timedelta(minutes=delay)
 
 
-def test_a_failed_delivery_task_queues_its_retry_for_when_it_is_due(patient, settings, time_machine):
+def test_a_failed_delivery_task_queues_its_retry_for_when_it_is_due(
+    patient, settings, time_machine
+):
     time_machine.move_to(T0, tick=False)
     settings.MAILERS = DOWN
     row = Notification.objects.get(alert=urgent_alert(patient))
@@ -235,7 +240,7 @@ def test_the_daily_sweep_requeues_due_notifications(patient, settings, time_mach
     assert row.state == "sent"
 
 
-# --- A replay never emails anyone ------------------------------------------------------------------
+# --- A replay never emails anyone ----------------------------------------------------------------
 
 
 @pytest.mark.django_db(transaction=True)

@@ -174,7 +174,9 @@ def _broken(change):
             "B01: exercise_logs[0].pain_during: is required",
         ),
         (
-            _broken(lambda c: c["expect"].update(alerts=[{"rule": "R15", "severity": "low", "day": 0}])),
+            _broken(
+                lambda c: c["expect"].update(alerts=[{"rule": "R15", "severity": "low", "day": 0}])
+            ),
             'B01: expect.alerts[0].rule: "R15" is not one of',
         ),
         (_broken(lambda c: c.pop("expect")), "B01: expect: is required to check a case"),
@@ -201,7 +203,11 @@ def test_a_bad_file_does_not_stop_the_good_ones(tmp_path):
     out = StringIO()
     with pytest.raises(CommandError, match="1 problem"):
         call_command(
-            "replay_case", str(write(tmp_path, "{")), str(VIGNETTES[0]), stdout=out, stderr=StringIO()
+            "replay_case",
+            str(write(tmp_path, "{")),
+            str(VIGNETTES[0]),
+            stdout=out,
+            stderr=StringIO(),
         )
 
     assert json.loads(out.getvalue())["id"] == VIGNETTES[0].stem
@@ -214,7 +220,7 @@ def test_a_missing_file_is_named(tmp_path):
         )
 
 
-# --- The service the upload page calls ---------------------------------------------------------------
+# --- The service the upload page calls -----------------------------------------------------------
 
 
 def test_the_service_checks_a_tuned_rule_set():
@@ -248,7 +254,7 @@ def test_the_service_raises_case_error_for_a_bad_case():
         replay_case(_broken(lambda c: c["entries"][0].update(pain_now=-1)))
 
 
-# --- Agreement with the pure oracle ------------------------------------------------------------
+# --- Agreement with the pure oracle --------------------------------------------------------------
 
 
 SYNTHETIC = [
@@ -277,11 +283,30 @@ SYNTHETIC = [
         "sessions": [{"day": -2}],
         "entries": [
             {"day": -3, "context": "daily", "pain_now": 1, "pain_worst": 1, "weakness": "none"},
-            {"day": -2, "time": "18:00", "context": "after_session", "pain_now": 4, "pain_worst": 4},
-            {"day": -1, "time": "08:00", "context": "next_morning", "pain_now": 4, "pain_worst": 5,
-             "weakness": "noticeable", "descriptors": ["tingling"], "regions": ["left_foot"]},
-            {"day": 0, "context": "daily", "pain_now": 5, "pain_worst": 5,
-             "weakness": "limits_activities"},
+            {
+                "day": -2,
+                "time": "18:00",
+                "context": "after_session",
+                "pain_now": 4,
+                "pain_worst": 4,
+            },
+            {
+                "day": -1,
+                "time": "08:00",
+                "context": "next_morning",
+                "pain_now": 4,
+                "pain_worst": 5,
+                "weakness": "noticeable",
+                "descriptors": ["tingling"],
+                "regions": ["left_foot"],
+            },
+            {
+                "day": 0,
+                "context": "daily",
+                "pain_now": 5,
+                "pain_worst": 5,
+                "weakness": "limits_activities",
+            },
             {"day": 0, "context": "flare", "pain_now": 6, "pain_worst": 6, "is_flare": "yes"},
             {"day": 9, "context": "daily", "pain_now": 6, "pain_worst": 6},
         ],
@@ -330,7 +355,9 @@ def random_cases(draw):
             "day": draw(days),
             "time": draw(st.sampled_from(["08:00", "12:00", "18:30"])),
             "context": draw(
-                st.sampled_from(["daily", "before_session", "after_session", "next_morning", "flare"])
+                st.sampled_from(
+                    ["daily", "before_session", "after_session", "next_morning", "flare"]
+                )
             ),
             "pain_now": pain_now,
             "pain_worst": min(10, pain_now + draw(st.integers(0, 3))),

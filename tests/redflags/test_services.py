@@ -32,7 +32,7 @@ def resolve(alert):
     alert.save(update_fields=["state"])
 
 
-# --- Dedup (section 5: one open alert per rule per patient) ---------------------------------------
+# --- Dedup (section 5: one open alert per rule per patient) --------------------------------------
 
 
 def test_two_function_limiting_entries_make_one_alert_with_two_evidence_rows(patient):
@@ -74,11 +74,17 @@ def test_a_more_severe_finding_raises_the_open_alert_and_records_who(patient):
     review = Finding("R11", "flare_up", "review", "Flare.", "You have a flare-up.")
     urgent = Finding("R11", "flare_up", "urgent", "Still open.", "Still a flare-up.")
     alert, created = services.alert_raise(patient, review, day=day(0), rule_set_version=version)
-    again, created_again = services.alert_raise(patient, urgent, day=day(7), rule_set_version=version)
+    again, created_again = services.alert_raise(
+        patient, urgent, day=day(7), rule_set_version=version
+    )
 
     assert created and not created_again and again.pk == alert.pk
     alert.refresh_from_db()
-    assert (alert.severity, alert.initial_severity, alert.opened_day) == ("urgent", "review", day(0))
+    assert (alert.severity, alert.initial_severity, alert.opened_day) == (
+        "urgent",
+        "review",
+        day(0),
+    )
     action = TriageAction.objects.get(alert=alert)
     assert (action.kind, action.actor, action.note) == ("auto_escalate", None, "Still open.")
     assert Notification.objects.filter(alert=alert).count() == 1
@@ -118,7 +124,7 @@ def test_the_patient_message_follows_the_severity(patient, fields, rule, expecte
     assert expected in Alert.objects.get(patient=patient, rule=rule).patient_message
 
 
-# --- The transaction: an entry and its alerts commit together or not at all -----------------------
+# --- The transaction: an entry and its alerts commit together or not at all ----------------------
 
 
 def test_an_alert_cannot_exist_without_its_entry(patient):
@@ -191,7 +197,7 @@ def test_red_exercise_pain_fourteen_days_apart_raises_nothing(patient):
     assert not Alert.objects.exists()
 
 
-# --- Windows the service passes to the rules ---------------------------------------------------------
+# --- Windows the service passes to the rules -----------------------------------------------------
 
 
 def test_r3_weakness_rising_over_entries_weeks_apart_still_counts(patient):
@@ -240,7 +246,7 @@ def test_r8_rising_post_session_pain_over_three_sessions(patient, therapist):
     assert Alert.objects.get(rule="R8").data["post_session_pain"] == [4, 5, 6]
 
 
-# --- Flare-up episodes -------------------------------------------------------------------------------
+# --- Flare-up episodes ---------------------------------------------------------------------------
 
 
 def test_a_flare_is_stored_with_its_session_triggers_and_peak_and_opens_r11(patient, therapist):
@@ -296,7 +302,7 @@ def test_a_disabled_r11_still_stores_flares_but_opens_no_alert(patient, clinic_a
     assert not Alert.objects.exists()
 
 
-# --- Deleting within the correction window -----------------------------------------------------------
+# --- Deleting within the correction window -------------------------------------------------------
 
 
 def test_an_entry_behind_an_alert_cannot_be_deleted(patient):
@@ -334,7 +340,7 @@ def test_deleting_an_entry_outside_the_window_is_refused(patient):
         symptom_entry_delete(saved.entry, actor=patient.user)
 
 
-# --- Rule sets -----------------------------------------------------------------------------------------
+# --- Rule sets -----------------------------------------------------------------------------------
 
 
 def test_the_first_rule_set_is_version_one_with_the_defaults(clinic):
@@ -357,7 +363,11 @@ def test_a_change_makes_a_new_version_and_alerts_keep_the_version_that_raised_th
     )
     log_entry(patient, 1, fever_or_unwell=True)
 
-    assert (version.number, version.created_by, version.note) == (2, clinic_admin, "Fewer R7 alerts")
+    assert (version.number, version.created_by, version.note) == (
+        2,
+        clinic_admin,
+        "Fewer R7 alerts",
+    )
     first.refresh_from_db()
     assert first.rule_set_version.number == 1
     assert Alert.objects.get(rule="R6").rule_set_version == version
@@ -421,9 +431,7 @@ def test_an_unknown_parameter_is_refused(clinic, clinic_admin):
 
 def test_the_rule_set_is_read_once_per_save(patient):
     log_entry(patient, 0)  # creates version 1
-    with mock.patch.object(
-        services, "current_rule_set", wraps=services.current_rule_set
-    ) as spy:
+    with mock.patch.object(services, "current_rule_set", wraps=services.current_rule_set) as spy:
         log_entry(patient, 1, saddle_numbness=True, nerve_symptoms_limit_activities=True)
 
     assert spy.call_count == 1
@@ -436,3 +444,48 @@ def test_every_alert_notifies_only_once_per_rise_in_severity(patient):
         log_entry(patient, 1, nerve_symptoms_limit_activities=True)
 
     assert Notification.objects.count() == 1
+
+
+def test_new_evidence_leaves_an_acknowledged_alert_acknowledged(patient):
+    log_entry(patient, 0, nerve_symptoms_limit_activities=True)
+    Alert.objects.filter(rule="R4").update(state=Alert.State.ACKNOWLEDGED)
+
+    log_entry(patient, 1, nerve_symptoms_limit_activities=True)
+
+    alert = Alert.objects.get(rule="R4")
+    assert alert.state == "acknowledged"
+    assert alert.evidence.count() == 2
+
+
+def test_a_correction_that_undoes_a_flare_removes_the_episode_but_keeps_the_alert(patient):
+    from symptoms.services import symptom_entry_update
+
+    patient.intake.baseline_pain = 2
+    patient.intake.save()
+    log_entry(patient, 0, pain_now=6)
+    second = log_entry(patient, 1, pain_now=6)
+    assert FlareEpisode.objects.count() == 1
+
+    symptom_entry_update(second.entry, {"pain_now": 2, "pain_worst": 2}, actor=patient.user)
+
+    assert not FlareEpisode.objects.exists()
+    assert Alert.objects.filter(rule="R11").count() == 1
+
+
+def test_a_patient_without_an_intake_has_a_baseline_of_zero(patient):
+    patient.intake.delete()
+    patient.refresh_from_db()
+
+    log_entry(patient, 0, pain_now=2)
+    log_entry(patient, 1, pain_now=2)
+
+    # 2 points over a baseline of 0 is a meaningful rise on both days: a flare.
+    assert FlareEpisode.objects.get().start == day(0)
+
+
+def test_a_backdated_red_exercise_log_pairs_with_a_later_one(patient):
+    exercise = ExerciseFactory()
+    log_exercise(patient, exercise, 10, pain_during=7)
+    backdated = log_exercise(patient, exercise, 0, pain_during=7)
+
+    assert [a.rule for a in backdated.alerts] == ["R10"]

@@ -103,7 +103,7 @@ def test_r14_four_weeks_on_without_a_meaningful_fall(patient, late_pain, fires):
     assert Alert.objects.filter(rule="R14").exists() is fires
 
 
-# --- R11 escalation --------------------------------------------------------------------------
+# --- R11 escalation ------------------------------------------------------------------------------
 
 
 def _open_flare(patient, days: int) -> None:
@@ -124,7 +124,11 @@ def test_an_open_flare_is_escalated_at_the_end_of_day_start_plus_7_not_6(patient
     sweep(patient.clinic, 7)
 
     alert.refresh_from_db()
-    assert (alert.severity, alert.initial_severity, alert.opened_day) == ("urgent", "review", day(0))
+    assert (alert.severity, alert.initial_severity, alert.opened_day) == (
+        "urgent",
+        "review",
+        day(0),
+    )
     action = TriageAction.objects.get(alert=alert)
     assert (action.kind, action.actor) == ("auto_escalate", None)
     notification = Notification.objects.get(alert=alert)
@@ -172,7 +176,7 @@ def test_escalating_a_flare_whose_alert_was_resolved_opens_a_new_urgent_alert(pa
     assert Notification.objects.filter(alert=second).count() == 1
 
 
-# --- Idempotence --------------------------------------------------------------------------------
+# --- Idempotence ---------------------------------------------------------------------------------
 
 
 def test_running_the_sweep_twice_for_a_day_changes_nothing(patient, therapist):
@@ -264,3 +268,24 @@ def test_the_command_sweeps_one_clinic_for_one_day(clinic, other_clinic, capsys)
 def test_the_command_explains_bad_options(clinic, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("run_daily_sweep", *args)
+
+
+def test_a_closed_patient_is_not_swept(patient, therapist):
+    add_session(patient, 0, therapist)
+    patient.closed_at = moment(patient, 1, "09:00")
+    patient.save(update_fields=["closed_at"])
+
+    result = services.daily_sweep(patient.clinic, day(2))
+
+    assert result.patients == 0
+    assert not Alert.objects.exists()
+
+
+def test_the_sweep_task_runs_in_the_worker(clinic, settings):
+    from tests.redflags.conftest import IMMEDIATE_TASKS
+
+    settings.TASKS = IMMEDIATE_TASKS
+
+    call_command("run_daily_sweep", "--enqueue")
+
+    assert SweepRun.objects.filter(clinic=clinic, finished_at__isnull=False).exists()

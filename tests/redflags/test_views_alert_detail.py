@@ -158,3 +158,14 @@ def test_htmx_gets_the_triage_panel(therapist_client, r7_alert):
     assert response.status_code == 200
     assert body.strip().startswith('<section id="triage"')
     assert "<html" not in body
+
+
+@pytest.mark.parametrize("rule", [f"R{n}" for n in range(1, 15)])
+def test_every_rule_explains_itself_with_its_thresholds(rule):
+    from redflags.explain import PARAMS, RULE_PARAMETERS, explain_rule
+    from redflags.params import RuleParams
+
+    text = explain_rule(rule, RuleParams())
+    assert text.startswith("Fires ")
+    assert "%(" not in text
+    assert set(RULE_PARAMETERS[rule]) <= set(PARAMS)

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from symptoms.models import Intake, PTSession
 from symptoms.services import symptom_entry_create
+from tests.auth_helpers import login_verified
 from tests.factories import ClinicAdminFactory, PatientFactory, PTSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -387,6 +388,5 @@ def test_clinic_admin_of_the_clinic_may_edit_the_intake(clinic, patient):
     from django.test import Client
 
     admin = ClinicAdminFactory(clinic=clinic)
-    client = Client()
-    client.force_login(admin)
+    client = login_verified(Client(), admin)
     assert client.post(intake_url(patient), intake_post()).status_code == 302

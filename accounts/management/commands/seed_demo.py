@@ -17,7 +17,7 @@ from datetime import datetime, time, timedelta
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
 from accounts import demo
@@ -25,6 +25,9 @@ from accounts.models import Clinic, Invitation, Patient, User
 from exercises.demo import seed_exercise_plans
 from symptoms.models import PTSession, SymptomEntry
 from symptoms.services import intake_save, pt_session_create, symptom_entry_create
+
+# Links between records are at most a few levels deep (patient, entry, alert, evidence...).
+MAX_DELETE_DEPTH = 8
 
 
 def seed_clinic() -> Clinic:
@@ -134,9 +137,31 @@ def seed_patient(
 def seed_patients(
     clinic: Clinic, staff: dict[str, User], password_hash: str
 ) -> dict[str, tuple[Patient, bool]]:
-    return {
-        story.key: seed_patient(story, clinic, staff, password_hash) for story in demo.STORIES
-    }
+    return {story.key: seed_patient(story, clinic, staff, password_hash) for story in demo.STORIES}
+
+
+def _delete_with_dependents(queryset, depth: int = 0) -> None:
+    """Delete `queryset`, first deleting the rows that protect it (entries, alerts, plans...).
+
+    Only for the demo clinic: every row that references a demo person is demo data too. Other
+    apps keep their clinical records protected; this walks those links instead of naming them.
+    """
+    if depth > MAX_DELETE_DEPTH:
+        raise CommandError("Could not reset the demo clinic: the records are linked too deeply.")
+    for _attempt in range(MAX_DELETE_DEPTH):
+        try:
+            with transaction.atomic():
+                queryset.delete()
+            return
+        except (ProtectedError, RestrictedError) as error:
+            # Never str(error): it renders every blocking object, one query each.
+            blockers = getattr(error, "protected_objects", None) or error.restricted_objects
+            by_model = defaultdict(set)
+            for obj in blockers:
+                by_model[type(obj)].add(obj.pk)
+            for model, pks in by_model.items():
+                _delete_with_dependents(model._default_manager.filter(pk__in=pks), depth + 1)
+    raise CommandError("Could not reset the demo clinic: some records could not be deleted.")
 
 
 def demo_reset() -> None:
@@ -145,13 +170,12 @@ def demo_reset() -> None:
     if clinic is None:
         return
     users = User.objects.filter(clinic=clinic)
-    try:
-        with transaction.atomic():
-            Invitation.objects.filter(Q(user__in=users) | Q(created_by__in=users)).delete()
-            Patient.objects.filter(clinic=clinic).delete()
-            users.delete()
-    except ProtectedError as error:
-        raise CommandError(f"Could not reset the demo clinic: {error}") from error
+    with transaction.atomic():
+        _delete_with_dependents(
+            Invitation.objects.filter(Q(user__in=users) | Q(created_by__in=users))
+        )
+        _delete_with_dependents(Patient.objects.filter(clinic=clinic))
+        _delete_with_dependents(users)
 
 
 class Command(BaseCommand):

@@ -11,6 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from audit.decorators import audited
+from audit.idempotency import idempotent
+
 from .access import clinicians_for_user, get_patient_for_user, get_therapist_for_user
 from .decorators import clinic_admin_required, clinician_required
 from .forms import (
@@ -20,7 +23,7 @@ from .forms import (
     add_validation_error,
 )
 from .http import redirect_after_post, render_form_page
-from .models import Clinic
+from .models import Clinic, Patient
 from .selectors import InvitationState, invitation_by_token, invitation_state, therapists_for_admin
 from .services import (
     InvitationNotNeeded,
@@ -43,6 +46,7 @@ def _form_data(request: HttpRequest):
 @require_http_methods(["GET", "POST"])
 @clinician_required
 @vary_on_headers("HX-Request")
+@idempotent
 def patient_add(request: HttpRequest) -> HttpResponse:
     user = request.user
     therapist_choices = clinicians_for_user(user) if user.is_clinic_admin else None
@@ -73,6 +77,7 @@ def patient_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @clinician_required
+@audited(Patient)
 def patient_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_patient_for_user(request.user, pk)
     try:

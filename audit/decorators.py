@@ -51,24 +51,31 @@ def audited(
 ) -> Callable[[View], View]:
     """Record every call of the view. `model` and `kwarg` say which record the URL names."""
 
-    def subject(request: HttpRequest, kwargs: dict, outcome: Outcome) -> PatientRef | None:
+    is_patient_model = model is not None and model._meta.label_lower == "accounts.patient"
+
+    def subject_before(request: HttpRequest, kwargs: dict) -> PatientRef | None:
+        """Looked up before the view runs, so a record it deletes is still attributed."""
         if model is None:
             return patient_ref_for_user(request.user)
-        if model._meta.label_lower == "accounts.patient":
-            pk = kwargs.get(kwarg)
-            if outcome == Outcome.ALLOWED and isinstance(pk, int) and request.user.clinic_id:
-                # The view let them in, so the patient is in the actor's clinic: no query.
-                return PatientRef(pk, request.user.clinic_id)
-            return patient_ref(pk)
+        if is_patient_model:
+            return None
         return patient_ref_for_object(model, kwargs.get(kwarg), patient_path)
+
+    def subject_after(request: HttpRequest, kwargs: dict, outcome: Outcome) -> PatientRef | None:
+        pk = kwargs.get(kwarg)
+        if outcome == Outcome.ALLOWED and isinstance(pk, int) and request.user.clinic_id:
+            # The view let them in, so the patient is in the actor's clinic: no query.
+            return PatientRef(pk, request.user.clinic_id)
+        return patient_ref(pk)
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             action = read if request.method in SAFE_METHODS else write
+            ref_before = subject_before(request, kwargs)
 
             def put_on_record(outcome: Outcome, status: int) -> None:
-                ref = subject(request, kwargs, outcome)
+                ref = subject_after(request, kwargs, outcome) if is_patient_model else ref_before
                 record(
                     request,
                     action,

@@ -19,6 +19,8 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.access import clinicians_for_user, get_patient_for_user
 from accounts.decorators import clinic_admin_required, clinician_required
 from accounts.models import Patient
+from audit.decorators import audited
+from audit.models import Action
 
 from . import exports, selectors
 from .forms import RANGE_CHOICES, CaseloadFilterForm, RangeForm
@@ -93,6 +95,7 @@ def _overview(request: HttpRequest, pk: int) -> selectors.PatientOverview:
 @require_GET
 @clinician_required
 @vary_on_headers("HX-Request")
+@audited(Patient)
 def patient_overview(request: HttpRequest, pk: int) -> HttpResponse:
     overview = _overview(request, pk)
     context = {"overview": overview, "patient": overview.patient, "ranges": RANGE_CHOICES}
@@ -103,6 +106,7 @@ def patient_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @clinician_required
+@audited(Patient)
 def patient_summary_print(request: HttpRequest, pk: int) -> HttpResponse:
     overview = _overview(request, pk)
     context = {"overview": overview, "patient": overview.patient, "ranges": RANGE_CHOICES}
@@ -126,6 +130,7 @@ def _csv_response(
 
 @require_GET
 @clinician_required
+@audited(Patient, read=Action.EXPORT)
 def export_entries_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     patient = get_patient_for_user(request.user, pk)
     return _csv_response(
@@ -139,6 +144,7 @@ def export_entries_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 @require_GET
 @clinician_required
+@audited(Patient, read=Action.EXPORT)
 def export_logs_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     patient = get_patient_for_user(request.user, pk)
     return _csv_response(
@@ -152,6 +158,7 @@ def export_logs_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 @require_GET
 @clinician_required
+@audited(Patient, read=Action.EXPORT)
 def export_alerts_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     patient = get_patient_for_user(request.user, pk)
     return _csv_response(

@@ -235,8 +235,10 @@ class ExerciseLog(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="exercise_logs")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="logs")
     # The plan item (and so the version) in force when it was logged; empty if unplanned.
+    # RESTRICT: a plan item with logs cannot be deleted on its own (the history would lose what
+    # was prescribed), but deleting the patient removes both.
     plan_item = models.ForeignKey(
-        PlanItem, on_delete=models.PROTECT, null=True, blank=True, related_name="logs"
+        PlanItem, on_delete=models.RESTRICT, null=True, blank=True, related_name="logs"
     )
     logged_at = models.DateTimeField(default=timezone.now)
     day = models.DateField()

@@ -21,6 +21,8 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from accounts.access import get_own_patient, get_patient_for_user
 from accounts.decorators import clinician_required
 from accounts.models import Patient
+from audit.decorators import audited
+from audit.models import Action
 from redflags.emergency import emergency_first
 
 from .access import (
@@ -30,7 +32,7 @@ from .access import (
     get_plan_item_for_patient,
 )
 from .forms import DoseLogForm, ExerciseForm, LibrarySearchForm, PlanBuilder
-from .models import ExerciseLog
+from .models import ExerciseLog, PlanItem
 from .selectors import (
     Dose,
     adherence_reports,
@@ -94,6 +96,7 @@ def _today_context(
 @login_required
 @emergency_first
 @vary_on_headers("HX-Request")
+@audited()
 def today(request: HttpRequest) -> HttpResponse:
     """The patient's home: today's doses to tick off, the last traffic light, adherence."""
     patient = get_own_patient(request.user)
@@ -112,6 +115,7 @@ def today(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @vary_on_headers("HX-Request")
+@audited(PlanItem, kwarg="item_pk", patient_path="version__plan__patient", write=Action.CREATE)
 def dose_log(request: HttpRequest, item_pk: int) -> HttpResponse:
     """Log one dose of a plan item and show its traffic light. A double tap stores one log."""
     patient = get_own_patient(request.user)
@@ -207,6 +211,7 @@ def exercise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @clinician_required
 @vary_on_headers("HX-Request")
+@audited(Patient, kwarg="patient_pk")
 def plan_builder(request: HttpRequest, patient_pk: int) -> HttpResponse:
     """Build or revise a patient's plan. Every button posts the whole draft; only Save writes,
     and each save that changes something is a new version."""
@@ -248,6 +253,7 @@ def plan_builder(request: HttpRequest, patient_pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@audited(Patient, kwarg="patient_pk")
 def plan_history_view(request: HttpRequest, patient_pk: int) -> HttpResponse:
     """Every version of the plan: what was prescribed when (therapist and patient)."""
     plan = get_plan_for_user(request.user, patient_pk)
@@ -257,6 +263,7 @@ def plan_history_view(request: HttpRequest, patient_pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@audited(Patient, kwarg="patient_pk")
 def plan_print(request: HttpRequest, patient_pk: int) -> HttpResponse:
     """The plan on paper: the version in force today (or the next one, before it starts)."""
     plan = get_plan_for_user(request.user, patient_pk)

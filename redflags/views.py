@@ -25,6 +25,8 @@ from django_htmx.http import trigger_client_event
 from accounts.decorators import clinic_admin_required, clinician_required
 from accounts.forms import add_validation_error
 from accounts.http import redirect_after_post
+from audit.decorators import audited
+from audit.idempotency import idempotent
 
 from .access import get_alert_for_user, get_own_emergency_alert
 from .clinic_admin import replay_report, rule_set_versions
@@ -99,6 +101,7 @@ def _triage_context(alert: Alert, **bound: forms.Form) -> dict[str, Any]:
 @require_GET
 @clinician_required
 @vary_on_headers("HX-Request")
+@audited(Alert)
 def alert_page(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_alert_for_user(request.user, pk)
     if _wants_fragment(request):
@@ -152,6 +155,8 @@ def _triage_done(
 @require_POST
 @clinician_required
 @vary_on_headers("HX-Request")
+@audited(Alert)
+@idempotent
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return _triage_action(
         request,
@@ -165,6 +170,8 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 @vary_on_headers("HX-Request")
+@audited(Alert)
+@idempotent
 def contact(request: HttpRequest, pk: int) -> HttpResponse:
     return _triage_action(
         request,
@@ -180,6 +187,8 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 @vary_on_headers("HX-Request")
+@audited(Alert)
+@idempotent
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return _triage_action(
         request,
@@ -193,6 +202,8 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 @vary_on_headers("HX-Request")
+@audited(Alert)
+@idempotent
 def escalate(request: HttpRequest, pk: int) -> HttpResponse:
     return _triage_action(
         request,
@@ -208,6 +219,7 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@audited(Alert)
 def emergency(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_own_emergency_alert(request.user, pk)
     clinic = alert.patient.clinic
@@ -224,6 +236,7 @@ def emergency(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@audited(Alert)
 def emergency_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_own_emergency_alert(request.user, pk)
     alert_patient_confirm(alert, actor=request.user)

@@ -18,6 +18,9 @@ from accounts.forms import add_validation_error
 from accounts.http import redirect_after_post, render_form_page
 from accounts.models import Patient
 from accounts.selectors import pending_invitation
+from audit.decorators import audited
+from audit.idempotency import idempotent
+from audit.models import Action
 
 from .access import get_session_for_user
 from .choices import Intervention
@@ -45,6 +48,7 @@ def _form_data(request: HttpRequest):
 
 @require_GET
 @clinician_required
+@audited(Patient, kwarg="patient_pk")
 def patient_sessions(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_patient_for_user(request.user, patient_pk)
     today = patient.local_day()
@@ -62,6 +66,8 @@ def patient_sessions(request: HttpRequest, patient_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @clinician_required
 @vary_on_headers("HX-Request")
+@audited(Patient, kwarg="patient_pk", write=Action.CREATE)
+@idempotent
 def session_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_patient_for_user(request.user, patient_pk)
     today = patient.local_day()
@@ -87,6 +93,7 @@ def session_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @clinician_required
 @vary_on_headers("HX-Request")
+@audited(PTSession)
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     patient = session.patient

@@ -21,6 +21,8 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import get_own_patient
+from audit.decorators import audited
+from audit.models import Action
 from redflags.diary import flares_for_diary
 from redflags.emergency import emergency_first, emergency_response
 
@@ -75,6 +77,7 @@ def _locked(request: HttpRequest, entry: SymptomEntry) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @vary_on_headers("HX-Request")
+@audited(write=Action.CREATE)
 def entry_create(request: HttpRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     suggestion = context_suggestion_for_patient(patient)
@@ -121,6 +124,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 @vary_on_headers("HX-Request")
+@audited(SymptomEntry)
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """What was logged and the guidance for it. Clinicians may look, never change."""
     entry = get_entry_for_user(request.user, pk)
@@ -147,6 +151,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @vary_on_headers("HX-Request")
+@audited(SymptomEntry)
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_own_entry(request.user, pk)
     if not entry_is_editable(entry):
@@ -185,6 +190,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @vary_on_headers("HX-Request")
+@audited(SymptomEntry, write=Action.DELETE)
 def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete within the correction window, once the patient has confirmed (confirm=yes)."""
     entry = get_own_entry(request.user, pk)
@@ -206,6 +212,7 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @emergency_first
 @vary_on_headers("HX-Request")
+@audited()
 def diary(request: HttpRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     filters = DiaryFilterForm(request.GET)

@@ -303,6 +303,7 @@ def _build_chunk(chunk, rng, zone, first, today, baselines, exercises, rule_set,
         session_rows,
     )
 
+    now_hour = timezone.localtime(now, zone).hour
     entry_rows: list[tuple] = []
     summary_rows: list[tuple] = []
     flares: list[FlareEpisode] = []
@@ -348,6 +349,9 @@ def _build_chunk(chunk, rng, zone, first, today, baselines, exercises, rule_set,
                         rng.sample(TRIGGERS, rng.randint(1, 2)) if flare_extra else (),
                     )
                 )
+            if day == today:
+                # Nothing from later today: entries are never in the future.
+                made = [spec for spec in made if spec[1] < now_hour]
             rows = [_entry_row(patient.pk, day, spec, rng, zone) for spec in made]
             entry_rows.extend(rows)
             count = len(rows)
@@ -432,10 +436,13 @@ def _plans_and_logs(chunk, rng, zone, today, exercises, therapist) -> None:
     rows = []
     for plan, version in zip(plans, versions, strict=True):
         keen = rng.uniform(0.4, 0.95)
+        now_hour = timezone.localtime(timezone.now(), zone).hour
         day = start
         while day <= today:
             for item in by_version[version.pk]:
                 for dose in range(item.times_per_day):
+                    if day == today and 10 + 6 * dose >= now_hour:
+                        continue
                     if rng.random() < keen:
                         at = dt(_at(day, 10 + 6 * dose, 0, zone))
                         rows.append(

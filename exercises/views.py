@@ -94,8 +94,8 @@ def _today_context(
 
 @require_GET
 @login_required
-@emergency_first
 @vary_on_headers("HX-Request")
+@emergency_first
 @audited()
 def today(request: HttpRequest) -> HttpResponse:
     """The patient's home: today's doses to tick off, the last traffic light, adherence."""
@@ -140,7 +140,7 @@ def dose_log(request: HttpRequest, item_pk: int) -> HttpResponse:
     shown_item = result.log.plan_item if result and result.log.plan_item else item
     counts = log_counts_by_exercise(patient, patient.local_day(), [shown_item.exercise_id])
     dose = Dose(shown_item, counts.get(shown_item.exercise_id, 0))
-    card = DoseCard(dose, _dose_form(item.pk) if result else form, result)
+    card = DoseCard(dose, _dose_form(shown_item.pk) if result else form, result)
     response = render(request, "exercises/today.html#dose_card", {"card": card})
     if result is not None:
         trigger_client_event(response, "exerciseLogged")

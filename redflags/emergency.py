@@ -9,7 +9,6 @@ changes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -22,6 +21,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import Patient, User
+from symptoms.guidance import Guidance, guidance_for
 
 from .models import Alert, AlertEvidence, AlertState, Severity, TriageAction, TriageKind
 
@@ -102,10 +102,8 @@ def _latest_entry_id(alert: Alert) -> int | None:
     )
 
 
-def emergency_page_guidance(alert: Alert):
+def emergency_page_guidance(alert: Alert) -> Guidance:
     """The emergency advice (symptoms.guidance) for this alert, with why and the number."""
-    from symptoms.guidance import guidance_for
-
     return guidance_for(None, [alert])
 
 
@@ -115,10 +113,3 @@ def after_emergency_url(alert: Alert) -> str:
     if entry_id is None:
         return reverse("symptoms:diary")
     return reverse("symptoms:entry_detail", args=[entry_id])
-
-
-def tel_href(number: str) -> str:
-    """A tel: link target: digits, with a leading + kept (spaces and dashes dropped)."""
-    number = (number or "").strip()
-    digits = re.sub(r"[^\d]", "", number)
-    return f"tel:{'+' if number.startswith('+') else ''}{digits}"

@@ -30,7 +30,7 @@ from audit.idempotency import idempotent
 
 from .access import get_alert_for_user, get_own_emergency_alert
 from .clinic_admin import replay_report, rule_set_versions
-from .emergency import after_emergency_url, emergency_page_guidance, is_pending, tel_href
+from .emergency import after_emergency_url, emergency_page_guidance, is_pending
 from .forms import (
     AcknowledgeForm,
     CaseUploadForm,
@@ -222,12 +222,9 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
 @audited(Alert)
 def emergency(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_own_emergency_alert(request.user, pk)
-    clinic = alert.patient.clinic
     context = {
         "alert": alert,
         "guidance": emergency_page_guidance(alert),
-        "emergency_number": clinic.emergency_number,
-        "tel_href": tel_href(clinic.emergency_number),
         "pending": is_pending(alert),
         "next_url": after_emergency_url(alert),
     }

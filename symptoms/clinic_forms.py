@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +64,7 @@ class IntakeForm(forms.Form):
 
     def _layout_fields(self) -> list:
         return [
-            name if name != "baseline_regions" else InlineCheckboxes("baseline_regions")
+            name if name != "baseline_regions" else Div(name, css_class="region-columns")
             for name in self.fields
         ]
 

@@ -210,8 +210,8 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-@emergency_first
 @vary_on_headers("HX-Request")
+@emergency_first
 @audited()
 def diary(request: HttpRequest) -> HttpResponse:
     patient = get_own_patient(request.user)

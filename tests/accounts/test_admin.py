@@ -79,8 +79,6 @@ def test_clinical_records_are_read_only_in_admin(admin_client, patient):
 
 def test_invitation_admin_does_not_show_the_token_hash(admin_client, invited_patient):
     invitation = invited_patient.user.invitations.get()
-    response = admin_client.get(
-        reverse("admin:accounts_invitation_change", args=[invitation.pk])
-    )
+    response = admin_client.get(reverse("admin:accounts_invitation_change", args=[invitation.pk]))
     assert response.status_code == 200
     assert invitation.token_hash not in response.text

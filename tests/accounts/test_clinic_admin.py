@@ -62,7 +62,12 @@ def _add(client, capture, data, **headers):
 
 
 def test_clinic_admin_adds_a_therapist_who_gets_an_invitation(
-    client, clinic, clinic_admin, clinic_admin_client, mailoutbox, django_capture_on_commit_callbacks
+    client,
+    clinic,
+    clinic_admin,
+    clinic_admin_client,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
     data = {"full_name": "Theo Newman", "email": "Theo@Example.test"}
     response = _add(clinic_admin_client, django_capture_on_commit_callbacks, data)
@@ -111,7 +116,9 @@ def test_therapist_add_htmx_valid_post_is_told_where_to_go(
     clinic_admin_client, django_capture_on_commit_callbacks
 ):
     data = {"full_name": "Theo Newman", "email": "theo@example.test"}
-    response = _add(clinic_admin_client, django_capture_on_commit_callbacks, data, HX_Request="true")
+    response = _add(
+        clinic_admin_client, django_capture_on_commit_callbacks, data, HX_Request="true"
+    )
     assert response["HX-Redirect"] == LIST
 
 
@@ -201,7 +208,9 @@ def test_bad_settings_are_form_errors_and_nothing_changes(
     assert (clinic.time_zone, clinic.emergency_number) == ("Europe/London", "999")
 
 
-def test_settings_change_only_the_admins_own_clinic(clinic, other_clinic, other_clinic_admin_client):
+def test_settings_change_only_the_admins_own_clinic(
+    clinic, other_clinic, other_clinic_admin_client
+):
     other_clinic_admin_client.post(SETTINGS, _settings_post(name="Hilltop Renamed"))
     assert Clinic.objects.get(pk=clinic.pk).name == "Riverside Physio"
     assert Clinic.objects.get(pk=other_clinic.pk).name == "Hilltop Renamed"

@@ -58,12 +58,20 @@ def test_therapist_adds_a_patient_who_joins_their_caseload(
 
 
 def test_email_is_stored_in_lower_case(therapist_client, django_capture_on_commit_callbacks):
-    _add(therapist_client, django_capture_on_commit_callbacks, patient_post(email="Nina@Example.TEST"))
+    _add(
+        therapist_client,
+        django_capture_on_commit_callbacks,
+        patient_post(email="Nina@Example.TEST"),
+    )
     assert Patient.objects.filter(user__email="nina@example.test").exists()
 
 
 def test_patient_time_zone_is_saved(therapist_client, django_capture_on_commit_callbacks):
-    _add(therapist_client, django_capture_on_commit_callbacks, patient_post(time_zone="Europe/Madrid"))
+    _add(
+        therapist_client,
+        django_capture_on_commit_callbacks,
+        patient_post(time_zone="Europe/Madrid"),
+    )
     assert Patient.objects.get(user__email="nina@example.test").time_zone == "Europe/Madrid"
 
 

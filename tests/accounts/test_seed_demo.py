@@ -130,8 +130,9 @@ def test_seed_demo_creates_the_clinic_and_its_stories_and_a_second_run_changes_n
     priya = _patient("priya")
     post = [
         session.entries.filter(context="after_session").aggregate(p=Max("pain_worst"))["p"]
-        for session in PTSession.objects.filter(patient=priya, date__lte=priya.local_day())
-        .order_by("date")
+        for session in PTSession.objects.filter(
+            patient=priya, date__lte=priya.local_day()
+        ).order_by("date")
     ]
     post = [p for p in post if p is not None]
     assert post[-3] < post[-2] < post[-1]

@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db
 CASELOAD_QUERIES = 15
 #: Session, user and device (3), the patient (1), the rule set, intake, daily pain, sessions,
 #: linked entries, flare-ups, the range's entries, alerts, their triage actions and the last
-#: entry (10), and adherence: plan versions, items and logs (3).
-OVERVIEW_QUERIES = 17
+#: entry (10), adherence: plan versions, items and logs (3), and the audit record of the view (1).
+OVERVIEW_QUERIES = 18
 
 
 def busy_patient(clinic, therapist, name, days=10):

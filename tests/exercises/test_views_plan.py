@@ -334,7 +334,9 @@ def test_builder_queries_do_not_grow_with_the_plan(
 ):
     exercises = [ExerciseFactory() for _ in range(size)]
     plan_version_save(patient, [item(e) for e in exercises], days_ago(3), None, "", therapist)
-    with django_assert_max_num_queries(11):
+    # The bound includes the per-request queries of the shared middleware (session, user,
+    # two-step verification, alert banner, audit): the same bound at 2 and 20 is the point.
+    with django_assert_max_num_queries(12):
         response = therapist_client.get(builder_url(patient))
     assert response.content.decode().count('class="card card-body mb-2 plan-row"') == size
 
@@ -344,7 +346,9 @@ def test_builder_save_queries_do_not_grow_with_the_plan(
     therapist_client, patient, size, django_assert_max_num_queries
 ):
     rows = [row(e) for e in ExerciseFactory.create_batch(size)]
-    with django_assert_max_num_queries(21):
+    # The bound includes the per-request queries of the shared middleware (session, user,
+    # two-step verification, alert banner, audit): the same bound at 2 and 20 is the point.
+    with django_assert_max_num_queries(22):
         response = therapist_client.post(builder_url(patient), draft(rows))
     assert response.status_code == 302
 

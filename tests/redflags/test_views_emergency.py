@@ -76,6 +76,7 @@ def test_today_and_diary_lead_back_to_the_advice_until_it_is_confirmed(patient_c
         assert response.url == emergency_url
     htmx = patient_client.get(reverse("symptoms:diary"), headers={"HX-Request": "true"})
     assert htmx["HX-Redirect"] == emergency_url
+    assert "HX-Request" in htmx["Vary"]
 
     alert = _emergency_alert(patient)
     confirm = patient_client.post(reverse("redflags:emergency_confirm", args=[alert.pk]))

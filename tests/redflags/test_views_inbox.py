@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from redflags.inbox import INBOX_PAGE_SIZE
 from redflags.triage import alert_resolve
-from tests.factories import AlertFactory, PatientFactory
+from tests.factories import AlertFactory, PatientFactory, TherapistFactory
 
 INBOX = reverse("redflags:inbox")
 
@@ -56,6 +56,18 @@ def test_a_therapist_cannot_filter_by_another_therapist(
     response = therapist_client.get(INBOX, {"therapist": other_therapist.pk})
     assert response.status_code == 200
     assert _alert_ids(response) == []
+
+
+def test_an_admin_cannot_filter_by_another_clinics_therapist(
+    clinic_admin_client, patient, other_clinic
+):
+    stranger = TherapistFactory(clinic=other_clinic)
+    alert = AlertFactory(patient=patient, rule="R7")
+    response = clinic_admin_client.get(INBOX, {"therapist": stranger.pk})
+    assert response.status_code == 200
+    # An unknown choice is ignored: the admin's own clinic, unfiltered.
+    assert _alert_ids(response) == [alert.pk]
+    assert stranger.full_name not in response.content.decode()
 
 
 def test_patients_get_404(patient_client, patient):

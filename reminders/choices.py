@@ -1,0 +1,28 @@
+"""Reminder kinds and dispatch states (issue 8)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReminderKind(models.TextChoices):
+    AFTER_SESSION = "after_session", _("After-session check-in")
+    NEXT_MORNING = "next_morning", _("Next-morning check-in")
+    DAILY = "daily", _("Daily check-in")
+    EXERCISE = "exercise", _("Exercise reminder")
+
+
+class DispatchState(models.TextChoices):
+    CLAIMED = "claimed", _("Being sent")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped")
+    FAILED = "failed", _("Failed")
+
+
+class SkipReason(models.TextChoices):
+    """Why a reminder was not sent (ReminderDispatch.error of a skipped row)."""
+
+    ALREADY_LOGGED = "already_logged", _("Already logged")
+    NOTHING_PRESCRIBED = "nothing_prescribed", _("No exercises prescribed that day")
+    STALE = "stale", _("Too late to send")
+    TURNED_OFF = "turned_off", _("Turned off by the patient")
+    NO_ADDRESS = "no_address", _("No email address or account closed")

@@ -1,0 +1,160 @@
+"""Check-in reminders: each patient's preferences, one row per reminder sent (or skipped), and
+the single-use quick-log links the emails carry (issue 8; docs/operations.md, "Reminders")."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Patient
+from symptoms.choices import Context
+from symptoms.models import PTSession, SymptomEntry
+
+from .choices import DispatchState, ReminderKind
+from .schedule import (
+    DEFAULT_ENABLED,
+    DEFAULT_QUIET_END,
+    DEFAULT_QUIET_START,
+    DEFAULT_TIMES,
+    KindSetting,
+    ReminderSettings,
+)
+
+#: The entry context a quick-log link of each kind logs (the exercise reminder has no link).
+KIND_CONTEXT = {
+    ReminderKind.AFTER_SESSION: Context.AFTER_SESSION,
+    ReminderKind.NEXT_MORNING: Context.NEXT_MORNING,
+    ReminderKind.DAILY: Context.DAILY,
+}
+
+
+def _enabled(kind: str) -> models.BooleanField:
+    return models.BooleanField(ReminderKind(kind).label, default=DEFAULT_ENABLED[kind])
+
+
+def _at(kind: str) -> models.TimeField:
+    return models.TimeField(_("time"), default=DEFAULT_TIMES[kind])
+
+
+class ReminderPreference(models.Model):
+    """Which reminders a patient gets and when, in their local time. A patient without a row
+    gets the defaults: after-session at 18:00 and next-morning at 08:00, quiet 21:30-07:30."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    after_session_enabled = _enabled(ReminderKind.AFTER_SESSION)
+    after_session_time = _at(ReminderKind.AFTER_SESSION)
+    next_morning_enabled = _enabled(ReminderKind.NEXT_MORNING)
+    next_morning_time = _at(ReminderKind.NEXT_MORNING)
+    daily_enabled = _enabled(ReminderKind.DAILY)
+    daily_time = _at(ReminderKind.DAILY)
+    exercise_enabled = _enabled(ReminderKind.EXERCISE)
+    exercise_time = _at(ReminderKind.EXERCISE)
+    quiet_start = models.TimeField(_("quiet hours start"), default=DEFAULT_QUIET_START)
+    quiet_end = models.TimeField(_("quiet hours end"), default=DEFAULT_QUIET_END)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(quiet_start=models.F("quiet_end")),
+                name="reminder_quiet_hours_differ",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminders of {self.patient}"
+
+    def is_enabled(self, kind: str) -> bool:
+        return getattr(self, f"{kind}_enabled")
+
+    def time_for(self, kind: str) -> time:
+        return getattr(self, f"{kind}_time")
+
+    def settings(self) -> ReminderSettings:
+        return ReminderSettings(
+            kinds={
+                kind: KindSetting(self.is_enabled(kind), self.time_for(kind))
+                for kind in ReminderKind.values
+            },
+            quiet_start=self.quiet_start,
+            quiet_end=self.quiet_end,
+        )
+
+
+class ReminderDispatch(models.Model):
+    """One reminder of one kind for one patient's local day: claimed, then sent, skipped or
+    failed. The unique (patient, kind, local_date) row is the exactly-once guarantee: whoever
+    inserts it sends; a concurrent run gets an IntegrityError and moves on."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="reminder_dispatches"
+    )
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    local_date = models.DateField()
+    session = models.ForeignKey(
+        PTSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=DispatchState.choices)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The skip reason (choices.SkipReason) or the last sending error.
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-due_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "kind", "local_date"], name="reminder_dispatch_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ReminderKind.values), name="reminder_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=DispatchState.values), name="reminder_state_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.patient} on {self.local_date}: {self.state}"
+
+
+class QuickLogToken(models.Model):
+    """A reminder's one-tap link: valid 24 hours, once, for one patient and one check-in.
+    Only a SHA-256 of the random part is stored, so the table cannot be used to log entries."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    context = models.CharField(max_length=20, choices=Context.choices)
+    session = models.ForeignKey(
+        PTSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dispatch = models.ForeignKey(
+        ReminderDispatch, on_delete=models.CASCADE, related_name="tokens"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # The entry saved through this link (shown on the guidance page that follows).
+    entry = models.ForeignKey(
+        SymptomEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(context__in=[str(c) for c in KIND_CONTEXT.values()]),
+                name="quicklog_context_is_a_checkin",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Quick-log link for {self.patient} ({self.context})"

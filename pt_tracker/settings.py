@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "redflags",
     "dashboard",
     "audit",
+    "reminders",
 ]
 
 MIDDLEWARE = [

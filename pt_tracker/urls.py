@@ -14,5 +14,6 @@ urlpatterns = [
     path("alerts/", include("redflags.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("audit/", include("audit.urls")),
+    path("reminders/", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]

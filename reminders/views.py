@@ -32,7 +32,7 @@ from accounts.models import Patient
 from audit.decorators import audited
 from audit.models import Action
 from audit.services import record
-from redflags.emergency import emergency_page_guidance, is_pending, tel_href
+from redflags.emergency import emergency_page_guidance, is_pending
 from redflags.models import Severity
 from redflags.triage import alert_patient_confirm
 from symptoms.guidance import guidance_for
@@ -224,12 +224,10 @@ def quick_log_done(request: HttpRequest) -> HttpResponse:
     alerts = alerts_for_entry(entry)
     emergency = _first_emergency(alerts)
     if emergency is not None:
-        clinic = token.patient.clinic
+        # The guidance carries the clinic's emergency number and its tel: link.
         context = {
             "alert": emergency,
             "guidance": emergency_page_guidance(emergency),
-            "emergency_number": clinic.emergency_number,
-            "tel_href": tel_href(clinic.emergency_number),
             "pending": is_pending(emergency),
         }
         return _private(render(request, "reminders/quick_log_emergency.html", context))

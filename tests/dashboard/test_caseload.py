@@ -127,6 +127,8 @@ def test_htmx_gets_only_the_list_which_refreshes_itself(therapist_client, patien
     assert "<html" not in text
     assert 'hx-trigger="every 60s, alertsChanged from:body"' in text
     assert 'hx-get="/dashboard/?show=alerts"' in text
+    # Its own polling must not keep an unattended session alive (accounts.middleware).
+    assert """hx-headers='{"PT-Background": "1"}'""" in text
     assert "HX-Request" in response["Vary"]
 
 

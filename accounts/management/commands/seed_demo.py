@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts import demo
 from accounts.models import Clinic, Invitation, Patient, User
 from exercises.demo import seed_exercise_plans
+from reminders.demo import seed_reminder_preferences
 from symptoms.models import PTSession, SymptomEntry
 from symptoms.services import intake_save, pt_session_create, symptom_entry_create
 
@@ -201,6 +202,8 @@ class Command(BaseCommand):
         seed_exercise_plans(
             {key: patient for key, (patient, was_created) in patients.items() if was_created}, staff
         )
+        # Reminder preferences for every demo patient, kept if they exist (reminders/demo.py).
+        seed_reminder_preferences({key: patient for key, (patient, _) in patients.items()})
         created = sum(1 for _, was_created in patients.values() if was_created)
         in_clinic = Patient.objects.filter(clinic=clinic)
         self.stdout.write(

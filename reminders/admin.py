@@ -1,0 +1,31 @@
+"""Django admin: reminder preferences and what was sent, read-only (the patient changes their
+preferences on their reminders page; dispatch rows are the exactly-once record)."""
+
+from django.contrib import admin
+
+from .models import ReminderDispatch, ReminderPreference
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(ReadOnlyAdmin):
+    list_display = ("patient", "after_session_enabled", "next_morning_enabled", "daily_enabled", "exercise_enabled")
+    list_select_related = ("patient__user",)
+
+
+@admin.register(ReminderDispatch)
+class ReminderDispatchAdmin(ReadOnlyAdmin):
+    list_display = ("patient", "kind", "local_date", "state", "due_at", "sent_at", "attempts")
+    list_filter = ("state", "kind")
+    list_select_related = ("patient__user",)
+    date_hierarchy = "due_at"

@@ -39,7 +39,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Least
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -49,7 +49,7 @@ from accounts.models import Patient, User
 from exercises import adherence as adherence_arithmetic
 from exercises.models import ExerciseLog, PlanItem, PlanVersion
 from exercises.selectors import AdherenceReport, adherence_reports, version_spans
-from redflags.domain import SEVERITY_ORDER, DayPain, Entry, Session
+from redflags.domain import DayPain, Entry, Session
 from redflags.models import Alert, AlertState, FlareEpisode, RuleSetVersion, TriageAction
 from redflags.params import RuleParams
 from symptoms import charts
@@ -59,7 +59,6 @@ from symptoms.models import DailySummary, Intake, PTSession, SymptomEntry
 from . import summaries
 from .summaries import (
     ADHERENCE_DAYS,
-    NO_ALERT_RANK,
     RECENT_FLARE_DAYS,
     SPARKLINE_DAYS,
     CurrentPain,
@@ -82,10 +81,13 @@ def rule_params_for_clinic(clinic_id: int | None) -> RuleParams:
     return version.rule_params() if version else RuleParams()
 
 
+def clinic_zone(user: User) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(user.clinic.time_zone if user.clinic_id else "UTC")
+
+
 def clinic_today(user: User) -> date:
     """The local day in the user's clinic: the caseload's "today" for every patient on it."""
-    zone = zoneinfo.ZoneInfo(user.clinic.time_zone if user.clinic_id else "UTC")
-    return timezone.localtime(timezone.now(), zone).date()
+    return timezone.localtime(timezone.now(), clinic_zone(user)).date()
 
 
 def _start_of(day: date, zone: zoneinfo.ZoneInfo) -> datetime:
@@ -133,23 +135,26 @@ SHOW_ALERTS = "alerts"
 SHOW_FLARING = "flaring"
 SHOW_NOT_LOGGING = "not_logging"
 
-_SEVERITY_RANK = Case(
-    *(When(severity=severity, then=Value(rank)) for rank, severity in enumerate(SEVERITY_ORDER)),
-    default=Value(NO_ALERT_RANK),
+#: An unresolved alert's place in the risk order (summaries.risk_of); a low one sorts with the
+#: rest.
+_ALERT_RISK = Case(
+    When(severity="emergency", then=Value(Risk.EMERGENCY)),
+    When(severity="urgent", then=Value(Risk.URGENT)),
+    When(severity="review", then=Value(Risk.REVIEW)),
+    default=Value(Risk.OTHER),
     output_field=IntegerField(),
 )
 
 
-def risk_expression() -> Case:
-    """``summaries.risk_of`` in SQL, over the annotations of ``caseload_patients``."""
-    rank = SEVERITY_ORDER.index
-    return Case(
-        When(open_alert_rank__gte=rank("emergency"), then=Value(Risk.EMERGENCY)),
-        When(open_alert_rank__gte=rank("urgent"), then=Value(Risk.URGENT)),
-        When(flare_open=True, then=Value(Risk.ACTIVE_FLARE)),
-        When(open_alert_rank__gte=rank("review"), then=Value(Risk.REVIEW)),
-        When(not_logging=True, then=Value(Risk.NOT_LOGGING)),
-        default=Value(Risk.OTHER),
+def risk_expression() -> Least:
+    """``summaries.risk_of`` in SQL, over the aliases of ``caseload_patients``: the lowest of the
+    most serious unresolved alert's place (emergency 0, urgent 1, review 3), an open flare-up's
+    (2) and not logging's (4), else 5. Each figure appears once, so SQLite reads each
+    correlated subquery once per patient while it sorts the whole caseload."""
+    return Least(
+        F("alert_risk"),
+        Case(When(flare_open=True, then=Value(Risk.ACTIVE_FLARE)), default=Value(Risk.OTHER)),
+        Case(When(not_logging=True, then=Value(Risk.NOT_LOGGING)), default=Value(Risk.OTHER)),
         output_field=IntegerField(),
     )
 
@@ -157,52 +162,52 @@ def risk_expression() -> Case:
 def caseload_patients(
     user: User, *, today: date, filters: CaseloadFilters = CaseloadFilters()
 ) -> QuerySet[Patient]:
-    """The open patients the user may see, each annotated with the figures that order and filter
-    the caseload, most pressing first (``summaries.Risk``), then by name."""
-    zone = zoneinfo.ZoneInfo(user.clinic.time_zone if user.clinic_id else "UTC")
+    """The open patients the user may see, most pressing first (``summaries.Risk``), then by
+    name; each carries ``risk``, ``last_entry_day`` and ``intake_baseline``. The page's other
+    figures come from ``caseload_rows``."""
+    zone = clinic_zone(user)
     logging_since = summaries.not_logging_since(today)
     recent_since = today - timedelta(days=RECENT_FLARE_DAYS - 1)
     unresolved = Alert.objects.filter(patient=OuterRef("pk")).exclude(state=AlertState.RESOLVED)
     flares = FlareEpisode.objects.filter(patient=OuterRef("pk"))
+    last_entry_day = Subquery(
+        DailySummary.objects.filter(patient=OuterRef("pk")).order_by("-day").values("day")[:1]
+    )
     patients = (
         patients_for_user(user)
         .filter(closed_at__isnull=True)
-        .annotate(
-            open_alert_rank=Coalesce(
-                Subquery(
-                    unresolved.annotate(rank=_SEVERITY_RANK).order_by("-rank").values("rank")[:1]
-                ),
-                Value(NO_ALERT_RANK),
+        .alias(
+            alert_risk=Coalesce(
+                Subquery(unresolved.annotate(key=_ALERT_RISK).order_by("key").values("key")[:1]),
+                Value(Risk.OTHER),
             ),
+            has_alert=Exists(unresolved),
             flare_open=Exists(flares.filter(end__isnull=True)),
             flare_recent=Exists(flares.filter(Q(end__isnull=True) | Q(end__gte=recent_since))),
-            last_entry_day=Subquery(
-                DailySummary.objects.filter(patient=OuterRef("pk"))
-                .order_by("-day")
-                .values("day")[:1]
-            ),
-            next_session=Subquery(
-                PTSession.objects.filter(patient=OuterRef("pk"), date__gte=today)
-                .order_by("date")
-                .values("date")[:1]
-            ),
-            intake_baseline=Coalesce(F("intake__baseline_pain"), Value(0)),
-        )
-        .annotate(
+            # summaries.is_not_logging: nothing on or after logging_since, and either an older
+            # entry or on the caseload since before it.
             not_logging=Case(
-                When(last_entry_day__lt=logging_since, then=Value(True)),
                 When(
-                    last_entry_day__isnull=True,
-                    created_at__lt=_start_of(logging_since, zone),
+                    ~Exists(
+                        DailySummary.objects.filter(patient=OuterRef("pk"), day__gte=logging_since)
+                    )
+                    & (
+                        Exists(DailySummary.objects.filter(patient=OuterRef("pk")))
+                        | Q(created_at__lt=_start_of(logging_since, zone))
+                    ),
                     then=Value(True),
                 ),
                 default=Value(False),
-            )
+            ),
         )
-        .annotate(risk=risk_expression())
+        .annotate(
+            risk=risk_expression(),
+            last_entry_day=last_entry_day,
+            intake_baseline=Coalesce(F("intake__baseline_pain"), Value(0)),
+        )
     )
     if filters.show == SHOW_ALERTS:
-        patients = patients.filter(open_alert_rank__gt=NO_ALERT_RANK)
+        patients = patients.filter(has_alert=True)
     elif filters.show == SHOW_FLARING:
         patients = patients.filter(flare_recent=True)
     elif filters.show == SHOW_NOT_LOGGING:
@@ -246,9 +251,10 @@ def caseload_page(patients: QuerySet[Patient], page_number: Any) -> Page:
 
 
 def caseload_rows(
-    patients: Sequence[Patient], *, today: date, params: RuleParams
+    patients: Sequence[Patient], *, today: date, params: RuleParams, zone: zoneinfo.ZoneInfo
 ) -> list[CaseloadRow]:
-    """The figures of one caseload page: seven queries whatever the number of patients."""
+    """The figures of one caseload page: eight queries whatever the number of patients.
+    ``today`` and ``zone`` are the clinic's, as in ``caseload_patients``."""
     if not patients:
         return []
     ids = [p.pk for p in patients]
@@ -273,11 +279,18 @@ def caseload_rows(
     ):
         pains[patient_id].append(DayPain(day, pain, flare_yes))
 
+    # Sessions of the sparkline's days, and the next one booked (today counts): one query.
     session_days: dict[int, list[date]] = defaultdict(list)
-    for patient_id, day in PTSession.objects.filter(
-        patient_id__in=ids, date__gte=first, date__lte=today
-    ).values_list("patient_id", "date"):
-        session_days[patient_id].append(day)
+    next_sessions: dict[int, date] = {}
+    for patient_id, day in (
+        PTSession.objects.filter(patient_id__in=ids, date__gte=first)
+        .order_by("date")
+        .values_list("patient_id", "date")
+    ):
+        if day <= today:
+            session_days[patient_id].append(day)
+        if day >= today:
+            next_sessions.setdefault(patient_id, day)
 
     flares: dict[int, list[Flare]] = defaultdict(list)
     for patient_id, start, end, self_reported, peak in (
@@ -334,15 +347,19 @@ def caseload_rows(
                 risk=Risk(patient.risk),
                 alert=summaries.highest_alert(patient_alerts),
                 open_alerts=len(patient_alerts),
-                flare_open=patient.flare_open,
+                flare_open=any(f.end is None for f in patient_flares),
                 recent_flare=patient_flares[-1] if patient_flares else None,
                 sparkline=spark,
                 current=summaries.current_pain(days, patient.intake_baseline, params),
                 adherence=adherence.get(patient.pk),
                 last_entry_at=last_entries.get(patient.pk),
                 last_entry_day=patient.last_entry_day,
-                next_session=patient.next_session,
-                not_logging=patient.not_logging,
+                next_session=next_sessions.get(patient.pk),
+                not_logging=summaries.is_not_logging(
+                    patient.last_entry_day,
+                    today,
+                    on_caseload_since=timezone.localtime(patient.created_at, zone).date(),
+                ),
             )
         )
     return rows

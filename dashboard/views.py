@@ -47,7 +47,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
     patients = selectors.caseload_patients(user, today=today, filters=form.filters())
     page = selectors.caseload_page(patients, request.GET.get("page"))
     rows = selectors.caseload_rows(
-        list(page.object_list), today=today, params=selectors.rule_params_for_clinic(user.clinic_id)
+        list(page.object_list),
+        today=today,
+        params=selectors.rule_params_for_clinic(user.clinic_id),
+        zone=selectors.clinic_zone(user),
     )
     _add_links(rows)
     query = request.GET.copy()

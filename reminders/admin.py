@@ -19,7 +19,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ReminderPreference)
 class ReminderPreferenceAdmin(ReadOnlyAdmin):
-    list_display = ("patient", "after_session_enabled", "next_morning_enabled", "daily_enabled", "exercise_enabled")
+    list_display = (
+        "patient",
+        "after_session_enabled",
+        "next_morning_enabled",
+        "daily_enabled",
+        "exercise_enabled",
+    )
     list_select_related = ("patient__user",)
 
 

@@ -59,7 +59,9 @@ class ReminderPreferenceForm(forms.ModelForm):
             "quiet_end",
         ]
         widgets = {
-            f"{kind}_enabled": forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"})
+            f"{kind}_enabled": forms.CheckboxInput(
+                attrs={"class": "form-check-input", "role": "switch"}
+            )
             for kind in ReminderKind.values
         }
 

@@ -62,7 +62,9 @@ def quick_log_url(signed_token: str) -> str:
 
 
 def unsubscribe_url(patient_id: int, kind: str) -> str:
-    return absolute_url(reverse("reminders:unsubscribe", args=[unsubscribe_token(patient_id, kind)]))
+    return absolute_url(
+        reverse("reminders:unsubscribe", args=[unsubscribe_token(patient_id, kind)])
+    )
 
 
 def _message_id(dispatch: ReminderDispatch) -> str:
@@ -72,7 +74,9 @@ def _message_id(dispatch: ReminderDispatch) -> str:
     return f"<reminder-{dispatch.pk}-{dispatch.kind}-{dispatch.local_date:%Y%m%d}@{host}>"
 
 
-def reminder_message(dispatch: ReminderDispatch, signed_token: str | None) -> EmailMultiAlternatives:
+def reminder_message(
+    dispatch: ReminderDispatch, signed_token: str | None
+) -> EmailMultiAlternatives:
     """The email for one dispatch; `signed_token` is its quick-log link (None: exercise)."""
     patient = dispatch.patient
     user = patient.user

@@ -137,9 +137,7 @@ class QuickLogToken(models.Model):
     session = models.ForeignKey(
         PTSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    dispatch = models.ForeignKey(
-        ReminderDispatch, on_delete=models.CASCADE, related_name="tokens"
-    )
+    dispatch = models.ForeignKey(ReminderDispatch, on_delete=models.CASCADE, related_name="tokens")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

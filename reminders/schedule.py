@@ -188,7 +188,11 @@ def reminders_upcoming(
     return [
         occurrence
         for occurrence in occurrences(
-            zone, settings, session_days, today - timedelta(days=LOOKBACK_DAYS), today + timedelta(days=days)
+            zone,
+            settings,
+            session_days,
+            today - timedelta(days=LOOKBACK_DAYS),
+            today + timedelta(days=days),
         )
         if occurrence.due_at > now
     ]

@@ -38,7 +38,9 @@ def session_days_for(
     entries link to: symptoms.services.session_for_entry). One query."""
     days: dict[int, dict[date, int]] = defaultdict(dict)
     rows = (
-        PTSession.objects.filter(patient_id__in=list(patient_ids), date__range=(first_day, last_day))
+        PTSession.objects.filter(
+            patient_id__in=list(patient_ids), date__range=(first_day, last_day)
+        )
         .order_by("date", "id")
         .values_list("patient_id", "date", "id")
     )
@@ -60,7 +62,9 @@ class Candidate:
 
 def _window(now: datetime) -> tuple[date, date]:
     # Wide enough for every zone's local "yesterday" and "today" (UTC-12 to UTC+14).
-    return (now - timedelta(days=schedule.LOOKBACK_DAYS + 2)).date(), (now + timedelta(days=1)).date()
+    return (now - timedelta(days=schedule.LOOKBACK_DAYS + 2)).date(), (
+        now + timedelta(days=1)
+    ).date()
 
 
 def reminder_candidates(now: datetime) -> list[Candidate]:
@@ -97,16 +101,24 @@ def reminder_candidates(now: datetime) -> list[Candidate]:
     ]
 
 
-def dispatches_to_retry(now: datetime, *, lease: timedelta, retry_after: timedelta, max_attempts: int):
+def dispatches_to_retry(
+    now: datetime, *, lease: timedelta, retry_after: timedelta, max_attempts: int
+):
     """Rows a run left behind: claimed by a run that never finished (after the lease), or
     failed and due for another attempt. Rows past the catch-up limit are included so that the
     sender can close them."""
     return list(
         ReminderDispatch.objects.filter(
             Q(state=DispatchState.CLAIMED, claimed_at__lt=now - lease)
-            | Q(state=DispatchState.FAILED, claimed_at__lt=now - retry_after, attempts__lt=max_attempts)
+            | Q(
+                state=DispatchState.FAILED,
+                claimed_at__lt=now - retry_after,
+                attempts__lt=max_attempts,
+            )
         )
-        .select_related("patient__user", "patient__clinic", "patient__reminder_preference", "session")
+        .select_related(
+            "patient__user", "patient__clinic", "patient__reminder_preference", "session"
+        )
         .order_by("due_at", "pk")
     )
 
@@ -189,7 +201,11 @@ def due_checkins(patient: Patient, now: datetime | None = None) -> list[DueCheck
     )
     due = []
     after_at: time = preference.after_session_time
-    if today in session_dates and local_now.time() >= after_at and Context.AFTER_SESSION not in logged:
+    if (
+        today in session_dates
+        and local_now.time() >= after_at
+        and Context.AFTER_SESSION not in logged
+    ):
         due.append(AFTER_SESSION_PROMPT)
     if yesterday in session_dates and Context.NEXT_MORNING not in logged:
         due.append(NEXT_MORNING_PROMPT)
@@ -231,11 +247,15 @@ def reminder_overview(patient: Patient, now: datetime | None = None) -> Reminder
         at = preference.time_for(kind)
         _day, moved = schedule.send_slot(date.min, at, preference.quiet_start, preference.quiet_end)
         rows.append(
-            KindRow(kind, kind.label, preference.is_enabled(kind), at, moved if moved != at else None)
+            KindRow(
+                kind, kind.label, preference.is_enabled(kind), at, moved if moved != at else None
+            )
         )
     today = schedule.local_today(patient.zone, now)
     sessions = session_days_for([patient.pk], today - timedelta(days=1), today + timedelta(days=2))
-    upcoming = schedule.reminders_upcoming(patient.zone, settings, sessions.get(patient.pk, {}), now)
+    upcoming = schedule.reminders_upcoming(
+        patient.zone, settings, sessions.get(patient.pk, {}), now
+    )
     recent = list(
         ReminderDispatch.objects.filter(patient=patient).order_by("-due_at", "-id")[
             :RECENT_DISPATCHES

@@ -55,7 +55,9 @@ SENT, SKIPPED, FAILED, TAKEN = "sent", "skipped", "failed", "taken"
 # --- Sending -------------------------------------------------------------------------------------
 
 
-def _insert(patient: Patient, occurrence: schedule.Occurrence, **fields: Any) -> ReminderDispatch | None:
+def _insert(
+    patient: Patient, occurrence: schedule.Occurrence, **fields: Any
+) -> ReminderDispatch | None:
     """Insert the reminder's row; None when it exists already (another run has it)."""
     try:
         with transaction.atomic():
@@ -112,7 +114,9 @@ def _deliver(dispatch: ReminderDispatch) -> str:
     try:
         reminder_message(dispatch, token).send(using="default")
     except Exception as error:
-        ours.update(state=DispatchState.FAILED, error=f"{type(error).__name__}: {error}"[:ERROR_MAX])
+        ours.update(
+            state=DispatchState.FAILED, error=f"{type(error).__name__}: {error}"[:ERROR_MAX]
+        )
         logger.warning("Reminder %s attempt %s failed: %s", dispatch.pk, dispatch.attempts, error)
         return FAILED
     if not ours.update(state=DispatchState.SENT, sent_at=timezone.now(), error=""):

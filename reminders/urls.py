@@ -12,6 +12,8 @@ urlpatterns = [
     # From a reminder email, without logging in.
     path("log/", views.quick_log, name="quick_log"),
     path("log/done/", views.quick_log_done, name="quick_log_done"),
-    path("log/done/confirm/", views.quick_log_emergency_confirm, name="quick_log_emergency_confirm"),
+    path(
+        "log/done/confirm/", views.quick_log_emergency_confirm, name="quick_log_emergency_confirm"
+    ),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

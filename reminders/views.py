@@ -175,7 +175,13 @@ def quick_log(request: HttpRequest) -> HttpResponse:
                 for name, errors in error.update_error_dict({}).items():
                     form.add_error(name if name in form.fields else None, errors)
             else:
-                record(request, Action.CREATE, patient=patient, obj=result.entry, detail="quick-log link")
+                record(
+                    request,
+                    Action.CREATE,
+                    patient=patient,
+                    obj=result.entry,
+                    detail="quick-log link",
+                )
                 request.session[DONE_SESSION_KEY] = token.pk
                 return redirect_after_post(request, "reminders:quick_log_done")
     else:
@@ -275,7 +281,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     done = request.method == "POST"
     if done:
         preference = reminder_unsubscribe(patient, kind)
-        record(request, Action.UPDATE, patient=patient, obj=preference, detail=f"unsubscribe {kind}")
+        record(
+            request, Action.UPDATE, patient=patient, obj=preference, detail=f"unsubscribe {kind}"
+        )
     context = {
         "label": label,
         "done": done,

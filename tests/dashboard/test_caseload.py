@@ -2,6 +2,7 @@
 pagination, the per-row figures, and the SQL risk key against summaries.risk_of."""
 
 import itertools
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -22,6 +23,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 URL = "/dashboard/"
+clinic_zone = ZoneInfo("Europe/London")
 
 
 def names(response) -> list[str]:
@@ -297,7 +299,7 @@ def test_baseline_reaches_back_for_a_patient_who_stopped_logging(clinic, therapi
     today = day(TODAY)
     patients = list(selectors.caseload_patients(therapist, today=today))
     row = selectors.caseload_rows(
-        patients, today=today, params=selectors.rule_params_for_clinic(clinic.pk)
+        patients, today=today, params=selectors.rule_params_for_clinic(clinic.pk), zone=clinic_zone
     )[0]
     assert (row.current.day, row.current.pain, row.current.baseline) == (day(-15), 6, 2)
     assert row.current.direction == Direction.RISE
@@ -320,10 +322,16 @@ def test_sql_risk_key_matches_the_pure_risk_order_for_every_combination(clinic, 
             alert(person, "R7", severity)
         if flare_open:
             flare(person, TODAY - 1, None)
-    annotated = {
-        p.user.full_name: p for p in selectors.caseload_patients(therapist, today=day(TODAY))
-    }
+    today = day(TODAY)
+    patients = list(selectors.caseload_patients(therapist, today=today))
+    rows = selectors.caseload_rows(
+        patients, today=today, params=selectors.rule_params_for_clinic(clinic.pk), zone=clinic_zone
+    )
+    by_name = {row.patient.user.full_name: row for row in rows}
     for index, (severity, flare_open, not_logging) in enumerate(combos):
-        person = annotated[f"Combo {index:02d}"]
-        assert (person.flare_open, person.not_logging) == (flare_open, not_logging)
-        assert person.risk == risk_of(severity, flare_open=flare_open, not_logging=not_logging)
+        row = by_name[f"Combo {index:02d}"]
+        assert (row.flare_open, row.not_logging) == (flare_open, not_logging)
+        expected = risk_of(severity, flare_open=flare_open, not_logging=not_logging)
+        assert row.risk == expected, (severity, flare_open, not_logging)
+    # And the SQL order is the pure order.
+    assert [row.risk for row in rows] == sorted(row.risk for row in rows)

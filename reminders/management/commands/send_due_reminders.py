@@ -51,7 +51,9 @@ class Command(BaseCommand):
             counts = reminders_send_due()
             if counts or every is None:
                 summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
-                self.stdout.write(f"Reminders at {timezone.now():%Y-%m-%d %H:%M:%S} UTC: {summary or 'none due'}.")
+                self.stdout.write(
+                    f"Reminders at {timezone.now():%Y-%m-%d %H:%M:%S} UTC: {summary or 'none due'}."
+                )
             if every is None:
                 return
             close_old_connections()

@@ -91,7 +91,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         if result.ok:
             _verified(request, result.device)
             _show_codes_once(request, recovery_codes_issue(user))
-            record(request, Action.OTP_SETUP, obj=user, patient=_own_patient_pk(user))
+            record(request, Action.OTP_SETUP, obj=user, patient=_own_patient_pk(request))
             messages.success(request, _("Two-step verification is on."))
             return redirect_after_post(request, "twofactor:recovery_codes")
         form.add_error(
@@ -130,7 +130,11 @@ def verify(request: HttpRequest) -> HttpResponse:
             _verified(request, result.device)
             detail = "recovery code" if result.used_recovery_code else "authenticator app"
             record(
-                request, Action.OTP_VERIFIED, obj=user, detail=detail, patient=_own_patient_pk(user)
+                request,
+                Action.OTP_VERIFIED,
+                obj=user,
+                detail=detail,
+                patient=_own_patient_pk(request),
             )
             if result.used_recovery_code:
                 left = recovery_codes_left(user)
@@ -150,7 +154,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             obj=user,
             outcome=Outcome.DENIED,
             detail="throttled" if result.throttled else "wrong code",
-            patient=_own_patient_pk(user),
+            patient=_own_patient_pk(request),
         )
         form.add_error(
             "code",
@@ -177,7 +181,7 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     if not has_second_factor(user) or not user.is_verified():
         raise Http404
     _show_codes_once(request, recovery_codes_issue(user))
-    record(request, Action.RECOVERY_CODES, obj=user, patient=_own_patient_pk(user))
+    record(request, Action.RECOVERY_CODES, obj=user, patient=_own_patient_pk(request))
     return redirect_after_post(request, "twofactor:recovery_codes")
 
 
@@ -191,13 +195,13 @@ def disable(request: HttpRequest) -> HttpResponse:
     second_factor_remove(user)
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
     request.session[OTP_REQUIRED_KEY] = False
-    record(request, Action.OTP_DISABLED, obj=user, patient=_own_patient_pk(user))
+    record(request, Action.OTP_DISABLED, obj=user, patient=_own_patient_pk(request))
     messages.success(request, _("Two-step verification is off."))
     return redirect_after_post(request, "twofactor:security")
 
 
-def _own_patient_pk(user) -> int | None:
+def _own_patient_pk(request: HttpRequest) -> int | None:
     from audit.subjects import patient_ref_for_user
 
-    ref = patient_ref_for_user(user)
+    ref = patient_ref_for_user(request.user, request.session)
     return ref.pk if ref else None

@@ -56,7 +56,7 @@ def audited(
     def subject_before(request: HttpRequest, kwargs: dict) -> PatientRef | None:
         """Looked up before the view runs, so a record it deletes is still attributed."""
         if model is None:
-            return patient_ref_for_user(request.user)
+            return patient_ref_for_user(request.user, getattr(request, "session", None))
         if is_patient_model:
             return None
         return patient_ref_for_object(model, kwargs.get(kwarg), patient_path)

@@ -5,23 +5,24 @@ from django.dispatch import receiver
 
 from .models import Action, Outcome
 from .services import record
+from .subjects import patient_ref_for_user, remember_own_patient
 
 # A view or middleware that ends a session sets this on the request to say why.
 LOGOUT_REASON_ATTR = "audit_logout_reason"
 
 
-def _own_patient_id(user) -> int | None:
+def _own_patient_id(user, session=None) -> int | None:
     """A patient's own account events are filed under their record, so the clinic sees them."""
-    if not getattr(user, "is_patient", False):
-        return None
-    from accounts.models import Patient
-
-    return Patient.objects.filter(user=user).values_list("pk", flat=True).first()
+    ref = patient_ref_for_user(user, session)
+    return ref.pk if ref else None
 
 
 @receiver(user_logged_in, dispatch_uid="audit_user_logged_in")
 def _logged_in(sender, request, user, **kwargs) -> None:
-    record(request, Action.LOGIN, actor=user, patient=_own_patient_id(user))
+    session = getattr(request, "session", None)
+    ref = patient_ref_for_user(user)
+    remember_own_patient(session, user, ref)
+    record(request, Action.LOGIN, actor=user, patient=ref.pk if ref else None)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_user_logged_out")
@@ -29,7 +30,10 @@ def _logged_out(sender, request, user, **kwargs) -> None:
     if user is None:
         return
     reason = getattr(request, LOGOUT_REASON_ATTR, "") if request is not None else ""
-    record(request, Action.LOGOUT, actor=user, patient=_own_patient_id(user), detail=reason)
+    session = getattr(request, "session", None) if request is not None else None
+    record(
+        request, Action.LOGOUT, actor=user, patient=_own_patient_id(user, session), detail=reason
+    )
 
 
 @receiver(user_login_failed, dispatch_uid="audit_user_login_failed")

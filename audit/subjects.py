@@ -34,12 +34,25 @@ def patient_ref(patient_pk) -> PatientRef | None:
     return PatientRef(*row) if row else None
 
 
-def patient_ref_for_user(user) -> PatientRef | None:
+# Set at login (audit/signals.py): [user id, patient id, clinic id], so a patient's own pages
+# need no query to say whose record they showed.
+SESSION_KEY = "pt_own_patient"
+
+
+def remember_own_patient(session, user, ref: PatientRef | None) -> None:
+    if session is not None and ref is not None:
+        session[SESSION_KEY] = [user.pk, ref.pk, ref.clinic_id]
+
+
+def patient_ref_for_user(user, session=None) -> PatientRef | None:
     """A patient's own record."""
     from accounts.models import Patient
 
     if not getattr(user, "is_patient", False):
         return None
+    remembered = session.get(SESSION_KEY) if session is not None else None
+    if remembered and remembered[0] == user.pk:
+        return PatientRef(remembered[1], remembered[2])
     row = Patient.objects.filter(user_id=user.pk).values_list("pk", "clinic_id").first()
     return PatientRef(*row) if row else None
 

@@ -80,15 +80,28 @@ def _start_at(
 
 
 def detect_flares(
-    days: Sequence[DayPain], intake_baseline_pain: int, params: RuleParams
+    days: Sequence[DayPain],
+    intake_baseline_pain: int,
+    params: RuleParams,
+    *,
+    detect_from: date | None = None,
 ) -> list[FlareEpisode]:
     """All flare episodes over the logged days, oldest first (section 3; R11).
 
     ``days`` are the logged days (one ``DayPain`` per day, any order). Only logged days end a
-    flare: a patient who stops logging keeps it open."""
+    flare: a patient who stops logging keeps it open.
+
+    ``detect_from`` resumes detection at a day known to be outside any flare (the service
+    passes the day after the last settled flare, or a day whose decision new data can change):
+    only episodes starting on or after it are returned, while the days before it still serve as
+    the baseline window. With ``days`` covering the baseline window before ``detect_from``, the
+    result equals the episodes of a full recomputation that start on or after it."""
     ordered = _sorted_days(days)
     episodes: list[FlareEpisode] = []
     index = 0
+    if detect_from is not None:
+        while index < len(ordered) and ordered[index].day < detect_from:
+            index += 1
     while index < len(ordered):
         episode = _start_at(index, ordered, intake_baseline_pain, params)
         if episode is None:

@@ -106,10 +106,12 @@ def intake_for_patient(patient: Patient) -> Intake:
     return intake_to_domain(IntakeRow.objects.filter(patient=patient).first())
 
 
-def day_pains_for_patient(patient: Patient) -> list[DayPain]:
-    """Every logged day's daily pain, oldest first: one query over one row a day
-    (symptoms.DailySummary), never over the entries themselves."""
+def day_pains_for_patient(patient: Patient, since: date | None = None) -> list[DayPain]:
+    """Logged days' daily pain from ``since`` on (every day without it), oldest first: one
+    query over one row a day (symptoms.DailySummary), never over the entries themselves."""
     rows = DailySummary.objects.filter(patient=patient).order_by("day")
+    if since is not None:
+        rows = rows.filter(day__gte=since)
     return [
         DayPain(day=day, daily_pain=pain, flare_yes=flare_yes)
         for day, pain, flare_yes in rows.values_list("day", "daily_pain", "flare_yes")
@@ -209,7 +211,11 @@ class EntryContext:
 def entry_context(row: SymptomEntry, params: RuleParams) -> EntryContext:
     """The windows of section 5 for the entry just saved; at most eight queries."""
     intake = intake_for_patient(row.patient)
-    day_pains = day_pains_for_patient(row.patient)
+    # Rules read day pains only for the baseline on the session's day (R9's pre-session
+    # fallback): the session is on D or D-1, so the 14 days before D-1 are enough.
+    day_pains = day_pains_for_patient(
+        row.patient, since=row.day - timedelta(days=params.baseline_window_days + 1)
+    )
     return EntryContext(
         entry=entry_to_domain(row),
         intake=intake,

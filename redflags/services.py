@@ -33,7 +33,7 @@ from exercises.models import ExerciseLog as ExerciseLogRow
 from symptoms.models import PTSession, SymptomEntry
 
 from . import selectors
-from .domain import DayPain, Finding, Intake, severity_rank
+from .domain import Finding, Intake, severity_rank
 from .flare import detect_flares, flare_needs_escalation, flare_session_link
 from .messages import email_body, email_subject, patient_message
 from .models import (
@@ -353,7 +353,6 @@ def screen_symptom_entry(entry: SymptomEntry) -> list[Alert]:
         rule_set_version=version,
         params=params,
         intake=context.intake,
-        day_pains=context.day_pains,
         day=entry.day,
         touched_day=entry.day,
     )
@@ -384,20 +383,34 @@ def _decimal(value: Fraction) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"))
 
 
+def _flare_detect_from(stored_rows: list[FlareEpisode], touched: date, params: RuleParams) -> date:
+    """The first day whose flare decision a change of ``touched``'s entries can alter.
+
+    A start on day D depends on D's pain, the baseline before D and the next logged day at most
+    ``flare_next_day_max_gap`` days later, so only starts from touched - gap on can change; a
+    stored flare still open, or settling on or after that day, is recomputed from its start.
+    Flares that settled earlier keep their rows: detection after them already resumed."""
+    detect_from = touched - timedelta(days=params.flare_next_day_max_gap)
+    for row in stored_rows:  # ordered by start; flares never overlap
+        if row.end is None or row.end >= detect_from:
+            return min(row.start, detect_from)
+    return detect_from
+
+
 def flares_sync(
     patient: Patient,
     *,
     rule_set_version: RuleSetVersion | None = None,
     params: RuleParams | None = None,
     intake: Intake | None = None,
-    day_pains: list[DayPain] | None = None,
     day: date | None = None,
     touched_day: date | None = None,
 ) -> list[Alert]:
     """Bring the stored flare-up episodes in step with detection over the patient's logged
     days (section 3), and open R11 for each newly detected one. Returns the R11 alerts raised.
 
-    Detection is recomputed from the daily summaries (one query), so a later entry on the same
+    Detection is recomputed over the daily summaries from the first day the change can affect
+    (`_flare_detect_from`; one query), so a later entry on the same
     day can undo an end, and a deleted entry can undo a flare: rows are updated and removed, not
     only appended. A flare is announced once, when its row is first stored; the alert opens on
     ``day`` (the saved entry's day; today after a deletion) with the entries from the start to
@@ -407,12 +420,17 @@ def flares_sync(
         rule_set_version = current_rule_set(patient.clinic)
     params = params or rule_set_version.rule_params()
     intake = intake or selectors.intake_for_patient(patient)
-    if day_pains is None:
-        day_pains = selectors.day_pains_for_patient(patient)
     day = day or patient.local_day()
-    episodes = detect_flares(day_pains, intake.baseline_pain, params)
+    stored_rows = list(FlareEpisode.objects.filter(patient=patient).order_by("start"))
+    detect_from = _flare_detect_from(stored_rows, touched_day or day, params)
+    # Only the days from the baseline window before detect_from on are read, so a save costs
+    # the same whatever the length of the history (tests/redflags/test_entry_query_count.py).
+    day_pains = selectors.day_pains_for_patient(
+        patient, since=detect_from - timedelta(days=params.baseline_window_days)
+    )
+    episodes = detect_flares(day_pains, intake.baseline_pain, params, detect_from=detect_from)
     detected = {episode.start: episode for episode in episodes}
-    stored = {row.start: row for row in FlareEpisode.objects.filter(patient=patient)}
+    stored = {row.start: row for row in stored_rows if row.start >= detect_from}
 
     gone = [row.pk for start, row in stored.items() if start not in detected]
     if gone:

@@ -113,6 +113,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @clinician_required
 @vary_on_headers("HX-Request")
+@audited(Patient, kwarg="patient_pk")
 def intake_edit(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_patient_for_user(request.user, patient_pk)
     intake = Intake.objects.filter(patient=patient).first()

@@ -253,3 +253,16 @@ def test_a_spike_day_is_never_inside_a_flare(pains, intake):
     flares = detect_flares(pains, intake, P)
     for spike in detect_spikes(pains, intake, P):
         assert not any(f.covers(spike) for f in flares)
+
+
+@given(logged_days, st.integers(0, 10), st.integers(0, 90))
+def test_resuming_outside_a_flare_equals_full_recomputation(pains, intake, offset):
+    """The service resumes detection at a day outside every flare (redflags.services
+    ._flare_detect_from); from there it must find exactly the episodes a full scan finds."""
+    full = detect_flares(pains, intake, P)
+    resume = day(offset)
+    if any(flare.covers(resume) for flare in full):
+        return
+    window = [p for p in pains if p.day >= resume - timedelta(days=P.baseline_window_days)]
+    resumed = detect_flares(window, intake, P, detect_from=resume)
+    assert resumed == [flare for flare in full if flare.start >= resume]

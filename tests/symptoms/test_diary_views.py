@@ -191,8 +191,9 @@ def test_diary_query_count_does_not_grow_with_entries(
 ):
     _fill(patient, days, per_day)
     # Login session, user, patient, emergency check; entries, sessions and the two older-day
-    # lookups of the page; daily pain, sessions and flare-ups (chart and list) of the trend.
-    with django_assert_max_num_queries(12):
+    # lookups of the page; daily pain, sessions and flare-ups (chart and list) of the trend;
+    # the audit event (docs/security.md).
+    with django_assert_max_num_queries(13):
         response = patient_client.get(DIARY_URL)
     assert response.content.decode().count('class="diary-entry"') == days * per_day
 
@@ -202,6 +203,6 @@ def test_diary_fragment_query_count_does_not_grow(
     patient_client, patient, frozen_now, django_assert_max_num_queries, days, per_day
 ):
     _fill(patient, days, per_day)
-    # As the page, without the trend.
-    with django_assert_max_num_queries(8):
+    # As the page, without the trend; with the audit event.
+    with django_assert_max_num_queries(9):
         patient_client.get(DIARY_URL, **HTMX)

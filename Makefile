@@ -35,8 +35,13 @@ run worker sweep: export DJANGO_DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "Development emails (invitations, reminders, alerts) are printed on this console."
+	@echo "Development emails (invitations, reminders, alerts) are printed on this console:"
+	@echo "  the task worker and the reminder scheduler (send_due_reminders, every minute) run beside the server."
+	@echo "  '$(PY) manage.py send_due_reminders --dry-run' lists the reminders of the next 24 hours."
 	@echo "Demo logins are listed in README.md. Open http://127.0.0.1:8000/"
+	@$(PY) manage.py db_worker & worker=$$!; \
+	$(PY) manage.py send_due_reminders --every 60 & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 worker: install

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,8 @@ from .choices import DispatchState, ReminderKind, SkipReason
 from .models import ReminderDispatch, ReminderPreference
 
 RECENT_DISPATCHES = 10
+# Not an entry context, so a session row of due_checkins' union cannot be read as an entry.
+SESSION_MARK = "#session"
 
 
 def preference_for(patient: Patient) -> ReminderPreference:
@@ -180,7 +182,7 @@ DAILY_PROMPT = DueCheckin(
 
 
 def due_checkins(patient: Patient, now: datetime | None = None) -> list[DueCheckin]:
-    """Check-ins to ask for on the patient's home, in their local time (three queries).
+    """Check-ins to ask for on the patient's home, in their local time (two queries).
 
     After-session: a session today, its reminder time has passed and no after-session entry
     today. Next-morning: a session yesterday and no next-morning entry today. Daily: turned on,
@@ -190,15 +192,28 @@ def due_checkins(patient: Patient, now: datetime | None = None) -> list[DueCheck
     local_now = timezone.localtime(now or timezone.now(), patient.zone)
     today = local_now.date()
     yesterday = today - timedelta(days=1)
-    preference = preference_for(patient)
-    session_dates = set(
-        PTSession.objects.filter(patient=patient, date__in=[today, yesterday]).values_list(
-            "date", flat=True
+    # Sessions of today and yesterday, and today's entry contexts, in one query.
+    session_mark = Value(SESSION_MARK, output_field=CharField())
+    rows = (
+        PTSession.objects.filter(patient=patient, date__in=[today, yesterday])
+        .order_by()
+        .values_list("date", session_mark)
+        .union(
+            SymptomEntry.objects.filter(patient=patient, day=today)
+            .order_by()
+            .values_list("day", "context"),
+            all=True,
         )
+        .order_by()
     )
-    logged = set(
-        SymptomEntry.objects.filter(patient=patient, day=today).values_list("context", flat=True)
-    )
+    session_dates: set[date] = set()
+    logged: set[str] = set()
+    for day, tag in rows:
+        if tag == SESSION_MARK:
+            session_dates.add(day)
+        else:
+            logged.add(tag)
+    preference = preference_for(patient)
     due = []
     after_at: time = preference.after_session_time
     if (

@@ -1,6 +1,8 @@
 """Intake, PT sessions, symptom entries and per-day summaries (CLINICAL.md sections 1-2)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
@@ -25,6 +27,9 @@ from .choices import (
     Weakness,
 )
 from .fields import ChoiceSetField, choice_set_check
+
+
+PAIN_VALIDATORS = [MinValueValidator(PAIN_MIN), MaxValueValidator(PAIN_MAX)]
 
 
 def pain_between(field: str) -> models.Q:
@@ -111,8 +116,8 @@ class SymptomEntry(models.Model):
     session = models.ForeignKey(
         PTSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
     )
-    pain_now = models.PositiveSmallIntegerField()
-    pain_worst = models.PositiveSmallIntegerField()
+    pain_now = models.PositiveSmallIntegerField(validators=PAIN_VALIDATORS)
+    pain_worst = models.PositiveSmallIntegerField(validators=PAIN_VALIDATORS)
     descriptors = ChoiceSetField(choice_values=set(Descriptor.values))
     regions = ChoiceSetField(choice_values=set(Region.values))
     rest_relief = models.CharField(
@@ -195,6 +200,17 @@ class SymptomEntry(models.Model):
                 name="entry_idempotency_key_unique",
             ),
         ]
+
+    def clean(self) -> None:
+        # The same rule as the entry_pain_worst_at_least_now constraint, as a form-ready error.
+        if (
+            self.pain_now is not None
+            and self.pain_worst is not None
+            and self.pain_worst < self.pain_now
+        ):
+            raise ValidationError(
+                {"pain_worst": _("Your worst pain can't be lower than your pain right now.")}
+            )
 
     def __str__(self) -> str:
         return f"{self.get_context_display()} {self.day} pain {self.pain_now}/{self.pain_worst}"

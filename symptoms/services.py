@@ -109,8 +109,10 @@ def symptom_entry_create(
     entry.day = patient.local_day(recorded_at)
     if entry.session_id is None:
         entry.session = session_for_entry(patient, entry.context, entry.day)
-    # A concurrent duplicate is caught by the unique constraint below, not reported as invalid.
-    entry.full_clean(exclude=["idempotency_key"])
+    # Field validators and clean() mirror every check constraint, so the constraints are left to
+    # the database (one query each otherwise, on the hot path). A concurrent duplicate is caught
+    # by the unique constraint below, not reported as invalid.
+    entry.full_clean(exclude=["idempotency_key"], validate_constraints=False)
     try:
         with transaction.atomic():
             entry.save()
@@ -149,7 +151,7 @@ def symptom_entry_update(
         setattr(entry, name, value)
     entry.session = session_for_entry(entry.patient, entry.context, entry.day)
     entry.corrected_at = timezone.now()
-    entry.full_clean()
+    entry.full_clean(validate_constraints=False)
     with transaction.atomic():
         entry.save()
         daily_summary_refresh(entry.patient, entry.day)

@@ -77,9 +77,9 @@ def test_the_local_day_is_the_patients(patient, therapist):
     assert _contexts(patient, at(DAY, "06:59", SYDNEY.__class__("UTC"))) == []
 
 
-def test_due_checkins_take_three_queries(patient, therapist, django_assert_num_queries):
+def test_due_checkins_take_two_queries(patient, therapist, django_assert_num_queries):
     add_session(patient, DAY, therapist)
     # As the Today page has it (accounts.access.get_own_patient): with its clinic.
     patient = type(patient).objects.select_related("clinic", "user").get(pk=patient.pk)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         due_checkins(patient, at(DAY, "19:00"))

@@ -11,6 +11,7 @@ the entries of their day, so linking and red-flag screening happen as they would
 from __future__ import annotations
 
 import time as clock
+import zoneinfo
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
@@ -23,12 +24,15 @@ from django.utils import timezone
 from accounts import demo
 from accounts.models import Clinic, Invitation, Patient, User
 from exercises.demo import seed_exercise_plans
+from redflags.services import daily_sweep
 from reminders.demo import seed_reminder_preferences
 from symptoms.models import PTSession, SymptomEntry
 from symptoms.services import intake_save, pt_session_create, symptom_entry_create
 
 # Links between records are at most a few levels deep (patient, entry, alert, evidence...).
 MAX_DELETE_DEPTH = 8
+# Days of end-of-day sweeps the demo runs, so it shows the "low" (R13) and R14 alerts too.
+DEMO_SWEEP_DAYS = 7
 
 
 def seed_clinic() -> Clinic:
@@ -204,6 +208,11 @@ class Command(BaseCommand):
         )
         # Reminder preferences for every demo patient, kept if they exist (reminders/demo.py).
         seed_reminder_preferences({key: patient for key, (patient, _) in patients.items()})
+        # The end-of-day rules (R13 not logging, R14 not improving, R11 escalation) for the last
+        # days, as the nightly sweep would have run them; re-runs are no-ops (SweepRun).
+        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.time_zone))
+        for days_ago in range(DEMO_SWEEP_DAYS, 0, -1):
+            daily_sweep(clinic, today - timedelta(days=days_ago))
         created = sum(1 for _, was_created in patients.values() if was_created)
         in_clinic = Patient.objects.filter(clinic=clinic)
         self.stdout.write(

@@ -59,11 +59,12 @@ bench: install
 	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(BENCH_ENV) $(PY) manage.py bench
 
+# Tests run on every core (pytest-xdist); PYTEST_ARGS passes extra options.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 test-fast: install
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

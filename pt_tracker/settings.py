@@ -39,9 +39,7 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 TESTING = env_bool("DJANGO_TESTING") or "pytest" in sys.modules
 # The development key only works with DEBUG on; production must set DJANGO_SECRET_KEY.
 SECRET_KEY = env_str("DJANGO_SECRET_KEY") or (
-    "dev-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
-    if DEBUG or TESTING
-    else ""
+    "dev-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz" if DEBUG or TESTING else ""
 )
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
@@ -134,7 +132,9 @@ DATABASES = {
 }
 if env_str("DATABASE_URL"):
     DATABASES["default"] = dj_database_url.parse(
-        env_str("DATABASE_URL"), conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60), conn_health_checks=True
+        env_str("DATABASE_URL"),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -149,7 +149,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -223,7 +226,9 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
         "timeout": env_int("DJANGO_EMAIL_TIMEOUT", 10),
     }
-DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "PT Tracker <no-reply@pt-tracker.invalid>")
+DEFAULT_FROM_EMAIL = env_str(
+    "DJANGO_DEFAULT_FROM_EMAIL", "PT Tracker <no-reply@pt-tracker.invalid>"
+)
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 
 INVITATION_VALID_DAYS = env_int("DJANGO_INVITATION_VALID_DAYS", 7)

@@ -28,7 +28,6 @@ from .choices import (
 )
 from .fields import ChoiceSetField, choice_set_check
 
-
 PAIN_VALIDATORS = [MinValueValidator(PAIN_MIN), MaxValueValidator(PAIN_MAX)]
 
 
@@ -201,6 +200,9 @@ class SymptomEntry(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_context_display()} {self.day} pain {self.pain_now}/{self.pain_worst}"
+
     def clean(self) -> None:
         # The same rule as the entry_pain_worst_at_least_now constraint, as a form-ready error.
         if (
@@ -211,9 +213,6 @@ class SymptomEntry(models.Model):
             raise ValidationError(
                 {"pain_worst": _("Your worst pain can't be lower than your pain right now.")}
             )
-
-    def __str__(self) -> str:
-        return f"{self.get_context_display()} {self.day} pain {self.pain_now}/{self.pain_worst}"
 
     @property
     def screening_answers(self) -> list[str]:

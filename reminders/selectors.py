@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Patient
+from exercises.selectors import today_doses
 from symptoms.choices import Context
 from symptoms.models import PTSession, SymptomEntry
 
@@ -145,8 +146,6 @@ def skip_reason(patient: Patient, kind: str, local_date: date) -> str:
     elif kind == ReminderKind.DAILY:
         logged = entries.exists()
     else:
-        from exercises.selectors import today_doses
-
         doses = today_doses(patient, local_date)
         if not doses:
             return SkipReason.NOTHING_PRESCRIBED
@@ -171,8 +170,8 @@ AFTER_SESSION_PROMPT = DueCheckin(
 )
 NEXT_MORNING_PROMPT = DueCheckin(
     Context.NEXT_MORNING,
-    _("You had a session yesterday: how do you feel this morning?"),
-    _("Log how you feel this morning"),
+    _("You had a session yesterday: how do you feel today?"),
+    _("Log how you feel the day after"),
 )
 DAILY_PROMPT = DueCheckin(
     Context.DAILY,

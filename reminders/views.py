@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,6 +41,7 @@ from symptoms.selectors import alerts_for_entry
 from .choices import ReminderKind
 from .forms import QuickLogEntryForm, ReminderPreferenceForm
 from .mail import COPY
+from .models import QuickLogToken
 from .selectors import preference_for, reminder_overview
 from .services import (
     QuickLogRefused,
@@ -64,9 +65,10 @@ CONTEXT_KIND = {
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Pages reached by a link: never cached, never indexed, never sent on as a referrer."""
+    """Pages reached by a link: never cached, never indexed. (The site's same-origin referrer
+    policy already keeps the link from other sites; "no-referrer" would make browsers send
+    `Origin: null` with the page's own forms, which the CSRF check refuses.)"""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -203,14 +205,12 @@ def quick_log(request: HttpRequest) -> HttpResponse:
     return _private(render(request, template, context))
 
 
-def _done_token(request: HttpRequest):
+def _done_token(request: HttpRequest) -> QuickLogToken | None:
+    """The link this browser spent in the last two hours, with its entry; else None."""
     token_id = request.session.get(DONE_SESSION_KEY)
-    token = None
-    if isinstance(token_id, int):
-        token = quick_log_token_spent(token_id, within=DONE_WINDOW)
-    if token is None:
-        raise Http404
-    return token
+    if not isinstance(token_id, int):
+        return None
+    return quick_log_token_spent(token_id, within=DONE_WINDOW)
 
 
 def _first_emergency(alerts):
@@ -222,9 +222,8 @@ def _first_emergency(alerts):
 def quick_log_done(request: HttpRequest) -> HttpResponse:
     """What follows a quick-log save, in the browser that saved it: the emergency page first
     if the entry raised an emergency alert, else the guidance a logged-in save would show."""
-    try:
-        token = _done_token(request)
-    except Http404:
+    token = _done_token(request)
+    if token is None:
         return _refused(request, QuickLogUsed())
     entry = token.entry
     alerts = alerts_for_entry(entry)
@@ -245,9 +244,8 @@ def quick_log_done(request: HttpRequest) -> HttpResponse:
 def quick_log_emergency_confirm(request: HttpRequest) -> HttpResponse:
     """The patient confirms reading the emergency advice, from the browser that saved the
     entry. Recorded as the patient's confirmation: the link was theirs."""
-    try:
-        token = _done_token(request)
-    except Http404:
+    token = _done_token(request)
+    if token is None:
         return _refused(request, QuickLogUsed())
     emergency = _first_emergency(alerts_for_entry(token.entry))
     if emergency is not None:

@@ -99,6 +99,8 @@ def verify_otp(page, email: str) -> None:
     device = totp_device_for(User.objects.get(email=email))
     page.get_by_label("Code").fill(totp_code(device))
     page.get_by_role("button", name="Continue").click()
+    # htmx answers with HX-Redirect: wait until the browser has left the verify page.
+    page.wait_for_url(lambda url: "/accounts/2fa/verify/" not in url)
     page.wait_for_load_state("networkidle")
 
 

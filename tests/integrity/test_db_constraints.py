@@ -103,9 +103,7 @@ CASES = {
         patient=p, day=TODAY, daily_pain=12
     ),
     # Intake and sessions
-    "intake baseline above 10": lambda p: Intake.objects.filter(patient=p).update(
-        baseline_pain=11
-    ),
+    "intake baseline above 10": lambda p: Intake.objects.filter(patient=p).update(baseline_pain=11),
     "second intake": lambda p: Intake.objects.create(patient=p),
     "session unknown kind": lambda p: PTSession.objects.create(
         patient=p, date=TODAY, kind="massage"

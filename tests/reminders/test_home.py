@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 TODAY = reverse("exercises:today")
 AFTER = "You had a session today: how do you feel now?"
-MORNING = "You had a session yesterday: how do you feel this morning?"
+MORNING = "You had a session yesterday: how do you feel today?"
 DAILY = "You have not logged today yet: how are you feeling?"
 
 
@@ -83,3 +83,11 @@ def test_due_checkins_take_two_queries(patient, therapist, django_assert_num_que
     patient = type(patient).objects.select_related("clinic", "user").get(pk=patient.pk)
     with django_assert_num_queries(2):
         due_checkins(patient, at(DAY, "19:00"))
+
+
+def test_home_asks_for_the_next_morning_check_in(patient_client, patient, therapist, time_machine):
+    add_session(patient, DAY, therapist)
+    time_machine.move_to(at(DAY + timedelta(days=1), "10:00"), tick=False)
+    html = patient_client.get(TODAY).content.decode()
+    assert MORNING in html
+    assert f"{reverse('symptoms:entry_create')}?context=next_morning" in html

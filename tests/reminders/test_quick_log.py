@@ -48,7 +48,7 @@ def test_the_link_opens_the_entry_form_without_login_with_the_check_in_fixed(cli
     assert 'value="after_session"' in html and "checked" in html and "disabled" in html
     assert 'value="daily"' not in html
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_the_page_shows_nothing_of_the_record_and_only_the_first_name(client, link, patient):
@@ -273,3 +273,11 @@ def test_an_urgent_answer_gets_the_urgent_guidance(client, link, patient):
     html = _html(client.get(DONE))
     assert "Your clinic will contact you today" in html
     assert Alert.objects.filter(patient=patient, rule="R4").exists()
+
+
+def test_the_guidance_page_closes_two_hours_after_the_save(client, link, time_machine):
+    client.post(link, entry_answers())
+    time_machine.move_to(at(DAY, "18:02") + timedelta(hours=1, minutes=59), tick=False)
+    assert client.get(DONE).status_code == 200
+    time_machine.move_to(at(DAY, "18:02") + timedelta(hours=2, minutes=1), tick=False)
+    assert client.get(DONE).status_code == 410

@@ -309,6 +309,11 @@ class CaseUploadForm(forms.Form):
                 params={"error": error.msg, "line": error.lineno, "column": error.colno},
                 code="bad_json",
             ) from error
+        except RecursionError as error:
+            # Brackets nested thousands deep exhaust the parser's stack: a 400, not a 500.
+            raise ValidationError(
+                _("The file is nested too deeply to be a case file."), code="too_deep"
+            ) from error
         if not isinstance(case, dict):
             raise ValidationError(
                 _("A case file holds one JSON object ({...}), not a list or a value."),

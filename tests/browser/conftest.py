@@ -4,9 +4,11 @@ Browser tests are marked `browser`; they skip with a clear reason when no Chromi
 """
 
 import os
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 
 from tests.conftest import chromium_path
 
@@ -22,6 +24,16 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _exercise_library(transactional_db):
+    """Browser tests run against live_server, whose transactional database is emptied after
+    each test, the exercise library of data migration 0003 included: load it again first."""
+    from exercises.models import Exercise
+
+    if not Exercise.objects.filter(clinic=None).exists():
+        import_module("exercises.migrations.0003_library_exercises").load_library(django_apps, None)
 
 
 @pytest.fixture(scope="session")

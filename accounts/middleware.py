@@ -33,9 +33,20 @@ Handler = Callable[[HttpRequest], HttpResponse]
 # tab does not keep its session alive past the idle limit.
 BACKGROUND_HEADER = "PT-Background"
 
-# Pages an unverified clinician may still open: logging in and out, and the 2FA pages.
+# Pages an unverified clinician may still open: logging in and out, the 2FA pages, and the
+# token pages of reminder emails, which never use the session's login (reminders/views.py).
 OTP_EXEMPT_NAMESPACES = frozenset({"twofactor"})
-OTP_EXEMPT_VIEWS = frozenset({"accounts:login", "accounts:logout", "healthz"})
+OTP_EXEMPT_VIEWS = frozenset(
+    {
+        "accounts:login",
+        "accounts:logout",
+        "healthz",
+        "reminders:quick_log",
+        "reminders:quick_log_done",
+        "reminders:quick_log_emergency_confirm",
+        "reminders:unsubscribe",
+    }
+)
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:

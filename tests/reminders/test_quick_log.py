@@ -281,3 +281,15 @@ def test_the_guidance_page_closes_two_hours_after_the_save(client, link, time_ma
     assert client.get(DONE).status_code == 200
     time_machine.move_to(at(DAY, "18:02") + timedelta(hours=2, minutes=1), tick=False)
     assert client.get(DONE).status_code == 410
+
+
+def test_the_link_works_in_a_browser_where_a_clinician_is_logged_in_but_not_verified(
+    link, therapist
+):
+    # A shared family computer: the link pages never use the session's login, so two-step
+    # verification of whoever is logged in there must not stand in the way.
+    browser = Client()
+    browser.force_login(therapist)
+    response = browser.get(link)
+    assert response.status_code == 200
+    assert 'name="pain_now"' in response.content.decode()

@@ -113,7 +113,8 @@ def send_slot(day: date, at: time, quiet_start: time, quiet_end: time) -> tuple[
 
 def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The UTC instant of a local wall time; fold=0 settles gaps and overlaps (module doc)."""
-    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+    # A time that arrives with fold=1 would read a gap backwards; the module's rule is fold=0.
+    return datetime.combine(day, at.replace(fold=0), tzinfo=zone).astimezone(UTC)
 
 
 def occurrences(

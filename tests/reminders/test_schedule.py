@@ -268,3 +268,9 @@ def test_every_local_time_maps_to_one_instant_on_its_own_day_or_just_after_a_gap
     else:
         # Existing (and repeated) wall times keep their reading; a repeat takes the first.
         assert instant <= datetime.combine(day, clock, tzinfo=zone).replace(fold=1).astimezone(UTC)
+
+
+def test_a_time_that_arrives_with_fold_1_still_moves_forward_across_the_gap():
+    # 02:00 does not exist in New York on 14 March 2027: the reminder goes at 03:00 EDT.
+    instant = local_instant(date(2027, 3, 14), time(2, 0, fold=1), NEW_YORK)
+    assert instant.astimezone(NEW_YORK).replace(tzinfo=None) == datetime(2027, 3, 14, 3, 0)

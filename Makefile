@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ASSETS := node_modules/.package-lock.json
 
-.PHONY: install run test test-fast test-browser lint format worker sweep bench check-python clean
+.PHONY: install run test test-fast test-browser lint format worker sweep bench loadtest faulttest check-python clean messages compilemessages
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -59,6 +59,14 @@ bench: install
 	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(BENCH_ENV) $(PY) manage.py bench
 
+# Load and fault runs against PostgreSQL on 127.0.0.1:5432 (docs/reliability.md); each makes
+# its own database. faulttest restarts the PostgreSQL server (root and pg_ctlcluster only).
+loadtest: install
+	$(PY) -m loadtest.run load
+
+faulttest: install
+	$(PY) -m loadtest.run fault
+
 # Tests run on every core (pytest-xdist); PYTEST_ARGS passes extra options.
 test: install
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
@@ -73,6 +81,17 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Translations (needs GNU gettext): `messages` collects the marked strings into
+# locale/es/LC_MESSAGES/django.po; translate the new entries, then `compilemessages` writes the
+# django.mo that is committed, so a fresh clone runs without gettext.
+MESSAGES_IGNORE := -i node_modules -i staticfiles -i tests -i bench -i 'pt_tracker.egg-info' -i .venv
+
+messages: install
+	DJANGO_DEBUG=true $(PY) manage.py makemessages -l es $(MESSAGES_IGNORE)
+
+compilemessages: install
+	DJANGO_DEBUG=true $(PY) manage.py compilemessages -l es $(MESSAGES_IGNORE)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -4,6 +4,7 @@ from functools import cache
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -89,13 +90,27 @@ class PatientInviteForm(PersonInviteFields, IntakeForm):
         required=False,
         help_text=_("Leave empty if the patient lives in the clinic's time zone."),
     )
+    preferred_language = forms.ChoiceField(
+        label=_("Patient's language"),
+        choices=settings.LANGUAGES,
+        required=False,
+        initial=settings.LANGUAGE_CODE,
+        help_text=_("The invitation, the app and the reminder emails use this language."),
+    )
     therapists = forms.ModelMultipleChoiceField(
         label=_("Therapists"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
 
-    field_order = ["full_name", "email", "time_zone", "therapists", *IntakeForm.INTAKE_FIELDS]
+    field_order = [
+        "full_name",
+        "email",
+        "time_zone",
+        "preferred_language",
+        "therapists",
+        *IntakeForm.INTAKE_FIELDS,
+    ]
 
     def __init__(self, *args, therapist_choices: QuerySet[User] | None, clinic: Clinic, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,6 +130,7 @@ class PatientInviteForm(PersonInviteFields, IntakeForm):
             "full_name": self.cleaned_data["full_name"],
             "email": self.cleaned_data["email"],
             "time_zone": self.cleaned_data["time_zone"],
+            "preferred_language": self.cleaned_data["preferred_language"] or settings.LANGUAGE_CODE,
         }
 
 

@@ -104,8 +104,16 @@ def invitation_issue(user: User, *, actor: User | None) -> IssuedInvitation:
     return IssuedInvitation(invitation=invitation, token=token)
 
 
-def _user_create(*, clinic: Clinic, full_name: str, email: str, role: str) -> User:
-    user = User(email=email.strip().lower(), full_name=full_name.strip(), role=role, clinic=clinic)
+def _user_create(
+    *, clinic: Clinic, full_name: str, email: str, role: str, preferred_language: str = ""
+) -> User:
+    user = User(
+        email=email.strip().lower(),
+        full_name=full_name.strip(),
+        role=role,
+        clinic=clinic,
+        preferred_language=preferred_language or settings.LANGUAGE_CODE,
+    )
     user.set_unusable_password()
     user.full_clean()
     user.save()
@@ -127,6 +135,7 @@ def patient_invite(
     full_name: str,
     email: str,
     time_zone: str = "",
+    preferred_language: str = "",
     therapists: Iterable[User],
     intake: dict[str, Any],
     actor: User,
@@ -141,7 +150,11 @@ def patient_invite(
     try:
         with transaction.atomic():
             user = _user_create(
-                clinic=clinic, full_name=full_name, email=email, role=User.Role.PATIENT
+                clinic=clinic,
+                full_name=full_name,
+                email=email,
+                role=User.Role.PATIENT,
+                preferred_language=preferred_language,
             )
             patient = Patient(user=user, clinic=clinic, time_zone=time_zone)
             patient.full_clean()

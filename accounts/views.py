@@ -23,6 +23,7 @@ from .forms import (
     add_validation_error,
 )
 from .http import redirect_after_post, render_form_page
+from .language import activate_user_language
 from .models import Clinic, Patient
 from .selectors import InvitationState, invitation_by_token, invitation_state, therapists_for_admin
 from .services import (
@@ -106,6 +107,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", {"state": "unknown"}, status=404)
+    activate_user_language(request, invitation.user)
     state = invitation_state(invitation)
     if state != InvitationState.USABLE:
         return render(

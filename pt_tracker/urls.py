@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import language
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Django's set_language, which also keeps a logged-in person's choice on their account.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/2fa/", include("accounts.otp_urls")),
     path("accounts/my-data/", include("accounts.rights_urls")),
     path("accounts/", include("accounts.urls")),

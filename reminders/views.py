@@ -28,6 +28,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from accounts.access import get_own_patient, get_patient_for_user
 from accounts.decorators import clinician_required
 from accounts.http import redirect_after_post
+from accounts.language import activate_user_language
 from accounts.models import Patient
 from audit.decorators import audited
 from audit.models import Action
@@ -162,6 +163,7 @@ def quick_log(request: HttpRequest) -> HttpResponse:
         return _refused(request, problem)
 
     patient = token.patient
+    activate_user_language(request, patient.user)
     if request.method == "POST":
         form = QuickLogEntryForm(request.POST, context=token.context)
         if form.is_valid():
@@ -225,6 +227,7 @@ def quick_log_done(request: HttpRequest) -> HttpResponse:
     token = _done_token(request)
     if token is None:
         return _refused(request, QuickLogUsed())
+    activate_user_language(request, token.patient.user)
     entry = token.entry
     alerts = alerts_for_entry(entry)
     emergency = _first_emergency(alerts)
@@ -275,6 +278,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if patient is None:
         context = {"invalid": True, "login_url": reverse("accounts:login")}
         return _private(render(request, "reminders/unsubscribe.html", context, status=404))
+    activate_user_language(request, patient.user)
     label = ReminderKind(kind).label
     done = request.method == "POST"
     if done:

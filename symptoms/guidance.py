@@ -101,11 +101,14 @@ URGENT_TIPS = (
 
 
 def _alert_reasons(alerts: Sequence[Any]) -> tuple[str, ...]:
-    """What the patient told us, most serious alert first, each message once."""
+    """What the patient told us, most serious alert first, each message once, in the patient's
+    language (the alert stores it in English: redflags.messages)."""
+    from redflags.messages import alert_patient_message  # redflags builds on symptoms
+
     rank = {severity: index for index, severity in enumerate(SEVERITY_ORDER)}
     reasons: list[str] = []
     for alert in sorted(alerts, key=lambda a: rank.get(a.severity, len(rank))):
-        message = (alert.patient_message or "").strip()
+        message = alert_patient_message(alert).strip()
         if message and message not in reasons:
             reasons.append(message)
     return tuple(reasons)

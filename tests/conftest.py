@@ -108,3 +108,20 @@ def password():
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_runtest_logreport(report):
+    """Collect the bad-input corpus's outcomes (tests/security), from xdist workers too."""
+    from tests.security.corpus_figures import FIGURES, FIGURES_PROPERTY
+
+    if report.when == "call":
+        for name, value in report.user_properties:
+            if name == FIGURES_PROPERTY:
+                FIGURES.record(report.nodeid, value)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.security.corpus_figures import FIGURES
+
+    if FIGURES.cases:
+        terminalreporter.write_sep("-", FIGURES.summary())

@@ -56,6 +56,15 @@
     });
     list.addEventListener("change", show);
 
+    // The list of tick boxes stays one tap away: the same choices with larger targets.
+    var toggle = map.querySelector("[data-body-map-toggle]");
+    if (toggle) {
+      toggle.addEventListener("click", function () {
+        list.hidden = !list.hidden;
+        toggle.setAttribute("aria-expanded", list.hidden ? "false" : "true");
+      });
+    }
+
     // The hidden list still submits its ticked boxes with the form.
     figure.hidden = false;
     list.hidden = true;

@@ -92,7 +92,6 @@ class KeyboardUser:
         page.evaluate(f"() => {{ {MARK} document.activeElement.blur(); }}")
         unfocused = page.screenshot(clip=clip, animations="disabled")
         page.evaluate("() => window.__kbFocused.focus()")
-        open("/tmp/kb_focused.png","wb").write(focused); open("/tmp/kb_unfocused.png","wb").write(unfocused); print("CLIP", clip, box)
         return focused != unfocused
 
     def check_focus(self, *, order: bool = True) -> FocusStop:

@@ -141,3 +141,141 @@ def test_clinic_admin_pages_have_no_serious_axe_violations(world, live_server, a
     log_in(axe_page, live_server, world.clinic_admin.email, TEST_PASSWORD)
     _visit(axe_page, live_server, "clinic_admin", pages, findings)
     _assert_clean("clinic_admin", findings, len(pages))
+
+
+# --- Touch targets and text size on the patient's phone -------------------------------------------
+
+#: Interactive elements (the visible part of a visually hidden radio or checkbox is its label).
+TARGETS = """() => {
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, '
+    + '[role=checkbox], [role=button], [role=radio], [tabindex]:not([tabindex="-1"])';
+  const describe = (el) => (el.getAttribute('aria-label') || el.textContent || el.name || el.id
+    || '').replace(/\\s+/g, ' ').trim().slice(0, 60);
+  const results = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.disabled) continue;
+    let boxes = [el.getBoundingClientRect()];
+    const labels = el.labels ? Array.from(el.labels) : [];
+    if (el.classList.contains('btn-check')) {
+      boxes = labels.map((label) => label.getBoundingClientRect());
+    } else if (el.matches('.form-check-input') && labels.length) {
+      // A tick box and its label form one target: tapping either ticks it.
+      boxes.push(...labels.map((label) => label.getBoundingClientRect()));
+    }
+    boxes = boxes.filter((b) => b.width > 1 && b.height > 1);
+    if (!boxes.length) continue;  // not shown (folded, hidden, visually hidden until focused)
+    const left = Math.min(...boxes.map((b) => b.left));
+    const right = Math.max(...boxes.map((b) => b.right));
+    const top = Math.min(...boxes.map((b) => b.top));
+    const bottom = Math.max(...boxes.map((b) => b.bottom));
+    // A link inside a sentence: its parent has words of its own besides its links.
+    const parent = el.parentElement;
+    let words = parent ? parent.textContent : '';
+    if (parent) parent.querySelectorAll('a, button').forEach((c) => { words = words.replace(c.textContent, ''); });
+    const inline = el.tagName === 'A' && getComputedStyle(el).display === 'inline'
+      && /[A-Za-z\u00C0-\u024F]{2,}/.test(words);
+    results.push({
+      what: `${el.tagName.toLowerCase()}${el.getAttribute('role') ? '[' + el.getAttribute('role') + ']' : ''} "${describe(el)}"`,
+      width: Math.round(right - left), height: Math.round(bottom - top),
+      inline: Boolean(inline),
+      region: el.hasAttribute('data-region'),
+    });
+  }
+  return results;
+}"""
+MIN_TARGET = 44
+NO_SIDEWAYS_SCROLL = (
+    "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+)
+DOUBLE_TEXT = "() => { document.documentElement.style.fontSize = '200%'; }"
+#: The innermost elements that stick out on the right, to say what needs fixing.
+STICKING_OUT = """() => {
+  const limit = document.documentElement.clientWidth + 1;
+  const out = Array.from(document.querySelectorAll('body *')).filter((el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.right > limit
+      && !Array.from(el.children).some((c) => c.getBoundingClientRect().right > limit);
+  });
+  return out.slice(0, 4).map((el) => {
+    const cls = el.className && el.className.baseVal === undefined ? '.' + el.className.trim().replace(/\\s+/g, '.') : '';
+    return `${el.tagName.toLowerCase()}${cls} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`;
+  });
+}"""
+
+
+
+@pytest.fixture
+def patient_phone(chromium):
+    # Reduced motion: the menu opens at once, so its links are measured at full size.
+    context = chromium.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, reduced_motion="reduce"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_touch_targets_on_patient_pages_are_at_least_44_px(world, live_server, patient_phone):
+    """WCAG 2.5.5 (44 x 44 px) on every patient page at phone size, with the exemptions WCAG
+    2.5.8 allows: links inside a sentence (their size is set by the line of text), and the body
+    map's regions, which have an equivalent control on the same page ("Choose from a list
+    instead", itself checked here like every button)."""
+    page = patient_phone
+    too_small = []
+
+    def measure(name: str) -> None:
+        page.evaluate(OPEN_DETAILS)
+        for target in page.evaluate(TARGETS):
+            if target["inline"] or target["region"]:
+                continue
+            if target["width"] < MIN_TARGET or target["height"] < MIN_TARGET:
+                too_small.append(f"{name}: {target['what']} is {target['width']}x{target['height']}")
+
+    for name, path in [("login", "/accounts/login/"), ("quick-log", world.paths["quick_log"])]:
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        measure(name)
+    log_in(page, live_server, world.patient.user.email, TEST_PASSWORD)
+    for name, path in pages_for(world, "patient"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        page.get_by_role("button", name="Menu").click()  # the menu's links count too
+        measure(name)
+        if name == "log-symptoms":
+            assert page.get_by_role("button", name="Choose from a list instead").is_visible()
+    alert = add_emergency(world)
+    page.goto(f"{live_server.url}/alerts/emergency/{alert.pk}/")
+    page.wait_for_load_state("networkidle")
+    measure("emergency")
+    assert not too_small, "Touch targets under 44x44 px:\n" + "\n".join(too_small)
+
+
+def test_patient_pages_work_with_text_at_200_percent(world, live_server, chromium):
+    """WCAG 1.4.4: text doubled (the root font size, which Bootstrap's rem sizes follow) on a
+    390 px wide phone screen; nothing may need sideways scrolling."""
+    context = chromium.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sideways = []
+
+    def measure(name: str) -> None:
+        page.evaluate(DOUBLE_TEXT)
+        page.evaluate(OPEN_DETAILS)
+        if not page.evaluate(NO_SIDEWAYS_SCROLL):
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            culprits = ", ".join(page.evaluate(STICKING_OUT))
+            sideways.append(f"{name}: {width}px wide; sticking out: {culprits}")
+        screenshot(page, f"a11y-text-200-{name}")
+
+    for name, path in [("login", "/accounts/login/"), ("quick-log", world.paths["quick_log"])]:
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        measure(name)
+    log_in(page, live_server, world.patient.user.email, TEST_PASSWORD)
+    for name, path in pages_for(world, "patient"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        measure(name)
+    context.close()
+    assert not sideways, "Sideways scrolling with text at 200%:\n" + "\n".join(sideways)

@@ -22,6 +22,9 @@ from tests.factories import (
     PlanVersionFactory,
 )
 
+# After a triage action, its confirmation takes the focus (static/js/redflags.js).
+FOCUS_ON_STATUS = "() => document.activeElement.getAttribute('role') === 'status'"
+
 
 @pytest.fixture
 def desk(chromium):
@@ -135,7 +138,8 @@ def test_a_patient_logs_an_exercise_dose_with_the_keyboard_alone(
     kb.press("Space")
     for _ in range(3):
         kb.press("ArrowRight")
-    kb.tab_to(lambda s: s.type == "radio" and s.name == "Easy")
+    # How hard: "OK" is chosen already; the arrow moves on to "Hard".
+    kb.tab_to(lambda s: s.type == "radio" and s.name == "OK")
     kb.press("ArrowRight")
     kb.tab_to(named("Save this dose", role="button"))
     screenshot(page, "keyboard-dose-1-form")
@@ -144,13 +148,13 @@ def test_a_patient_logs_an_exercise_dose_with_the_keyboard_alone(
     # The traffic light replaces the form and takes the focus, so it is seen and read out.
     light = page.locator(f"#dose-{item.pk} .traffic-light")
     light.wait_for()
-    page.wait_for_function("document.activeElement.classList.contains('traffic-light')")
+    page.wait_for_function("() => document.activeElement.classList.contains('traffic-light')")
     kb.check_focus(order=False)
     assert "You said your pain was 3 out of 10." in light.inner_text()
     screenshot(page, "keyboard-dose-2-light")
 
     log = ExerciseLog.objects.get(patient=patient)
-    assert (log.plan_item, log.pain_during, log.difficulty) == (item, 3, "ok")
+    assert (log.plan_item, log.pain_during, log.difficulty) == (item, 3, "hard")
     # Tabbing on continues from the card, not from the top of the page.
     stop = kb.tab()
     assert stop.name != "Skip to main content"
@@ -175,7 +179,8 @@ def test_a_therapist_acknowledges_and_resolves_an_alert_with_the_keyboard_alone(
     # Acknowledge: the confirmation takes the focus (redflags.js).
     kb.tab_to(named("Acknowledge", role="button", exact=True))
     kb.press("Enter", check=False)
-    page.get_by_role("status").filter(has_text="cknowledged").wait_for()
+    page.get_by_role("status").filter(has_text="Alert acknowledged.").wait_for()
+    page.wait_for_function(FOCUS_ON_STATUS)
     kb.check_focus(order=False)
     screenshot(page, "keyboard-triage-1-acknowledged")
 
@@ -185,6 +190,8 @@ def test_a_therapist_acknowledges_and_resolves_an_alert_with_the_keyboard_alone(
     kb.tab_to(named("Resolve", role="button", exact=True))
     kb.press("Enter", check=False)
     page.get_by_text("Resolved alerts stay on record.").wait_for()
+    page.wait_for_function(FOCUS_ON_STATUS)
+    assert page.evaluate("() => document.activeElement.textContent") == "Alert resolved."
     kb.check_focus(order=False)
     screenshot(page, "keyboard-triage-2-resolved")
 

@@ -149,10 +149,10 @@ def build_world(clinic, therapist, clinic_admin, patient, settings) -> World:
     _history(patient, 20)
     _plan(patient, therapist)
 
-    # An old entry (no longer editable), then today's entries, newest last.
+    # An old entry (past its correction window), then today's entries, newest last.
+    logged = datetime.combine(today - timedelta(days=2), time(20, 0), tzinfo=patient.zone)
     world.entries["old"] = SymptomEntryFactory(
-        patient=patient,
-        recorded_at=datetime.combine(today - timedelta(days=2), time(20, 0), tzinfo=patient.zone),
+        patient=patient, recorded_at=logged, created_at=logged
     )
     world.entries["review"] = log_entry(patient, 20, **REVIEW_ANSWERS).entry
     world.entries["urgent"] = log_entry(patient, 10, **URGENT_ANSWERS).entry

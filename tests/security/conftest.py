@@ -24,11 +24,3 @@ def world(django_db_setup, django_db_blocker):
         built = build_world()
         yield built
         transaction.set_rollback(True)
-
-
-def pytest_terminal_summary(terminalreporter):
-    """The bad-input corpus's figures, when its cases ran in this process."""
-    from .corpus_figures import FIGURES
-
-    if FIGURES.cases:
-        terminalreporter.write_sep("-", FIGURES.summary())

@@ -1,5 +1,6 @@
-"""The bad-input corpus's figures, gathered as its cases run and printed at the end of the run
-(`pytest_terminal_summary` in tests/security/conftest.py)."""
+"""The bad-input corpus's figures: each case puts its outcome in its test report (the
+`FIGURES_PROPERTY` user property, which pytest-xdist carries back from its workers), and
+tests/conftest.py adds them up and prints them at the end of the run."""
 
 from __future__ import annotations
 
@@ -10,15 +11,8 @@ from dataclasses import dataclass, field
 class CorpusFigures:
     cases: dict[str, dict] = field(default_factory=dict)
 
-    def record(
-        self, case: str, *, server_error: bool, invalid_rows: int, reflections: int, csrf: bool
-    ) -> None:
-        self.cases[case] = {
-            "server_error": server_error,
-            "invalid_rows": invalid_rows,
-            "reflections": reflections,
-            "csrf": csrf,
-        }
+    def record(self, case: str, outcome: dict) -> None:
+        self.cases[case] = outcome
 
     def summary(self) -> str:
         rows = self.cases.values()
@@ -31,4 +25,5 @@ class CorpusFigures:
         )
 
 
+FIGURES_PROPERTY = "bad_input_corpus"
 FIGURES = CorpusFigures()

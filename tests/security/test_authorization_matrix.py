@@ -167,6 +167,7 @@ ROUTES: dict[str, list[Route]] = {
 # redirect and without a 500; their token checks are tested in the named files.
 PUBLIC: dict[str, str] = {
     "healthz": "load balancer liveness check (tests/test_smoke.py)",
+    "set_language": "the language switch: changes only the caller's own language",
     "accounts:login": "the login page (tests/accounts/test_login.py)",
     "accounts:logout": "logging out ends whatever session there is (tests/accounts/test_login.py)",
     "accounts:password_reset": "asking for a reset link (tests/accounts/test_login.py)",
@@ -187,7 +188,9 @@ PUBLIC_KWARGS: dict[str, dict] = {
     "accounts:invitation_accept": {"token": "not-a-real-invitation-token"},
     "reminders:unsubscribe": {"token": "not-a-real-unsubscribe-token"},
 }
-PUBLIC_POST_ONLY = frozenset({"accounts:logout", "reminders:quick_log_emergency_confirm"})
+PUBLIC_POST_ONLY = frozenset(
+    {"accounts:logout", "reminders:quick_log_emergency_confirm", "set_language"}
+)
 
 
 def url_names(patterns=None, namespace: str = "") -> Iterator[str]:

@@ -147,7 +147,10 @@ def build_world() -> World:
         version__start_date=today - dt.timedelta(days=3),
         exercise=world.library_exercise,
     )
-    world.other_patient_alert = AlertFactory(patient=other_patient, rule="R7")
+    world.other_patient_alert = AlertFactory(
+        patient=other_patient, rule="R1", severity=Severity.EMERGENCY
+    )
+    alert_patient_confirm(world.other_patient_alert, actor=other_patient.user)
     dispatch = ReminderDispatch.objects.create(
         patient=patient,
         kind=ReminderKind.DAILY,

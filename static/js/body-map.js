@@ -57,11 +57,11 @@
     list.addEventListener("change", show);
 
     // The list of tick boxes stays one tap away: the same choices with larger targets.
-    var toggle = map.querySelector("[data-body-map-toggle]");
-    if (toggle) {
-      toggle.addEventListener("click", function () {
+    var listButton = map.querySelector("[data-body-map-toggle]");
+    if (listButton) {
+      listButton.addEventListener("click", function () {
         list.hidden = !list.hidden;
-        toggle.setAttribute("aria-expanded", list.hidden ? "false" : "true");
+        listButton.setAttribute("aria-expanded", list.hidden ? "false" : "true");
       });
     }
 

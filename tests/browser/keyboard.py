@@ -72,6 +72,9 @@ class KeyboardUser:
     def __init__(self, page):
         self.page = page
         self.stops: list[FocusStop] = []
+        # A script error would leave a key press silently doing nothing.
+        self.script_errors: list[str] = []
+        page.on("pageerror", lambda error: self.script_errors.append(str(error)))
 
     # --- Checks ---------------------------------------------------------------------------------
 
@@ -96,6 +99,7 @@ class KeyboardUser:
 
     def check_focus(self, *, order: bool = True) -> FocusStop:
         page = self.page
+        assert self.script_errors == [], f"Script errors: {self.script_errors}"
         state = page.evaluate(FOCUS_STATE)
         assert state is not None, (
             f"Focus was lost after {[str(s) for s in self.stops[-6:]]} (back to the page itself)"

@@ -68,7 +68,9 @@ def _check(page, role: str, name: str, findings: list[dict]) -> None:
         if size == "desktop":
             page.evaluate(OPEN_DETAILS)
         for violation in page.evaluate(RUN_AXE, AXE_TAGS):
-            findings.append({"role": role, "page": name, "size": size, "url": page.url, **violation})
+            findings.append(
+                {"role": role, "page": name, "size": size, "url": page.url, **violation}
+            )
         screenshot(page, f"a11y-{role}-{name}-{size}")
 
 
@@ -171,11 +173,16 @@ TARGETS = """() => {
     // A link inside a sentence: its parent has words of its own besides its links.
     const parent = el.parentElement;
     let words = parent ? parent.textContent : '';
-    if (parent) parent.querySelectorAll('a, button').forEach((c) => { words = words.replace(c.textContent, ''); });
+    if (parent) {
+      parent.querySelectorAll('a, button').forEach((c) => {
+        words = words.replace(c.textContent, '');
+      });
+    }
     const inline = el.tagName === 'A' && getComputedStyle(el).display === 'inline'
-      && /[A-Za-z\u00C0-\u024F]{2,}/.test(words);
+      && /[A-Za-z\u00c0-\u024f]{2,}/.test(words);
+    const role = el.getAttribute('role');
     results.push({
-      what: `${el.tagName.toLowerCase()}${el.getAttribute('role') ? '[' + el.getAttribute('role') + ']' : ''} "${describe(el)}"`,
+      what: `${el.tagName.toLowerCase()}${role ? '[' + role + ']' : ''} "${describe(el)}"`,
       width: Math.round(right - left), height: Math.round(bottom - top),
       inline: Boolean(inline),
       region: el.hasAttribute('data-region'),
@@ -197,11 +204,12 @@ STICKING_OUT = """() => {
       && !Array.from(el.children).some((c) => c.getBoundingClientRect().right > limit);
   });
   return out.slice(0, 4).map((el) => {
-    const cls = el.className && el.className.baseVal === undefined ? '.' + el.className.trim().replace(/\\s+/g, '.') : '';
-    return `${el.tagName.toLowerCase()}${cls} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`;
+    const plain = typeof el.className === 'string' && el.className.trim();
+    const cls = plain ? '.' + plain.replace(/\\s+/g, '.') : '';
+    const right = Math.round(el.getBoundingClientRect().right);
+    return `${el.tagName.toLowerCase()}${cls} (right edge ${right}px)`;
   });
 }"""
-
 
 
 @pytest.fixture
@@ -230,7 +238,9 @@ def test_touch_targets_on_patient_pages_are_at_least_44_px(world, live_server, p
             if target["inline"] or target["region"]:
                 continue
             if target["width"] < MIN_TARGET or target["height"] < MIN_TARGET:
-                too_small.append(f"{name}: {target['what']} is {target['width']}x{target['height']}")
+                too_small.append(
+                    f"{name}: {target['what']} is {target['width']}x{target['height']}"
+                )
 
     for name, path in [("login", "/accounts/login/"), ("quick-log", world.paths["quick_log"])]:
         page.goto(f"{live_server.url}{path}")

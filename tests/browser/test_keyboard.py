@@ -45,7 +45,9 @@ def _skip_to_main(kb: KeyboardUser) -> None:
     kb.press("Enter")
     assert kb.page.evaluate("document.activeElement.id") == "main"
     # Start the order check again from <main>.
-    kb.page.evaluate("document.querySelector('[data-kb-previous]')?.removeAttribute('data-kb-previous')")
+    kb.page.evaluate(
+        "document.querySelector('[data-kb-previous]')?.removeAttribute('data-kb-previous')"
+    )
 
 
 def test_a_patient_logs_an_entry_with_the_keyboard_alone(
@@ -72,16 +74,20 @@ def test_a_patient_logs_an_entry_with_the_keyboard_alone(
     kb.press("Space")
     for _ in range(4):
         kb.press("ArrowRight")
-    assert page.get_by_role("group", name="How bad is your pain right now?").get_by_role(
-        "radio", name="4", exact=True
-    ).is_checked()
+    assert (
+        page.get_by_role("group", name="How bad is your pain right now?")
+        .get_by_role("radio", name="4", exact=True)
+        .is_checked()
+    )
 
     # Worst pain 6.
     kb.tab()
     kb.press("Space")
-    while not page.get_by_role("group", name="What was your worst pain since you last logged?").get_by_role(
-        "radio", name="6", exact=True
-    ).is_checked():
+    while (
+        not page.get_by_role("group", name="What was your worst pain since you last logged?")
+        .get_by_role("radio", name="6", exact=True)
+        .is_checked()
+    ):
         kb.press("ArrowRight")
 
     kb.tab_to(named("Burning", exact=True))
@@ -89,7 +95,10 @@ def test_a_patient_logs_an_entry_with_the_keyboard_alone(
     # The body map: each region is a checkbox of its own in the drawing.
     kb.tab_to(named("Left thigh", role="checkbox", exact=True))
     kb.press("Space")
-    assert page.locator("[data-region=left_thigh][role=checkbox]").get_attribute("aria-checked") == "true"
+    assert (
+        page.locator("[data-region=left_thigh][role=checkbox]").get_attribute("aria-checked")
+        == "true"
+    )
     assert page.get_by_text("You chose: Left thigh").is_visible()
     screenshot(page, "keyboard-entry-1-form")
 

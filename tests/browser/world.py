@@ -41,7 +41,11 @@ QUICK_LOG_LINK = re.compile(r"https?://[^/\s]+(/reminders/log/\?t=\S+)")
 
 #: Answers that raise alerts of each severity through the real rules (CLINICAL.md section 5).
 URGENT_ANSWERS = {"pain_now": 7, "pain_worst": 8, "descriptors": ["stabbing"], "rest_relief": "no"}
-REVIEW_ANSWERS = {"pain_now": 3, "pain_worst": 3, "descriptors": ["burning", "tingling", "numbness"]}
+REVIEW_ANSWERS = {
+    "pain_now": 3,
+    "pain_worst": 3,
+    "descriptors": ["burning", "tingling", "numbness"],
+}
 EMERGENCY_ANSWERS = {"pain_now": 2, "pain_worst": 2, "saddle_numbness": True}
 
 
@@ -135,8 +139,11 @@ def build_world(clinic, therapist, clinic_admin, patient, settings) -> World:
     for back in (14, 7):
         pt_session_create(
             patient,
-            {"date": today - timedelta(days=back), "kind": "treatment",
-             "interventions": ["nerve_mobilisation"]},
+            {
+                "date": today - timedelta(days=back),
+                "kind": "treatment",
+                "interventions": ["nerve_mobilisation"],
+            },
             actor=therapist,
         )
     session_today = pt_session_create(

@@ -67,7 +67,9 @@ def _skeleton(source: str) -> tuple[str, list[tuple[int, str]]]:
         if token.token_type == TokenType.BLOCK:
             bits = token.contents.split() or [""]
             command = bits[0]
-            if command in _OPENERS or (command == "block" and bits[1:2] and bits[1] in _CLASS_BLOCKS):
+            if command in _OPENERS or (
+                command == "block" and bits[1:2] and bits[1] in _CLASS_BLOCKS
+            ):
                 depth += 1
                 class_block = command == "block"
             elif command in _CLOSERS or (command == "endblock" and class_block):
@@ -102,7 +104,9 @@ def unmarked_in_source(name: str, source: str) -> list[Unmarked]:
     for match in _READ_ATTRIBUTES.finditer(skeleton):
         words = _words(match.group(3))
         if words:
-            found.append(Unmarked(name, _line(skeleton, match.start()), f"{match.group(1)}={words}"))
+            found.append(
+                Unmarked(name, _line(skeleton, match.start()), f"{match.group(1)}={words}")
+            )
     # Text between tags: blank every tag, keeping line breaks.
     text_only = _TAG.sub(lambda m: " " + "\n" * m.group(0).count("\n"), skeleton)
     for match in re.finditer(r"[^\n]+", text_only):

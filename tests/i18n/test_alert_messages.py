@@ -64,7 +64,9 @@ def _combinations() -> list:
             P,
         ),
         rules.r6_serious_pathology(
-            _entry(2, fever_or_unwell=True, unexplained_weight_loss=True, night_pain_unrelieved=True),
+            _entry(
+                2, fever_or_unwell=True, unexplained_weight_loss=True, night_pain_unrelieved=True
+            ),
             Intake(2, cancer_history=True),
         ),
         rules.r7_severe_unrelieved_pain(
@@ -164,8 +166,8 @@ def test_the_emergency_message_in_spanish_names_what_the_patient_told_us():
     with translation.override("es"):
         message = alert_patient_message(_as_alert(finding, "112"))
     assert message.startswith(
-        "Nos has dicho que tienes problemas nuevos para orinar, hacer caca o aguantarlas y "
-        "adormecimiento entre las piernas."
+        "Nos has dicho que tienes problemas nuevos para hacer pis o caca, o para aguantar las "
+        "ganas y adormecimiento entre las piernas."
     )
     assert "Llama ya al 112 o ve a las urgencias más cercanas." in message
 

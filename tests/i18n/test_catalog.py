@@ -118,14 +118,16 @@ def test_every_marked_string_in_the_code_has_a_spanish_translation(tmp_path, set
     scratch = tmp_path / "project"
     scratch.mkdir()
     for child in project.iterdir():
-        if child.is_dir() and child.name not in {*IGNORED, "locale"} and not child.name.startswith("."):
+        if (
+            child.is_dir()
+            and child.name not in {*IGNORED, "locale"}
+            and not child.name.startswith(".")
+        ):
             (scratch / child.name).symlink_to(child, target_is_directory=True)
     (scratch / "locale").mkdir()
     monkeypatch.chdir(scratch)
     settings.LOCALE_PATHS = [scratch / "locale"]
-    call_command(
-        "makemessages", locale=["es"], ignore_patterns=IGNORED, symlinks=True, verbosity=0
-    )
+    call_command("makemessages", locale=["es"], ignore_patterns=IGNORED, symlinks=True, verbosity=0)
     fresh = {_key(e) for e in _po_entries(scratch / "locale" / "es" / "LC_MESSAGES" / "django.po")}
     shipped = {_key(e) for e in _po_entries(PO)}
     assert len(fresh) > 1000
@@ -138,7 +140,10 @@ def test_every_marked_string_in_the_code_has_a_spanish_translation(tmp_path, set
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", "Thursday 26 November · 26 November · 26 November 2026 · Thursday 26 November, 16:15"),
+        (
+            "en",
+            "Thursday 26 November · 26 November · 26 November 2026 · Thursday 26 November, 16:15",
+        ),
         (
             "es",
             "Jueves 26 de noviembre · 26 de noviembre · 26 de noviembre de 2026 · "

@@ -28,8 +28,8 @@ EXPECTED = {
         "Llamar al 999",
     ],
     "entry-review-guidance": [
-        "Tu fisioterapeuta lo revisará",
-        "Las palabras que usaste para tus síntomas pueden indicar un nervio irritado.",
+        "Tu fisioterapeuta lo verá",
+        "Por cómo describes lo que notas, puede que un nervio esté irritado.",
     ],
     "entry-edit": ["Corregir tu registro", "Guardar cambios"],
     "entry-locked": ["Este registro ya forma parte de tu historial"],
@@ -130,3 +130,11 @@ def test_the_english_check_finds_english_on_an_english_page(world, patient_clien
     left = english_left(patient_client.get("/symptoms/log/").content.decode())
     assert "Have you noticed any of these?" in left
     assert "How bad is your pain right now?" in left
+
+
+def test_the_clinician_reads_the_english_record_and_is_told_the_patient_read_spanish(
+    world, therapist_client
+):
+    page = therapist_client.get(f"/alerts/{world.alerts['urgent'].pk}/").content.decode()
+    assert "You told us you have very bad stabbing pain that rest does not ease." in page
+    assert "The patient reads PT Tracker in Spanish: they saw this message in Spanish." in page

@@ -28,7 +28,9 @@ def clinic(db):
 
 @pytest.fixture
 def other_clinic(db):
-    return ClinicFactory(name="Hilltop Physio", time_zone="America/New_York", emergency_number="911")
+    return ClinicFactory(
+        name="Hilltop Physio", time_zone="America/New_York", emergency_number="911"
+    )
 
 
 @pytest.fixture
@@ -48,20 +50,27 @@ def clinic_admin(clinic):
 
 @pytest.fixture
 def other_clinic_admin(other_clinic):
-    return ClinicAdminFactory(clinic=other_clinic, full_name="Otto Admin", email="otto@example.test")
+    return ClinicAdminFactory(
+        clinic=other_clinic, full_name="Otto Admin", email="otto@example.test"
+    )
 
 
 @pytest.fixture
 def patient(clinic, therapist):
     return PatientFactory(
-        clinic=clinic, user__full_name="Pat Patient", user__email="pat@example.test", therapists=[therapist]
+        clinic=clinic,
+        user__full_name="Pat Patient",
+        user__email="pat@example.test",
+        therapists=[therapist],
     )
 
 
 @pytest.fixture
 def other_patient(clinic, other_therapist):
     return PatientFactory(
-        clinic=clinic, user__full_name="Olive Other", user__email="olive@example.test",
+        clinic=clinic,
+        user__full_name="Olive Other",
+        user__email="olive@example.test",
         therapists=[other_therapist],
     )
 

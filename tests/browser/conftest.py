@@ -63,7 +63,9 @@ def chromium():
 
 @pytest.fixture
 def phone_page(chromium):
-    context = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = chromium.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import factory
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Clinic, Patient, User
@@ -180,13 +181,16 @@ class AlertFactory(factory.Factory):
             evidence_entry_ids=(entry.pk,) if entry is not None else (),
             data=data,
         )
-        alert, _ = alert_raise(
-            patient,
-            finding,
-            day=entry.day if entry is not None else patient.local_day(),
-            rule_set_version=current_rule_set(patient.clinic),
-            entry=entry,
-        )
+        # alert_raise runs inside a save's transaction in the app (it locks the open alert
+        # with select_for_update, which PostgreSQL refuses outside one).
+        with transaction.atomic():
+            alert, _ = alert_raise(
+                patient,
+                finding,
+                day=entry.day if entry is not None else patient.local_day(),
+                rule_set_version=current_rule_set(patient.clinic),
+                entry=entry,
+            )
         if opened_at is not None:
             Alert.objects.filter(pk=alert.pk).update(opened_at=opened_at)
             alert.opened_at = opened_at

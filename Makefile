@@ -62,10 +62,10 @@ bench: install
 # Load and fault runs against PostgreSQL on 127.0.0.1:5432 (docs/reliability.md); each makes
 # its own database. faulttest restarts the PostgreSQL server (root and pg_ctlcluster only).
 loadtest: install
-	$(PY) -m loadtest.run load
+	$(PY) -m devtools.load.run load
 
 faulttest: install
-	$(PY) -m loadtest.run fault
+	$(PY) -m devtools.load.run fault
 
 # Tests run on every core (pytest-xdist); PYTEST_ARGS passes extra options.
 test: install

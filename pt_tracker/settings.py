@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "dashboard",
     "audit",
     "reminders",
+    "devtools",
 ]
 
 MIDDLEWARE = [

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from accounts import demo
 from accounts.models import Clinic, Patient, User
+from devtools.demo import stories as demo
 from symptoms.models import DailySummary, Intake, PTSession, SymptomEntry
 
 pytestmark = pytest.mark.django_db

@@ -1,12 +1,12 @@
 """`make loadtest` and `make faulttest`: the app under gunicorn against PostgreSQL on loopback.
 
-    python -m loadtest.run load     # 50 patients and 5 therapists for LOADTEST_SECONDS (60)
-    python -m loadtest.run fault    # the same while PostgreSQL restarts, then the mail-down run
+    python -m devtools.load.run load     # 50 patients and 5 therapists for LOADTEST_SECONDS (60)
+    python -m devtools.load.run fault    # the same while PostgreSQL restarts, then mail down
 
 Each run makes its own database (dropped and created again), migrates it, seeds an invented
-clinic (loadtest/seed.py), starts gunicorn on a free loopback port with production settings
+clinic (devtools/load/seed.py), starts gunicorn on a free loopback port with production settings
 (DEBUG off, manifest static files, a throwaway secret key; plain HTTP because there is no TLS
-proxy), drives it (loadtest/driver.py), prints requests, errors and latency percentiles per
+proxy), drives it (devtools/load/driver.py), prints requests, errors and latency percentiles per
 endpoint, and checks the database against the writes the app acknowledged. The exit status is
 non-zero when a target is missed. docs/reliability.md has the figures and the set-up.
 
@@ -48,7 +48,7 @@ from .driver import (
 )
 from .smtp_sink import SmtpSink
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "var" / "loadtest"
 HOST = "127.0.0.1"
 RECOVERY_TARGET_SECONDS = 5.0

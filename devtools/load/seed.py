@@ -1,6 +1,6 @@
 """The load clinic: therapists with an authenticator app, patients with an intake and a plan.
 
-Runs inside the orchestrator's Django (loadtest/run.py) against the load database. Every
+Runs inside the orchestrator's Django (devtools/load/run.py) against the load database. Every
 person and record is invented. Returns what the driver needs to log in: emails, the shared
 password, each therapist's TOTP key, each patient's plan item and each therapist's caseload.
 """

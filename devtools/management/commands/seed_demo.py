@@ -1,4 +1,4 @@
-"""Create the invented demo clinic (accounts/demo.py): staff, twelve patients and their histories.
+"""Create the invented demo clinic (devtools/demo/stories.py): staff, twelve patients, histories.
 
 Idempotent: the clinic, staff and patients are found by name and email, and a patient who
 already exists keeps their history. `--reset` deletes the demo clinic's people and records first,
@@ -21,11 +21,11 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
-from accounts import demo
 from accounts.models import Clinic, Invitation, Patient, User
-from exercises.demo import seed_exercise_plans
+from devtools.demo import stories as demo
+from devtools.demo.exercise_plans import seed_exercise_plans
+from devtools.demo.reminder_preferences import seed_reminder_preferences
 from redflags.services import daily_sweep
-from reminders.demo import seed_reminder_preferences
 from symptoms.models import PTSession, SymptomEntry
 from symptoms.services import intake_save, pt_session_create, symptom_entry_create
 
@@ -202,11 +202,11 @@ class Command(BaseCommand):
         clinic = seed_clinic()
         staff = seed_staff(clinic, password_hash)
         patients = seed_patients(clinic, staff, password_hash)
-        # Home exercise plans and logs for the patients created just now (exercises/demo.py).
+        # Home exercise plans and logs for the patients created just now (demo/exercise_plans.py).
         seed_exercise_plans(
             {key: patient for key, (patient, was_created) in patients.items() if was_created}, staff
         )
-        # Reminder preferences for every demo patient, kept if they exist (reminders/demo.py).
+        # Reminder preferences for every demo patient, kept if they exist.
         seed_reminder_preferences({key: patient for key, (patient, _) in patients.items()})
         # The end-of-day rules (R13 not logging, R14 not improving, R11 escalation) for the last
         # days, as the nightly sweep would have run them; re-runs are no-ops (SweepRun).

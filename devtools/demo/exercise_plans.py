@@ -16,9 +16,8 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 
 from accounts.models import Patient, User
-
-from .models import Exercise
-from .services import exercise_log_create, plan_version_save
+from exercises.models import Exercise
+from exercises.services import exercise_log_create, plan_version_save
 
 DEMO_SEED = 2026
 DOSE_TIMES = ("08:30", "13:00", "18:30")

@@ -12,8 +12,7 @@ from datetime import time
 from typing import Any
 
 from accounts.models import Patient
-
-from .models import ReminderPreference
+from reminders.models import ReminderPreference
 
 #: accounts.demo.PatientStory.key -> changes from the defaults.
 CHANGES: Mapping[str, Mapping[str, Any]] = {

@@ -76,7 +76,7 @@ class Command(BaseCommand):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             call_command("migrate", verbosity=0, interactive=False)
-            from dashboard.benchdata import build_clinic
+            from devtools.bench.data import build_clinic
 
             self.stdout.write(
                 f"Building {options['patients']} patients x {options['days']} days ...", ending=""

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Max
 
 from accounts.models import Patient
-from dashboard.benchdata import build_clinic
+from devtools.bench.data import build_clinic
 from symptoms.models import DailySummary, PTSession, SymptomEntry
 
 pytestmark = pytest.mark.django_db

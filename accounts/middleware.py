@@ -41,9 +41,9 @@ OTP_EXEMPT_VIEWS = frozenset(
         "accounts:login",
         "accounts:logout",
         "healthz",
-        "reminders:quick_log",
-        "reminders:quick_log_done",
-        "reminders:quick_log_emergency_confirm",
+        "care:quick_log",
+        "care:quick_log_done",
+        "care:quick_log_emergency_confirm",
         "reminders:unsubscribe",
     }
 )

@@ -137,15 +137,13 @@ def patient_invite(
     time_zone: str = "",
     preferred_language: str = "",
     therapists: Iterable[User],
-    intake: dict[str, Any],
     actor: User,
 ) -> Patient:
-    """Create the patient's login, caseload links and intake, and send them an invitation.
+    """Create the patient's login and caseload links, and send them an invitation.
 
-    Everything is saved together or not at all; the email goes out once it is committed.
+    Everything is saved together or not at all; the email goes out once it is committed. The
+    clinician's page also saves the intake in the same transaction (care.services.patient_add).
     """
-    from symptoms.services import intake_save  # symptoms builds on accounts
-
     therapists = _check_therapists(clinic, therapists)
     try:
         with transaction.atomic():
@@ -160,7 +158,6 @@ def patient_invite(
             patient.full_clean()
             patient.save()
             patient.therapists.set(therapists)
-            intake_save(patient, dict(intake), actor=actor)
             invitation_issue(user, actor=actor)
     except IntegrityError as error:
         # Two clinicians adding the same email at once: the unique index decides.

@@ -53,7 +53,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invitation/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
-    path("patients/add/", views.patient_add, name="patient_add"),
     path(
         "patients/<int:pk>/resend-invitation/",
         views.patient_invitation_resend,

@@ -12,13 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from audit.decorators import audited
-from audit.idempotency import idempotent
 
-from .access import clinicians_for_user, get_patient_for_user, get_therapist_for_user
+from .access import get_patient_for_user, get_therapist_for_user
 from .decorators import clinic_admin_required, clinician_required
 from .forms import (
     ClinicSettingsForm,
-    PatientInviteForm,
     TherapistInviteForm,
     add_validation_error,
 )
@@ -32,7 +30,6 @@ from .services import (
     clinic_update,
     invitation_accept,
     invitation_resend,
-    patient_invite,
     therapist_invite,
 )
 
@@ -42,38 +39,6 @@ LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 def _form_data(request: HttpRequest):
     return request.POST if request.method == "POST" else None
-
-
-@require_http_methods(["GET", "POST"])
-@clinician_required
-@vary_on_headers("HX-Request")
-@idempotent
-def patient_add(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    therapist_choices = clinicians_for_user(user) if user.is_clinic_admin else None
-    form = PatientInviteForm(
-        _form_data(request), therapist_choices=therapist_choices, clinic=user.clinic
-    )
-    if form.is_valid():
-        therapists = form.cleaned_data["therapists"] if user.is_clinic_admin else [user]
-        try:
-            patient = patient_invite(
-                clinic=user.clinic,
-                **form.person_data(),
-                therapists=therapists,
-                intake=form.intake_data(),
-                actor=user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is on the caseload. We have emailed them a link to set a password.")
-                % {"name": patient.user.full_name},
-            )
-            return redirect_after_post(request, "dashboard:caseload")
-    return render_form_page(request, "accounts/patient_add.html", {"form": form})
 
 
 @require_POST

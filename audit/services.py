@@ -7,7 +7,7 @@ it (the clinic asked that every access be on record).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from axes.helpers import get_client_ip_address
 from django.core.exceptions import ValidationError
@@ -16,9 +16,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from .models import Action, AuditEvent, Outcome
-
-if TYPE_CHECKING:
-    from accounts.models import Patient, User
+from .subjects import patient_model
 
 USER_AGENT_MAX = 255
 PATH_MAX = 500
@@ -48,7 +46,7 @@ def record(
     request: HttpRequest | None,
     action: Action | str,
     *,
-    patient: Patient | int | None = None,
+    patient: models.Model | int | None = None,
     clinic_id: int | None = None,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -56,26 +54,25 @@ def record(
     outcome: Outcome | str = Outcome.ALLOWED,
     status_code: int | None = None,
     detail: str = "",
-    actor: User | None = None,
+    actor: Any = None,
 ) -> AuditEvent:
     """Write one audit event.
 
     `patient` is a Patient or its id; without a clinic, the event is filed under the patient's
     clinic (when a Patient is given) or the actor's. `obj` names the record touched.
     """
-    from accounts.models import Patient
-
     if actor is None and request is not None and _authenticated(getattr(request, "user", None)):
         actor = request.user
-    if isinstance(obj, Patient) and patient is None:
+    patient_class = patient_model()
+    if isinstance(obj, patient_class) and patient is None:
         patient = obj
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
         if patient is None and getattr(obj, "patient_id", None):
             patient = obj.patient_id
-    if isinstance(patient, Patient):
-        clinic_id = clinic_id or patient.clinic_id
+    if isinstance(patient, patient_class):
+        clinic_id = clinic_id or getattr(patient, "clinic_id", None)
         patient_id: int | None = patient.pk
     else:
         patient_id = patient

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.conf import settings
 from django.db import models
 
 
@@ -15,6 +17,15 @@ from django.db import models
 class PatientRef:
     pk: int
     clinic_id: int
+
+
+def patient_model() -> type[models.Model]:
+    """The model whose rows are "patients" in the log (settings.AUDIT_PATIENT_MODEL).
+
+    audit sits below the apps it records, so it names the model by a setting, the way
+    django.contrib.auth names the user model by AUTH_USER_MODEL.
+    """
+    return apps.get_model(settings.AUDIT_PATIENT_MODEL)
 
 
 def _as_int(value) -> int | None:
@@ -25,12 +36,10 @@ def _as_int(value) -> int | None:
 
 
 def patient_ref(patient_pk) -> PatientRef | None:
-    from accounts.models import Patient
-
     pk = _as_int(patient_pk)
     if pk is None:
         return None
-    row = Patient.objects.filter(pk=pk).values_list("pk", "clinic_id").first()
+    row = patient_model()._default_manager.filter(pk=pk).values_list("pk", "clinic_id").first()
     return PatientRef(*row) if row else None
 
 
@@ -46,14 +55,17 @@ def remember_own_patient(session, user, ref: PatientRef | None) -> None:
 
 def patient_ref_for_user(user, session=None) -> PatientRef | None:
     """A patient's own record."""
-    from accounts.models import Patient
-
     if not getattr(user, "is_patient", False):
         return None
     remembered = session.get(SESSION_KEY) if session is not None else None
     if remembered and remembered[0] == user.pk:
         return PatientRef(remembered[1], remembered[2])
-    row = Patient.objects.filter(user_id=user.pk).values_list("pk", "clinic_id").first()
+    row = (
+        patient_model()
+        ._default_manager.filter(user_id=user.pk)
+        .values_list("pk", "clinic_id")
+        .first()
+    )
     return PatientRef(*row) if row else None
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -21,7 +20,6 @@ from accounts.models import Clinic, Patient, User
 
 from .models import Exercise, ExerciseLog, Plan, PlanItem, PlanVersion
 from .selectors import current_version, latest_version
-from .traffic_light import Light, traffic_light
 
 # --- Exercise library ----------------------------------------------------------------------------
 
@@ -220,42 +218,11 @@ def _unchanged(
 # --- Exercise logs -------------------------------------------------------------------------------
 
 
-@dataclass
-class ExerciseLogResult:
-    log: ExerciseLog
-    light: Light
-    alerts: list[Any] = field(default_factory=list)
-    duplicate: bool = False
-
-
-def light_for(patient: Patient, pain_during: int) -> Light:
-    """The traffic light with the thresholds of the patient's clinic's rule set (CLINICAL.md
-    section 4; red is R10's red zone, so the light and the rule never disagree)."""
-    # Imported here: redflags builds on exercises, not the other way round.
-    from redflags.services import current_rule_set
-
-    params = current_rule_set(patient.clinic).rule_params()
-    return traffic_light(
-        pain_during,
-        green_max_pain=params.exercise_green_max_pain,
-        red_above_pain=params.r10_red_pain_above,
-    )
-
-
-def _screen(log: ExerciseLog) -> list[Any]:
-    # Imported here: redflags builds on exercises, not the other way round.
-    from redflags.services import screen_exercise_log
-
-    return screen_exercise_log(log)
-
-
-def _existing(patient: Patient, idempotency_key: str) -> ExerciseLogResult | None:
+def exercise_log_for_key(patient: Patient, idempotency_key: str) -> ExerciseLog | None:
+    """The dose already logged with this form's idempotency key, if any (a double tap)."""
     if not idempotency_key:
         return None
-    log = ExerciseLog.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
-    if log is None:
-        return None
-    return ExerciseLogResult(log=log, light=light_for(patient, log.pain_during), duplicate=True)
+    return ExerciseLog.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
 
 
 def _noon(patient: Patient, day: dt.date) -> dt.datetime:
@@ -269,7 +236,7 @@ def item_in_force(patient: Patient, day: dt.date, exercise: Exercise) -> PlanIte
     return version.items.filter(exercise=exercise).first()
 
 
-def exercise_log_create(
+def exercise_log_prepare(
     patient: Patient,
     *,
     plan_item: PlanItem | None = None,
@@ -282,18 +249,13 @@ def exercise_log_create(
     note: str = "",
     idempotency_key: str = "",
     actor: User | None,
-) -> ExerciseLogResult:
-    """Log one dose of one exercise, with the traffic light for its pain (section 4), and screen
-    it against the rule set (R10) in the same transaction.
+) -> ExerciseLog:
+    """One dose of one exercise, validated but not saved.
 
     The log points at the plan item of the version in force on its day for that exercise (or at
-    none, for an exercise the plan does not name), whichever item the form sent. A repeated
-    ``idempotency_key`` returns the log already saved: a double tap stores one log.
+    none, for an exercise the plan does not name), whichever item the form sent. Saving it and
+    screening it against the rule set (R10) is one use case: care.services.dose_log.
     """
-    existing = _existing(patient, idempotency_key)
-    if existing:
-        return existing
-
     if plan_item is not None:
         if plan_item.version.plan.patient_id != patient.pk:
             raise ValidationError({"plan_item": _("This exercise is not in your plan.")})
@@ -337,14 +299,4 @@ def exercise_log_create(
         validate_unique=False,
         validate_constraints=False,
     )
-    light = light_for(patient, log.pain_during)
-    try:
-        with transaction.atomic():
-            log.save()
-            alerts = _screen(log)
-    except IntegrityError:
-        existing = _existing(patient, idempotency_key)
-        if existing:
-            return existing
-        raise
-    return ExerciseLogResult(log=log, light=light, alerts=list(alerts or []))
+    return log

@@ -5,8 +5,6 @@ from . import views
 app_name = "exercises"
 
 urlpatterns = [
-    path("today/", views.today, name="today"),
-    path("today/items/<int:item_pk>/log/", views.dose_log, name="dose_log"),
     path("library/", views.library, name="library"),
     path("library/new/", views.exercise_new, name="exercise_new"),
     path("library/<int:pk>/", views.exercise_detail, name="exercise_detail"),

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,138 +11,30 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.access import get_own_patient, get_patient_for_user
+from accounts.access import get_patient_for_user
 from accounts.decorators import clinician_required
 from accounts.models import Patient
 from audit.decorators import audited
-from audit.models import Action
-from redflags.emergency import emergency_first
 
 from .access import (
     get_editable_exercise_for_user,
     get_exercise_for_user,
     get_plan_for_user,
-    get_plan_item_for_patient,
 )
-from .forms import DoseLogForm, ExerciseForm, LibrarySearchForm, PlanBuilder
-from .models import ExerciseLog, PlanItem
+from .forms import ExerciseForm, LibrarySearchForm, PlanBuilder
 from .selectors import (
-    Dose,
     adherence_reports,
     current_version,
     latest_version,
-    log_counts_by_exercise,
     plan_for_patient,
     plan_history,
-    today_doses,
     version_items,
 )
-from .services import (
-    ExerciseLogResult,
-    exercise_create,
-    exercise_log_create,
-    exercise_update,
-    light_for,
-    plan_version_save,
-)
-
-# --- Patient: Today ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DoseCard:
-    """One dose on the Today list: the dose, its logging form and, right after logging, the
-    traffic light (CLINICAL.md section 4)."""
-
-    dose: Dose
-    form: DoseLogForm
-    result: ExerciseLogResult | None = None
-
-
-def _dose_form(dose_item_pk: int, data: Any = None) -> DoseLogForm:
-    return DoseLogForm(data, auto_id=f"dose{dose_item_pk}_%s")
-
-
-def _today_context(
-    patient: Patient,
-    *,
-    logged: ExerciseLogResult | None = None,
-    bound: tuple[int, DoseLogForm] | None = None,
-) -> dict[str, Any]:
-    day = patient.local_day()
-    doses = today_doses(patient, day)
-    cards = []
-    for dose in doses:
-        form = bound[1] if bound and bound[0] == dose.item.pk else _dose_form(dose.item.pk)
-        shown = logged if logged and logged.log.exercise_id == dose.item.exercise_id else None
-        cards.append(DoseCard(dose, form, shown))
-    return {
-        "patient": patient,
-        "day": day,
-        "version": doses[0].item.version if doses else None,
-        "cards": cards,
-        "reports": adherence_reports(patient, day),
-    }
-
-
-@require_GET
-@login_required
-@vary_on_headers("HX-Request")
-@emergency_first
-@audited()
-def today(request: HttpRequest) -> HttpResponse:
-    """The patient's home: today's doses to tick off, the last traffic light, adherence."""
-    patient = get_own_patient(request.user)
-    if request.htmx and request.htmx.target == "adherence":
-        reports = adherence_reports(patient, patient.local_day())
-        return render(request, "exercises/today.html#adherence", {"reports": reports})
-    logged = None
-    log_pk = request.GET.get("logged", "")
-    if log_pk.isdigit():
-        log = ExerciseLog.objects.filter(patient=patient, pk=int(log_pk)).first()
-        if log is not None:
-            logged = ExerciseLogResult(log=log, light=light_for(patient, log.pain_during))
-    return render(request, "exercises/today.html", _today_context(patient, logged=logged))
-
-
-@require_POST
-@login_required
-@vary_on_headers("HX-Request")
-@audited(PlanItem, kwarg="item_pk", patient_path="version__plan__patient", write=Action.CREATE)
-def dose_log(request: HttpRequest, item_pk: int) -> HttpResponse:
-    """Log one dose of a plan item and show its traffic light. A double tap stores one log."""
-    patient = get_own_patient(request.user)
-    item = get_plan_item_for_patient(patient, item_pk)
-    form = _dose_form(item.pk, request.POST)
-    result = None
-    if form.is_valid():
-        try:
-            result = exercise_log_create(
-                patient, plan_item=item, **form.cleaned_data, actor=request.user
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-
-    if not request.htmx:
-        if result is not None:
-            url = reverse("exercises:today")
-            return redirect(f"{url}?logged={result.log.pk}#dose-{item.pk}")
-        context = _today_context(patient, bound=(item.pk, form))
-        return render(request, "exercises/today.html", context, status=400)
-
-    shown_item = result.log.plan_item if result and result.log.plan_item else item
-    counts = log_counts_by_exercise(patient, patient.local_day(), [shown_item.exercise_id])
-    dose = Dose(shown_item, counts.get(shown_item.exercise_id, 0))
-    card = DoseCard(dose, _dose_form(shown_item.pk) if result else form, result)
-    response = render(request, "exercises/today.html#dose_card", {"card": card})
-    if result is not None:
-        trigger_client_event(response, "exerciseLogged")
-    return response
-
+from .services import exercise_create, exercise_update, plan_version_save
 
 # --- Clinician: exercise library -----------------------------------------------------------------
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_tasks_db",
+    "core",
     "accounts",
     "symptoms",
     "exercises",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "dashboard",
     "audit",
     "reminders",
+    "care",
     "devtools",
 ]
 
@@ -142,6 +144,8 @@ if env_str("DATABASE_URL"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The audit log names patients by this model (audit sits below accounts; see docs/architecture.md).
+AUDIT_PATIENT_MODEL = "accounts.Patient"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

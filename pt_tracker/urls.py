@@ -11,13 +11,14 @@ urlpatterns = [
     # Django's set_language, which also keeps a logged-in person's choice on their account.
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/2fa/", include("accounts.otp_urls")),
-    path("accounts/my-data/", include("accounts.rights_urls")),
+    path("accounts/my-data/", include("care.rights_urls")),
+    path("", include("care.urls")),
     path("accounts/", include("accounts.urls")),
     path("symptoms/", include("symptoms.urls")),
     path("exercises/", include("exercises.urls")),
     path("alerts/", include("redflags.urls")),
     path("dashboard/", include("dashboard.urls")),
-    path("audit/", include("audit.urls")),
+    path("audit/", include("accounts.audit_urls")),
     path("reminders/", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]

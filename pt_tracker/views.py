@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role to where its work starts."""
     if request.user.is_patient:
-        return redirect("exercises:today")
+        return redirect("care:today")
     return redirect("dashboard:caseload")
 
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import Patient, User
-from symptoms.guidance import Guidance, guidance_for
+from redflags.guidance import Guidance, guidance_for
 
 from .models import Alert, AlertEvidence, AlertState, Severity, TriageAction, TriageKind
 
@@ -111,5 +111,5 @@ def after_emergency_url(alert: Alert) -> str:
     """Where the patient goes once they have read the advice: the entry that raised it."""
     entry_id = _latest_entry_id(alert)
     if entry_id is None:
-        return reverse("symptoms:diary")
-    return reverse("symptoms:entry_detail", args=[entry_id])
+        return reverse("care:diary")
+    return reverse("care:entry_detail", args=[entry_id])

@@ -437,6 +437,7 @@ class _Replay:
         return timezone.make_aware(local, self.zone)
 
     def run(self) -> tuple[list[dict], list[dict]]:
+        from care import services as care_services  # moves to care with the replay runner
         from exercises import services as exercise_services
         from symptoms import services as symptom_services
 
@@ -521,12 +522,12 @@ class _Replay:
             for index, entry in sorted(
                 work.get("entries", []), key=lambda pair: pair[1].get("time", DEFAULT_TIME)
             ):
-                self._entry(symptom_services, index, entry, number)
+                self._entry(care_services, index, entry, number)
             for index, log in sorted(
                 work.get("logs", []), key=lambda pair: pair[1].get("time", DEFAULT_TIME)
             ):
                 try:
-                    exercise_services.exercise_log_create(
+                    care_services.dose_record(
                         self.patient,
                         exercise=exercises[log["exercise"]],
                         logged_at=self.at(number, log.get("time")),
@@ -631,7 +632,7 @@ class _Replay:
             versions.append({"start_day": day, "end_day": end_day, "items": items})
         return versions
 
-    def _entry(self, symptom_services, index: int, entry: dict, number: int) -> None:
+    def _entry(self, care_services, index: int, entry: dict, number: int) -> None:
         data: dict[str, Any] = {
             "recorded_at": self.at(number, entry.get("time")),
             "context": entry["context"],
@@ -644,7 +645,7 @@ class _Replay:
             if name in entry:
                 data[name] = entry[name]
         try:
-            symptom_services.symptom_entry_create(self.patient, data, actor=self.patient.user)
+            care_services.entry_record(self.patient, data, actor=self.patient.user)
         except ValidationError as error:
             self.fail(f"entries[{index}]", _validation_message(error))
 

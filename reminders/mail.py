@@ -58,7 +58,7 @@ def absolute_url(path: str) -> str:
 
 
 def quick_log_url(signed_token: str) -> str:
-    return absolute_url(f"{reverse('reminders:quick_log')}?{urlencode({'t': signed_token})}")
+    return absolute_url(f"{reverse('care:quick_log')}?{urlencode({'t': signed_token})}")
 
 
 def unsubscribe_url(patient_id: int, kind: str) -> str:
@@ -85,7 +85,7 @@ def reminder_message(
         if signed_token:
             action_url = quick_log_url(signed_token)
         else:
-            action_url = absolute_url(reverse("exercises:today"))
+            action_url = absolute_url(reverse("care:today"))
         leave_url = unsubscribe_url(patient.pk, dispatch.kind)
         context = {
             "first_name": user.get_short_name() if user.full_name else "",

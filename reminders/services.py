@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Patient
-from symptoms.services import EntrySaveResult, symptom_entry_create
+from symptoms.models import SymptomEntry
 
 from . import schedule
 from .choices import DispatchState, SkipReason
@@ -236,31 +236,26 @@ def quick_log_token_get(signed: str, now: datetime | None = None) -> QuickLogTok
     return token
 
 
-def quick_log_entry_create(
-    token: QuickLogToken, data: dict[str, Any], *, idempotency_key: str = ""
-) -> EntrySaveResult:
-    """Save the link's one entry, locked to its patient, check-in and session, and spend the
-    link in the same transaction: a conditional UPDATE ... WHERE used_at IS NULL, so of two
-    saves at once only one stores an entry. Red-flag screening runs as for a logged-in save."""
-    now = timezone.now()
-    data = {**data, "context": token.context, "session": token.session}
-    with transaction.atomic():
-        spent = QuickLogToken.objects.filter(
-            pk=token.pk, used_at__isnull=True, expires_at__gt=now
-        ).update(used_at=now)
-        if not spent:
-            fresh = QuickLogToken.objects.filter(pk=token.pk).values_list("used_at", flat=True)
-            raise QuickLogUsed(token) if fresh.first() is not None else QuickLogExpired(token)
-        result = symptom_entry_create(
-            token.patient, data, actor=None, via_link=True, idempotency_key=idempotency_key
-        )
-        QuickLogToken.objects.filter(pk=token.pk).update(entry=result.entry)
-        # A resent reminder's earlier link is spent too: one link, one check-in.
-        QuickLogToken.objects.filter(dispatch_id=token.dispatch_id, used_at__isnull=True).update(
-            used_at=now
-        )
-    token.used_at, token.entry = now, result.entry
-    return result
+def quick_log_token_spend(token: QuickLogToken, now: datetime) -> None:
+    """Spend the link: a conditional UPDATE ... WHERE used_at IS NULL, so of two saves at once
+    only one goes on. Runs in the transaction that stores the link's entry
+    (care.services.quick_log_record)."""
+    spent = QuickLogToken.objects.filter(
+        pk=token.pk, used_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)
+    if not spent:
+        fresh = QuickLogToken.objects.filter(pk=token.pk).values_list("used_at", flat=True)
+        raise QuickLogUsed(token) if fresh.first() is not None else QuickLogExpired(token)
+
+
+def quick_log_token_attach(token: QuickLogToken, entry: SymptomEntry, now: datetime) -> None:
+    """Point the spent link at the entry it stored; a resent reminder's earlier link is spent
+    too: one link, one check-in."""
+    QuickLogToken.objects.filter(pk=token.pk).update(entry=entry)
+    QuickLogToken.objects.filter(dispatch_id=token.dispatch_id, used_at__isnull=True).update(
+        used_at=now
+    )
+    token.used_at, token.entry = now, entry
 
 
 def quick_log_token_spent(token_id: int, *, within: timedelta) -> QuickLogToken | None:

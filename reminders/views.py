@@ -9,9 +9,6 @@ link, so a forwarded email cannot show what was logged.
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,9 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import trigger_client_event
 
 from accounts.access import get_own_patient, get_patient_for_user
 from accounts.decorators import clinician_required
@@ -33,46 +30,16 @@ from accounts.models import Patient
 from audit.decorators import audited
 from audit.models import Action
 from audit.services import record
-from redflags.emergency import emergency_page_guidance, is_pending
-from redflags.models import Severity
-from redflags.triage import alert_patient_confirm
-from symptoms.guidance import guidance_for
-from symptoms.selectors import alerts_for_entry
+from core.http import private_page
 
 from .choices import ReminderKind
-from .forms import QuickLogEntryForm, ReminderPreferenceForm
-from .mail import COPY
-from .models import QuickLogToken
+from .forms import ReminderPreferenceForm
 from .selectors import preference_for, reminder_overview
 from .services import (
-    QuickLogRefused,
-    QuickLogUsed,
-    quick_log_entry_create,
-    quick_log_token_get,
-    quick_log_token_spent,
     reminder_preference_save,
     reminder_unsubscribe,
 )
 from .tokens import BadToken, unsubscribe_token_read
-
-#: The session key naming the link this browser just used, for the page after saving.
-DONE_SESSION_KEY = "reminders_quick_log_done"
-DONE_WINDOW = timedelta(hours=2)
-CONTEXT_KIND = {
-    "after_session": ReminderKind.AFTER_SESSION,
-    "next_morning": ReminderKind.NEXT_MORNING,
-    "daily": ReminderKind.DAILY,
-}
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Pages reached by a link: never cached, never indexed. (The site's same-origin referrer
-    policy already keeps the link from other sites; "no-referrer" would make browsers send
-    `Origin: null` with the page's own forms, which the CSRF check refuses.)"""
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
 
 # --- Patient: preferences ------------------------------------------------------------------------
 
@@ -122,140 +89,6 @@ def patient_reminders(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
-# --- Quick-log from a reminder, without logging in -----------------------------------------------
-
-
-def _refused(request: HttpRequest, problem: QuickLogRefused) -> HttpResponse:
-    if isinstance(problem, QuickLogUsed):
-        reason = "used"
-    elif problem.status == 410:
-        reason = "expired"
-    else:
-        reason = "invalid"
-    response = render(
-        request,
-        "reminders/link_problem.html",
-        {"reason": reason, "login_url": reverse("accounts:login")},
-        status=problem.status,
-    )
-    return _private(response)
-
-
-def _used_here(request: HttpRequest, token_id: int | None) -> bool:
-    return token_id is not None and request.session.get(DONE_SESSION_KEY) == token_id
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
-def quick_log(request: HttpRequest) -> HttpResponse:
-    """The reminder's check-in form: the shared entry form, its check-in and session fixed by
-    the link, one save, no login. Used, expired or changed links get a clear page."""
-    signed = request.GET.get("t", "")
-    try:
-        token = quick_log_token_get(signed)
-    except QuickLogRefused as problem:
-        if problem.token is not None and _used_here(request, problem.token.pk):
-            # Saved from this browser a moment ago (a second tap or a reload): show what follows.
-            return redirect_after_post(request, "reminders:quick_log_done")
-        if request.htmx:
-            return HttpResponseClientRedirect(request.get_full_path())
-        return _refused(request, problem)
-
-    patient = token.patient
-    activate_user_language(request, patient.user)
-    if request.method == "POST":
-        form = QuickLogEntryForm(request.POST, context=token.context)
-        if form.is_valid():
-            try:
-                result = quick_log_entry_create(
-                    token, form.entry_data(), idempotency_key=form.idempotency_token()
-                )
-            except QuickLogRefused as problem:
-                if request.htmx:
-                    return HttpResponseClientRedirect(request.get_full_path())
-                return _refused(request, problem)
-            except ValidationError as error:
-                for name, errors in error.update_error_dict({}).items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                record(
-                    request,
-                    Action.CREATE,
-                    patient=patient,
-                    obj=result.entry,
-                    detail="quick-log link",
-                )
-                request.session[DONE_SESSION_KEY] = token.pk
-                return redirect_after_post(request, "reminders:quick_log_done")
-    else:
-        form = QuickLogEntryForm(context=token.context)
-        record(request, Action.VIEW, patient=patient, obj=token, detail="quick-log link")
-
-    context: dict[str, Any] = {
-        "form": form,
-        "action": request.get_full_path(),
-        "correcting": False,
-        "suggestion": None,
-        "first_name": patient.user.get_short_name() if patient.user.full_name else "",
-        "question": COPY[CONTEXT_KIND[token.context]].question,
-        "login_url": reverse("accounts:login"),
-    }
-    template = "reminders/quick_log.html"
-    if request.htmx:
-        template = "symptoms/entry_form.html#entry-form"
-    return _private(render(request, template, context))
-
-
-def _done_token(request: HttpRequest) -> QuickLogToken | None:
-    """The link this browser spent in the last two hours, with its entry; else None."""
-    token_id = request.session.get(DONE_SESSION_KEY)
-    if not isinstance(token_id, int):
-        return None
-    return quick_log_token_spent(token_id, within=DONE_WINDOW)
-
-
-def _first_emergency(alerts):
-    return next((alert for alert in alerts if alert.severity == Severity.EMERGENCY), None)
-
-
-@never_cache
-@require_GET
-def quick_log_done(request: HttpRequest) -> HttpResponse:
-    """What follows a quick-log save, in the browser that saved it: the emergency page first
-    if the entry raised an emergency alert, else the guidance a logged-in save would show."""
-    token = _done_token(request)
-    if token is None:
-        return _refused(request, QuickLogUsed())
-    activate_user_language(request, token.patient.user)
-    entry = token.entry
-    alerts = alerts_for_entry(entry)
-    emergency = _first_emergency(alerts)
-    if emergency is not None:
-        # The guidance carries the clinic's emergency number and its tel: link.
-        context = {
-            "alert": emergency,
-            "guidance": emergency_page_guidance(emergency),
-            "pending": is_pending(emergency),
-        }
-        return _private(render(request, "reminders/quick_log_emergency.html", context))
-    context = {"guidance": guidance_for(entry, alerts), "login_url": reverse("accounts:login")}
-    return _private(render(request, "reminders/quick_log_done.html", context))
-
-
-@require_POST
-def quick_log_emergency_confirm(request: HttpRequest) -> HttpResponse:
-    """The patient confirms reading the emergency advice, from the browser that saved the
-    entry. Recorded as the patient's confirmation: the link was theirs."""
-    token = _done_token(request)
-    if token is None:
-        return _refused(request, QuickLogUsed())
-    emergency = _first_emergency(alerts_for_entry(token.entry))
-    if emergency is not None:
-        alert_patient_confirm(emergency, actor=token.patient.user)
-    return redirect_after_post(request, "reminders:quick_log_done")
-
-
 # --- Unsubscribe, without logging in -------------------------------------------------------------
 
 
@@ -277,7 +110,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     )
     if patient is None:
         context = {"invalid": True, "login_url": reverse("accounts:login")}
-        return _private(render(request, "reminders/unsubscribe.html", context, status=404))
+        return private_page(render(request, "reminders/unsubscribe.html", context, status=404))
     activate_user_language(request, patient.user)
     label = ReminderKind(kind).label
     done = request.method == "POST"
@@ -292,4 +125,4 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         "action": request.path,
         "login_url": reverse("accounts:login"),
     }
-    return _private(render(request, "reminders/unsubscribe.html", context))
+    return private_page(render(request, "reminders/unsubscribe.html", context))

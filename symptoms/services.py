@@ -1,13 +1,16 @@
-"""Writes for symptom records. Each service validates, saves and screens in one transaction."""
+"""Writes for symptom records: sessions, intake, and the steps of saving an entry.
+
+Saving an entry and screening it against the rule set is one use case that spans apps; it
+lives in care.services, which calls these steps inside its transaction.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Max, ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
@@ -24,13 +27,6 @@ class EntryLocked(Exception):
 
 class EntryIsEvidence(EntryLocked):
     """The entry is evidence of an alert, so it stays even within the correction window."""
-
-
-@dataclass
-class EntrySaveResult:
-    entry: SymptomEntry
-    alerts: list[Any] = field(default_factory=list)
-    duplicate: bool = False
 
 
 def session_for_entry(patient: Patient, context: str, day: date) -> PTSession | None:
@@ -70,32 +66,22 @@ def daily_summary_refresh(patient: Patient, day: date) -> DailySummary | None:
     return summary
 
 
-def _screen(entry: SymptomEntry) -> list[Any]:
-    # Imported here: redflags builds on symptoms, not the other way round.
-    from redflags.services import screen_symptom_entry
+def symptom_entry_for_key(patient: Patient, idempotency_key: str) -> SymptomEntry | None:
+    """The entry already saved with this form's idempotency key, if any (a double submit)."""
+    if not idempotency_key:
+        return None
+    return SymptomEntry.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
 
-    return screen_symptom_entry(entry)
 
-
-def symptom_entry_create(
+def symptom_entry_prepare(
     patient: Patient,
     data: dict[str, Any],
     *,
     actor: User | None,
     via_link: bool = False,
     idempotency_key: str = "",
-) -> EntrySaveResult:
-    """Save an entry, refresh its day's summary and screen it against the rule set.
-
-    The entry and the alerts it raises commit together or not at all (STYLE.md). A repeated
-    idempotency key returns the entry already saved instead of storing a second one.
-    """
-    if idempotency_key:
-        existing = SymptomEntry.objects.filter(
-            patient=patient, idempotency_key=idempotency_key
-        ).first()
-        if existing:
-            return EntrySaveResult(entry=existing, duplicate=True)
+) -> SymptomEntry:
+    """A new entry, validated but not saved: its local day, and the session it is about."""
     data = dict(data)
     recorded_at = data.pop("recorded_at", None) or timezone.now()
     entry = SymptomEntry(
@@ -111,22 +97,34 @@ def symptom_entry_create(
         entry.session = session_for_entry(patient, entry.context, entry.day)
     # Field validators and clean() mirror every check constraint, so the constraints are left to
     # the database (one query each otherwise, on the hot path). A concurrent duplicate is caught
-    # by the unique constraint below, not reported as invalid.
+    # by the unique constraint when saving, not reported as invalid.
     entry.full_clean(exclude=["idempotency_key"], validate_constraints=False)
-    try:
-        with transaction.atomic():
-            entry.save()
-            daily_summary_refresh(patient, entry.day)
-            alerts = _screen(entry)
-    except IntegrityError:
-        if idempotency_key:
-            existing = SymptomEntry.objects.filter(
-                patient=patient, idempotency_key=idempotency_key
-            ).first()
-            if existing:
-                return EntrySaveResult(entry=existing, duplicate=True)
-        raise
-    return EntrySaveResult(entry=entry, alerts=alerts)
+    return entry
+
+
+def symptom_entry_correct(entry: SymptomEntry, data: dict[str, Any]) -> SymptomEntry:
+    """Apply a correction within the window, validated but not saved; the day and session stay
+    those of recorded_at."""
+    if not entry_is_editable(entry):
+        raise EntryLocked
+    data = dict(data)
+    data.pop("recorded_at", None)
+    for name, value in data.items():
+        setattr(entry, name, value)
+    entry.session = session_for_entry(entry.patient, entry.context, entry.day)
+    entry.corrected_at = timezone.now()
+    entry.full_clean(validate_constraints=False)
+    return entry
+
+
+def symptom_entry_save(entry: SymptomEntry) -> None:
+    """Save a prepared or corrected entry and refresh its day's summary.
+
+    Every entry is screened against the rule set in the same transaction, so this is called by
+    the use case that does both (care.services.entry_record / entry_correct), never alone.
+    """
+    entry.save()
+    daily_summary_refresh(entry.patient, entry.day)
 
 
 def entry_editable_until(entry: SymptomEntry) -> datetime:
@@ -139,44 +137,23 @@ def entry_is_editable(entry: SymptomEntry, now=None) -> bool:
     return (now or timezone.now()) <= entry_editable_until(entry)
 
 
-def symptom_entry_update(
-    entry: SymptomEntry, data: dict[str, Any], *, actor: User
-) -> EntrySaveResult:
-    """Correct an entry within the window; the day and session stay those of recorded_at."""
-    if not entry_is_editable(entry):
-        raise EntryLocked
-    data = dict(data)
-    data.pop("recorded_at", None)
-    for name, value in data.items():
-        setattr(entry, name, value)
-    entry.session = session_for_entry(entry.patient, entry.context, entry.day)
-    entry.corrected_at = timezone.now()
-    entry.full_clean(validate_constraints=False)
-    with transaction.atomic():
-        entry.save()
-        daily_summary_refresh(entry.patient, entry.day)
-        alerts = _screen(entry)
-    return EntrySaveResult(entry=entry, alerts=alerts)
-
-
 def symptom_entry_delete(entry: SymptomEntry, *, actor: User) -> None:
-    """Delete an entry within the window. An entry behind an alert stays: it is evidence."""
+    """Delete an entry within the window. An entry behind an alert stays: it is evidence.
+
+    The day's pain may fall with it, so flare-ups are reconciled in the same transaction by the
+    use case that calls this (care.services.entry_remove).
+    """
     if not entry_is_editable(entry):
         raise EntryLocked
     if entry.alert_evidence.exists():
         raise EntryIsEvidence
     patient, day = entry.patient, entry.day
-    # Imported here: redflags builds on symptoms, not the other way round.
-    from redflags.services import flares_sync
-
     try:
         with transaction.atomic():
             entry.delete()
-            daily_summary_refresh(patient, day)
-            # The day's pain may have fallen: a flare can end earlier, or not have been one.
-            flares_sync(patient, touched_day=day)
     except (ProtectedError, RestrictedError) as error:
         raise EntryIsEvidence from error
+    daily_summary_refresh(patient, day)
 
 
 def pt_session_create(patient: Patient, data: dict[str, Any], *, actor: User) -> PTSession:

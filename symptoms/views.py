@@ -1,228 +1,130 @@
-"""Patient-facing symptom views: log an entry, see it with its guidance, correct it, the diary.
+"""Clinician pages for one patient: their PT sessions (past and scheduled) and their intake.
 
-Each view serves the full page, or its fragment when htmx asks; without JavaScript the same
-flow works through POST/redirect/GET.
+Patients get 404 here, like anyone outside the patient's caseload (accounts.decorators).
 """
 
-from __future__ import annotations
-
-from typing import Any
-
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.access import get_own_patient
+from accounts.access import get_patient_for_user
+from accounts.decorators import clinician_required
+from accounts.forms import add_validation_error
+from accounts.http import redirect_after_post, render_form_page
+from accounts.models import Patient
+from accounts.selectors import pending_invitation
 from audit.decorators import audited
+from audit.idempotency import idempotent
 from audit.models import Action
-from redflags.diary import flares_for_diary
-from redflags.emergency import emergency_first, emergency_response
 
-from .access import get_entry_for_user, get_own_entry
-from .choices import Context, IsFlare
-from .forms import DiaryFilterForm, SymptomEntryCorrectionForm, SymptomEntryForm
-from .guidance import guidance_for
-from .models import SymptomEntry
-from .selectors import (
-    alerts_for_entry,
-    context_suggestion_for_patient,
-    diary_page,
-    trend_for_patient,
-)
-from .services import (
-    EntryLocked,
-    entry_editable_until,
-    entry_is_editable,
-    symptom_entry_create,
-    symptom_entry_delete,
-    symptom_entry_update,
-)
+from .access import get_session_for_user
+from .choices import Intervention
+from .clinic_forms import IntakeForm, PTSessionForm
+from .models import Intake, PTSession
+from .services import intake_save, pt_session_create, pt_session_update
 
 
-def _wants_fragment(request: HttpRequest) -> bool:
-    # A history restore needs the whole page, even though htmx asks for it.
-    return bool(request.htmx) and not request.htmx.history_restore_request
+def sessions_for_patient(patient: Patient) -> QuerySet[PTSession]:
+    """The patient's sessions, newest first, with how many entries are linked to each."""
+    return patient.sessions.annotate(entry_count=Count("entries")).order_by("-date", "-id")
 
 
-def _page_or_fragment(
-    request: HttpRequest, template: str, fragment: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    if _wants_fragment(request):
-        template = f"{template}#{fragment}"
-    return render(request, template, context, status=status)
+def _with_labels(sessions: list[PTSession]) -> list[PTSession]:
+    for session in sessions:
+        session.intervention_labels = [
+            Intervention(value).label for value in sorted(session.interventions)
+        ]
+    return sessions
 
 
-def _go_to(request: HttpRequest, url: str) -> HttpResponse:
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _add_model_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show the model's own validation (the service's full_clean) on the form."""
-    for name, errors in error.update_error_dict({}).items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def _locked(request: HttpRequest, entry: SymptomEntry) -> HttpResponse:
-    return _page_or_fragment(request, "symptoms/entry_locked.html", "locked", {"entry": entry})
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-@vary_on_headers("HX-Request")
-@audited(write=Action.CREATE)
-def entry_create(request: HttpRequest) -> HttpResponse:
-    patient = get_own_patient(request.user)
-    suggestion = context_suggestion_for_patient(patient)
-    if request.method == "POST":
-        form = SymptomEntryForm(request.POST)
-        if form.is_valid():
-            try:
-                result = symptom_entry_create(
-                    patient,
-                    form.entry_data(),
-                    actor=request.user,
-                    idempotency_key=form.idempotency_token(),
-                )
-            except ValidationError as error:
-                _add_model_errors(form, error)
-            else:
-                # Emergency advice comes before anything else (CLINICAL.md section 5).
-                emergency = emergency_response(request, result.alerts)
-                if emergency is not None:
-                    return emergency
-                return _go_to(request, reverse("symptoms:entry_detail", args=[result.entry.pk]))
-    else:
-        # ?context= (reminder links, the flare-up button) overrides the suggestion.
-        context = request.GET.get("context")
-        if context not in Context.values:
-            context = suggestion.context
-        initial = {"context": context}
-        if context == Context.FLARE:
-            initial["is_flare"] = IsFlare.YES
-        form = SymptomEntryForm(initial=initial)
-    return _page_or_fragment(
-        request,
-        "symptoms/entry_form.html",
-        "entry-form",
-        {
-            "form": form,
-            "suggestion": suggestion,
-            "action": reverse("symptoms:entry_create"),
-            "correcting": False,
-        },
-    )
+def _form_data(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
 
 
 @require_GET
-@login_required
-@vary_on_headers("HX-Request")
-@audited(SymptomEntry)
-def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """What was logged and the guidance for it. Clinicians may look, never change."""
-    entry = get_entry_for_user(request.user, pk)
-    own = entry.patient.user_id == request.user.pk
-    alerts = alerts_for_entry(entry)
-    editable = own and entry_is_editable(entry)
-    return _page_or_fragment(
-        request,
-        "symptoms/entry_detail.html",
-        "entry",
-        {
-            "entry": entry,
-            "own": own,
-            "guidance": guidance_for(entry, alerts),
-            "editable": editable,
-            # An entry behind an alert is evidence: it can be corrected, not deleted.
-            "deletable": editable and not alerts,
-            "editable_until": entry_editable_until(entry),
-            "zone": entry.patient.zone,
-        },
-    )
+@clinician_required
+@audited(Patient, kwarg="patient_pk")
+def patient_sessions(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_patient_for_user(request.user, patient_pk)
+    today = patient.local_day()
+    sessions = _with_labels(list(sessions_for_patient(patient)))
+    context = {
+        "patient": patient,
+        "invitation": pending_invitation(patient.user),
+        "scheduled": [s for s in reversed(sessions) if s.date > today],
+        "past": [s for s in sessions if s.date <= today],
+        "today": today,
+    }
+    return render(request, "symptoms/clinic/patient_sessions.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@clinician_required
 @vary_on_headers("HX-Request")
-@audited(SymptomEntry)
-def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_own_entry(request.user, pk)
-    if not entry_is_editable(entry):
-        return _locked(request, entry)
-    if request.method == "POST":
-        form = SymptomEntryCorrectionForm(request.POST)
-        if form.is_valid():
-            try:
-                result = symptom_entry_update(entry, form.entry_data(), actor=request.user)
-            except EntryLocked:
-                return _locked(request, entry)
-            except ValidationError as error:
-                _add_model_errors(form, error)
+@audited(Patient, kwarg="patient_pk", write=Action.CREATE)
+@idempotent
+def session_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_patient_for_user(request.user, patient_pk)
+    today = patient.local_day()
+    form = PTSessionForm(
+        _form_data(request), today=today, initial={"date": today, "kind": "treatment"}
+    )
+    if form.is_valid():
+        try:
+            session = pt_session_create(patient, dict(form.cleaned_data), actor=request.user)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            if session.date > today:
+                text = _("Session scheduled for %(date)s.")
             else:
-                emergency = emergency_response(request, result.alerts)
-                if emergency is not None:
-                    return emergency
-                return _go_to(request, reverse("symptoms:entry_detail", args=[entry.pk]))
-    else:
-        form = SymptomEntryCorrectionForm(initial=SymptomEntryForm.initial_for(entry))
-    return _page_or_fragment(
-        request,
-        "symptoms/entry_form.html",
-        "entry-form",
-        {
-            "form": form,
-            "suggestion": context_suggestion_for_patient(entry.patient, entry.recorded_at),
-            "action": reverse("symptoms:entry_edit", args=[entry.pk]),
-            "correcting": True,
-            "entry": entry,
-            "editable_until": entry_editable_until(entry),
-        },
-    )
+                text = _("Session of %(date)s recorded.")
+            messages.success(request, text % {"date": f"{session.date:%d %b %Y}"})
+            return redirect_after_post(request, "symptoms:patient_sessions", patient_pk=patient.pk)
+    context = {"patient": patient, "form": form, "session": None}
+    return render_form_page(request, "symptoms/clinic/session_form.html", context)
 
 
-@require_POST
-@login_required
+@require_http_methods(["GET", "POST"])
+@clinician_required
 @vary_on_headers("HX-Request")
-@audited(SymptomEntry, write=Action.DELETE)
-def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """Delete within the correction window, once the patient has confirmed (confirm=yes)."""
-    entry = get_own_entry(request.user, pk)
-    if not entry_is_editable(entry):
-        return _locked(request, entry)
-    if request.POST.get("confirm") != "yes":
-        return _page_or_fragment(
-            request, "symptoms/entry_confirm_delete.html", "confirm", {"entry": entry}
-        )
-    try:
-        symptom_entry_delete(entry, actor=request.user)
-    except EntryLocked:
-        return _locked(request, entry)
-    messages.success(request, _("Your entry was deleted."))
-    return _go_to(request, reverse("symptoms:diary"))
+@audited(PTSession)
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    patient = session.patient
+    form = PTSessionForm(_form_data(request), today=patient.local_day(), session=session)
+    if form.is_valid():
+        try:
+            pt_session_update(session, dict(form.cleaned_data), actor=request.user)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Session saved."))
+            return redirect_after_post(request, "symptoms:patient_sessions", patient_pk=patient.pk)
+    context = {"patient": patient, "form": form, "session": session}
+    return render_form_page(request, "symptoms/clinic/session_form.html", context)
 
 
-@require_GET
-@login_required
+@require_http_methods(["GET", "POST"])
+@clinician_required
 @vary_on_headers("HX-Request")
-@emergency_first
-@audited()
-def diary(request: HttpRequest) -> HttpResponse:
-    patient = get_own_patient(request.user)
-    filters = DiaryFilterForm(request.GET)
-    valid = filters.is_valid()
-    chosen = filters.cleaned_data if valid else {}
-    page = diary_page(patient, until=chosen.get("until"), context=chosen.get("context", ""))
-    context = {"patient": patient, "page": page, "filters": filters, "zone": patient.zone}
-    if not _wants_fragment(request):
-        context["trend"] = trend = trend_for_patient(patient)
-        context["flares"] = flares_for_diary(patient, trend.start, trend.end)
-    return _page_or_fragment(
-        request, "symptoms/diary.html", "entries", context, status=200 if valid else 400
-    )
+@audited(Patient, kwarg="patient_pk")
+def intake_edit(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_patient_for_user(request.user, patient_pk)
+    intake = Intake.objects.filter(patient=patient).first()
+    form = IntakeForm(_form_data(request), initial=IntakeForm.initial_from(intake))
+    if form.is_valid():
+        try:
+            intake_save(patient, form.intake_data(), actor=request.user)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Intake saved."))
+            return redirect_after_post(request, "symptoms:patient_sessions", patient_pk=patient.pk)
+    context = {"patient": patient, "form": form}
+    return render_form_page(request, "symptoms/clinic/intake_form.html", context)

@@ -19,7 +19,7 @@ def test_anonymous_home_redirects_to_login(client):
 def test_patient_home_is_today(patient_client):
     response = patient_client.get(reverse("home"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("exercises:today")
+    assert response["Location"] == reverse("care:today")
 
 
 def test_therapist_home_is_caseload(therapist_client):

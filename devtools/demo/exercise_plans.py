@@ -2,7 +2,7 @@
 
 Each demo patient (by `accounts.demo.PatientStory.key`) gets a plan from the shared library,
 usually revised once, and 2 to 6 weeks of logs written through the same services the pages use
-(`plan_version_save`, `exercise_log_create`), so versions, adherence and the red-flag screening
+(`plan_version_save`, `dose_record`), so versions, adherence and the red-flag screening
 see the demo as they would see real use. A seeded random generator keeps it repeatable.
 """
 
@@ -16,8 +16,9 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 
 from accounts.models import Patient, User
+from care.services import dose_record
 from exercises.models import Exercise
-from exercises.services import exercise_log_create, plan_version_save
+from exercises.services import plan_version_save
 
 DEMO_SEED = 2026
 DOSE_TIMES = ("08:30", "13:00", "18:30")
@@ -256,7 +257,7 @@ def seed_exercise_plan(
                 pain = max(0, min(5, round(base + rng.uniform(-1, 1))))
                 if red_today and position == 0 and dose == 0:
                     pain = rng.choice((6, 7))
-                exercise_log_create(
+                dose_record(
                     patient,
                     plan_item=plan_item,
                     logged_at=logged_at,

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 import pytest
 
 from accounts.models import Patient
-from accounts.services import patient_invite
+from care.services import patient_add_with_intake
 
 LINK = re.compile(r"https?://[^\s\"<>]+")
 
@@ -46,7 +46,7 @@ def patient_post(**overrides) -> dict:
 def invited_patient(clinic, therapist, mailoutbox, django_capture_on_commit_callbacks):
     """A patient added by `therapist` who has not set a password yet; the email is in the box."""
     with django_capture_on_commit_callbacks(execute=True):
-        patient = patient_invite(
+        patient = patient_add_with_intake(
             clinic=clinic,
             full_name="Nina Newcombe",
             email="nina@example.test",

@@ -207,7 +207,7 @@ def test_a_failing_mail_server_is_logged_and_the_patient_is_still_saved(
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
     with django_capture_on_commit_callbacks(execute=True):
-        response = therapist_client.post(reverse("accounts:patient_add"), patient_post())
+        response = therapist_client.post(reverse("care:patient_add"), patient_post())
     assert response.status_code == 302
     assert Patient.objects.filter(user__email="nina@example.test").exists()
     assert "Could not send the invitation email" in caplog.text

@@ -29,7 +29,7 @@ NEW_CODES = reverse("twofactor:recovery_codes_new")
 DISABLE = reverse("twofactor:disable")
 LOGIN = reverse("accounts:login")
 # A clinician page that exists whatever the other apps have built so far.
-CLINICIAN_PAGE = reverse("accounts:patient_add")
+CLINICIAN_PAGE = reverse("care:patient_add")
 
 
 def _unverified(user) -> Client:

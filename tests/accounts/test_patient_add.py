@@ -10,7 +10,7 @@ from tests.factories import TherapistFactory
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("accounts:patient_add")
+URL = reverse("care:patient_add")
 
 
 def _add(client, capture, data=None, **headers):

@@ -263,7 +263,7 @@ def test_closed_patient_cannot_log_in(client, patient_client, patient):
 
 
 def test_closing_a_second_time_keeps_the_first_closing_date(patient):
-    from accounts.patient_rights import patient_account_close
+    from accounts.closure import patient_account_close
 
     patient_account_close(patient)
     first = Patient.objects.get(pk=patient.pk).closed_at

@@ -19,17 +19,17 @@ pytestmark = pytest.mark.django_db
 # Every page that shows or changes one patient's records. Lists (caseload, inbox), the exercise
 # library and clinic-wide settings are not about one patient.
 AUDITED = {
-    "symptoms:entry_create",
-    "symptoms:entry_detail",
-    "symptoms:entry_edit",
-    "symptoms:entry_delete",
-    "symptoms:diary",
+    "care:entry_create",
+    "care:entry_detail",
+    "care:entry_edit",
+    "care:entry_delete",
+    "care:diary",
     "symptoms:patient_sessions",
     "symptoms:session_create",
     "symptoms:session_edit",
     "symptoms:intake_edit",
-    "exercises:today",
-    "exercises:dose_log",
+    "care:today",
+    "care:dose_log",
     "exercises:plan_builder",
     "exercises:plan_history",
     "exercises:plan_print",
@@ -104,7 +104,7 @@ def test_patient_opening_someone_elses_entry_is_denied_and_filed_under_that_pati
     other_patient_client, other_patient, patient
 ):
     entry = SymptomEntryFactory(patient=patient)
-    url = reverse("symptoms:entry_detail", args=[entry.pk])
+    url = reverse("care:entry_detail", args=[entry.pk])
     assert other_patient_client.get(url).status_code == 404
     event = AuditEvent.objects.get(path=url)
     assert event.actor == other_patient.user and event.outcome == "denied"
@@ -112,7 +112,7 @@ def test_patient_opening_someone_elses_entry_is_denied_and_filed_under_that_pati
 
 
 def test_patient_reading_their_diary_is_recorded(patient_client, patient):
-    url = reverse("symptoms:diary")
+    url = reverse("care:diary")
     assert patient_client.get(url).status_code == 200
     assert AuditEvent.objects.get(path=url).patient_id == patient.pk
 
@@ -130,7 +130,7 @@ def test_add_patient_sent_twice_adds_one_patient(
     therapist_client, django_capture_on_commit_callbacks
 ):
     data = {**patient_post(), FIELD_NAME: new_token()}
-    url = reverse("accounts:patient_add")
+    url = reverse("care:patient_add")
     with django_capture_on_commit_callbacks(execute=True):
         first = therapist_client.post(url, data)
         second = therapist_client.post(url, data)
@@ -140,7 +140,7 @@ def test_add_patient_sent_twice_adds_one_patient(
 
 
 def test_add_patient_form_carries_a_token(therapist_client):
-    assert f'name="{FIELD_NAME}"' in therapist_client.get(reverse("accounts:patient_add")).text
+    assert f'name="{FIELD_NAME}"' in therapist_client.get(reverse("care:patient_add")).text
 
 
 def test_session_sent_twice_records_one_session(therapist_client, patient):

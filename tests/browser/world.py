@@ -21,11 +21,12 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Patient, User
 from accounts.services import invitation_issue
+from care.services import entry_record
 from exercises.models import Exercise
 from redflags.models import Alert
 from reminders.services import reminders_send_due
 from reminders.tokens import unsubscribe_token
-from symptoms.services import daily_summary_refresh, pt_session_create, symptom_entry_create
+from symptoms.services import daily_summary_refresh, pt_session_create
 from tests.factories import (
     ExerciseFactory,
     ExerciseLogFactory,
@@ -69,7 +70,7 @@ def log_entry(patient: Patient, minutes_ago: int, context: str = "daily", **answ
         "regions": ["left_thigh"],
         **answers,
     }
-    return symptom_entry_create(patient, data, actor=patient.user)
+    return entry_record(patient, data, actor=patient.user)
 
 
 def _history(patient: Patient, days: int) -> None:

@@ -118,7 +118,7 @@ def test_plain_request_gets_the_whole_page_with_filters(therapist_client, patien
     # Links other pages put on each row stay.
     assert reverse("symptoms:patient_sessions", args=[patient.pk]) in response.text
     assert reverse("symptoms:intake_edit", args=[patient.pk]) in response.text
-    assert reverse("accounts:patient_add") in response.text
+    assert reverse("care:patient_add") in response.text
 
 
 def test_htmx_gets_only_the_list_which_refreshes_itself(therapist_client, patient):

@@ -5,6 +5,7 @@ from fractions import Fraction
 
 import pytest
 
+from care.services import dose_record
 from exercises.selectors import (
     adherence,
     adherence_reports,
@@ -14,7 +15,7 @@ from exercises.selectors import (
     plan_items_in_force,
     today_doses,
 )
-from exercises.services import exercise_log_create, plan_version_save
+from exercises.services import plan_version_save
 from tests.exercises.conftest import TODAY, days_ago, item
 from tests.factories import ExerciseLogFactory
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def log_dose(patient, exercise, day=TODAY, pain=2):
-    return exercise_log_create(
+    return dose_record(
         patient, exercise=exercise, day=day, pain_during=pain, actor=patient.user
     )
 

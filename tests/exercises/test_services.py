@@ -5,13 +5,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from care.services import dose_record
 from exercises.models import Exercise, ExerciseLog, Plan, PlanItem, PlanVersion
-from exercises.services import (
-    exercise_create,
-    exercise_log_create,
-    exercise_update,
-    plan_version_save,
-)
+from exercises.services import exercise_create, exercise_update, plan_version_save
 from exercises.traffic_light import Colour
 from tests.exercises.conftest import NOW, TODAY, days_ago, item
 from tests.factories import ExerciseFactory
@@ -27,14 +23,14 @@ def log(patient, plan_item=None, **kwargs):
         "note": "",
         "actor": patient.user,
     }
-    return exercise_log_create(patient, plan_item=plan_item, **{**values, **kwargs})
+    return dose_record(patient, plan_item=plan_item, **{**values, **kwargs})
 
 
 def glide_item(version):
     return version.items.get(exercise__slug="test-sciatic-glide")
 
 
-# --- exercise_log_create -------------------------------------------------------------------------
+# --- dose_record -------------------------------------------------------------------------
 
 
 def test_log_stores_one_dose_for_today_with_its_light(patient, plan_version):
@@ -93,7 +89,7 @@ def test_log_after_a_change_points_at_the_new_version_even_from_an_old_page(
 
 def test_log_of_an_exercise_the_plan_does_not_name_has_no_item(patient, plan_version):
     other = ExerciseFactory()
-    stored = exercise_log_create(patient, exercise=other, pain_during=1, actor=patient.user).log
+    stored = dose_record(patient, exercise=other, pain_during=1, actor=patient.user).log
     assert stored.plan_item is None
     assert stored.exercise == other
 
@@ -128,7 +124,7 @@ def test_unknown_difficulty_is_an_error(patient, plan_version):
 def test_exercise_from_another_clinic_is_an_error(patient, plan_version, other_clinic):
     foreign = ExerciseFactory(clinic=other_clinic)
     with pytest.raises(ValidationError) as error:
-        exercise_log_create(patient, exercise=foreign, pain_during=1, actor=patient.user)
+        dose_record(patient, exercise=foreign, pain_during=1, actor=patient.user)
     assert "exercise" in error.value.message_dict
     assert not ExerciseLog.objects.exists()
 
@@ -171,7 +167,7 @@ def test_screening_gets_the_saved_log_and_its_alerts_are_returned(
         seen.append(saved.pk)
         return ["R10 alert"]
 
-    monkeypatch.setattr("redflags.services.screen_exercise_log", screen)
+    monkeypatch.setattr("care.services.screen_exercise_log", screen)
     result = log(patient, glide_item(plan_version), pain_during=7)
     assert seen == [result.log.pk]
     assert result.alerts == ["R10 alert"]
@@ -181,7 +177,7 @@ def test_log_and_screening_commit_together_or_not_at_all(patient, plan_version, 
     def failing_screen(saved):
         raise RuntimeError("rule engine down")
 
-    monkeypatch.setattr("redflags.services.screen_exercise_log", failing_screen)
+    monkeypatch.setattr("care.services.screen_exercise_log", failing_screen)
     with pytest.raises(RuntimeError):
         log(patient, glide_item(plan_version))
     assert not ExerciseLog.objects.exists()

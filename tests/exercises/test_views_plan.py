@@ -262,9 +262,9 @@ def test_htmx_invalid_save_rerenders_with_200(therapist_client, patient, glide):
 
 
 def test_therapist_sees_adherence_on_the_plan_page(therapist_client, patient, plan_version, glide):
-    from exercises.services import exercise_log_create
+    from care.services import dose_record
 
-    exercise_log_create(patient, exercise=glide, pain_during=1, actor=patient.user)
+    dose_record(patient, exercise=glide, pain_during=1, actor=patient.user)
     html = therapist_client.get(builder_url(patient)).content.decode()
     assert "1 of 21 prescribed doses (1 logged)." in html
 

@@ -11,11 +11,11 @@ from tests.factories import ExerciseFactory
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-TODAY_URL = reverse("exercises:today")
+TODAY_URL = reverse("care:today")
 
 
 def log_url(plan_item):
-    return reverse("exercises:dose_log", args=[plan_item.pk])
+    return reverse("care:dose_log", args=[plan_item.pk])
 
 
 def dose(pain=2, key="key-1", **extra):
@@ -36,7 +36,7 @@ def test_patient_sees_today_s_doses_and_the_log_symptoms_button(patient_client, 
     html = response.content.decode()
     assert "Sciatic glide" in html and "Bridge" in html
     assert "Little and often." in html
-    assert reverse("symptoms:entry_create") in html
+    assert reverse("care:entry_create") in html
     assert "Done today: 0 of 2" in html
     assert 'id="adherence"' in html
 

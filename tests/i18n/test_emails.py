@@ -8,7 +8,7 @@ from datetime import datetime, time
 import pytest
 
 from accounts.models import User
-from accounts.services import patient_invite
+from care.services import patient_add_with_intake
 from reminders.services import reminders_send_due
 from symptoms.services import pt_session_create
 from tests.accounts.conftest import patient_post
@@ -39,7 +39,7 @@ def test_the_invitation_goes_out_in_the_language_the_clinician_chose(
     clinic, therapist, locmem_mail, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        patient_invite(
+        patient_add_with_intake(
             clinic=clinic,
             full_name="Rosa Ruiz",
             email="rosa@example.test",

@@ -18,8 +18,8 @@ import pytest
 from django.utils import translation
 
 from exercises.traffic_light import traffic_light
+from redflags.guidance import GUIDANCE, NORMAL_RECOVERY, UNLISTED
 from redflags.messages import alert_patient_message
-from symptoms.guidance import GUIDANCE, NORMAL_RECOVERY, UNLISTED
 from tests.i18n.test_alert_messages import _as_alert, _combinations
 
 PLAIN_ENOUGH = 65

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from exercises import services as exercise_services
+from care import services as care_services
 from symptoms import services as symptom_services
 
 #: A Monday in winter, well in the past, away from daylight-saving changes.
@@ -49,7 +49,7 @@ def log_entry(patient, number: int, clock: str = "12:00", **fields):
     }
     data.update(fields)
     data["pain_worst"] = max(data["pain_worst"], data["pain_now"])
-    return symptom_services.symptom_entry_create(patient, data, actor=patient.user)
+    return care_services.entry_record(patient, data, actor=patient.user)
 
 
 def add_session(patient, number: int, actor, **fields):
@@ -59,7 +59,7 @@ def add_session(patient, number: int, actor, **fields):
 
 
 def log_exercise(patient, exercise, number: int, pain_during: int, clock: str = "12:00"):
-    return exercise_services.exercise_log_create(
+    return care_services.dose_record(
         patient,
         exercise=exercise,
         logged_at=moment(patient, number, clock),

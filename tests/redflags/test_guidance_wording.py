@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from symptoms.guidance import GUIDANCE, NORMAL_RECOVERY, UNLISTED, Guidance
+from redflags.guidance import GUIDANCE, NORMAL_RECOVERY, UNLISTED, Guidance
 
 MAX_GRADE = 6.0
 MAX_SENTENCE_WORDS = 20

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from care.services import entry_remove
 from redflags import services
 from redflags.models import (
     Alert,
@@ -18,7 +19,7 @@ from redflags.models import (
 )
 from redflags.params import MANDATORY_RULES, RuleParams
 from symptoms.models import DailySummary, SymptomEntry
-from symptoms.services import EntryIsEvidence, EntryLocked, symptom_entry_delete
+from symptoms.services import EntryIsEvidence, EntryLocked
 from tests.factories import ExerciseFactory, TherapistFactory
 from tests.redflags.conftest import add_session, day, log_entry, log_exercise
 
@@ -309,7 +310,7 @@ def test_an_entry_behind_an_alert_cannot_be_deleted(patient):
     saved = log_entry(patient, 0, nerve_symptoms_limit_activities=True)
 
     with pytest.raises(EntryIsEvidence):
-        symptom_entry_delete(saved.entry, actor=patient.user)
+        entry_remove(saved.entry, actor=patient.user)
 
     assert SymptomEntry.objects.filter(pk=saved.entry.pk).exists()
     assert issubclass(EntryIsEvidence, EntryLocked)
@@ -323,7 +324,7 @@ def test_deleting_the_entry_that_ended_a_flare_reopens_it(patient):
     settled = log_entry(patient, 2, pain_now=2)
     assert FlareEpisode.objects.get().end == day(2)
 
-    symptom_entry_delete(settled.entry, actor=patient.user)
+    entry_remove(settled.entry, actor=patient.user)
 
     assert FlareEpisode.objects.get().end is None
     assert not DailySummary.objects.filter(patient=patient, day=day(2)).exists()
@@ -337,7 +338,7 @@ def test_deleting_an_entry_outside_the_window_is_refused(patient):
     saved.entry.refresh_from_db()
 
     with pytest.raises(EntryLocked):
-        symptom_entry_delete(saved.entry, actor=patient.user)
+        entry_remove(saved.entry, actor=patient.user)
 
 
 # --- Rule sets -----------------------------------------------------------------------------------
@@ -458,7 +459,7 @@ def test_new_evidence_leaves_an_acknowledged_alert_acknowledged(patient):
 
 
 def test_a_correction_that_undoes_a_flare_removes_the_episode_but_keeps_the_alert(patient):
-    from symptoms.services import symptom_entry_update
+    from care.services import entry_correct
 
     patient.intake.baseline_pain = 2
     patient.intake.save()
@@ -466,7 +467,7 @@ def test_a_correction_that_undoes_a_flare_removes_the_episode_but_keeps_the_aler
     second = log_entry(patient, 1, pain_now=6)
     assert FlareEpisode.objects.count() == 1
 
-    symptom_entry_update(second.entry, {"pain_now": 2, "pain_worst": 2}, actor=patient.user)
+    entry_correct(second.entry, {"pain_now": 2, "pain_worst": 2}, actor=patient.user)
 
     assert not FlareEpisode.objects.exists()
     assert Alert.objects.filter(rule="R11").count() == 1

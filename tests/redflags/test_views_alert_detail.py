@@ -73,7 +73,7 @@ def test_the_page_lists_the_evidence_with_its_values_and_session(therapist_clien
     assert "After my session" in body
     assert "Nerve mobilisation" in body and "Manual therapy" in body
     entry = r7_alert.evidence.get().entry
-    assert reverse("symptoms:entry_detail", args=[entry.pk]) in body
+    assert reverse("care:entry_detail", args=[entry.pk]) in body
 
 
 def test_the_page_shows_what_the_patient_was_shown(therapist_client, r7_alert):

@@ -11,7 +11,7 @@ from redflags.diary import flares_for_diary
 from redflags.models import FlareEpisode
 from tests.factories import PTSessionFactory
 
-DIARY = reverse("symptoms:diary")
+DIARY = reverse("care:diary")
 
 
 @pytest.fixture
@@ -60,10 +60,10 @@ def test_flares_outside_the_window_are_left_out_in_one_query(
 
 def test_the_flare_up_button_opens_the_log_with_flare_preselected(patient_client):
     body = patient_client.get(DIARY).content.decode()
-    link = reverse("symptoms:entry_create") + "?context=flare&amp;is_flare=yes"
+    link = reverse("care:entry_create") + "?context=flare&amp;is_flare=yes"
     assert re.search(rf'href="{re.escape(link)}"[^>]*>I\'m having a flare-up<', body)
     form = patient_client.get(
-        reverse("symptoms:entry_create"), {"context": "flare", "is_flare": "yes"}
+        reverse("care:entry_create"), {"context": "flare", "is_flare": "yes"}
     )
     page = form.content.decode()
     assert re.search(r'<input[^>]*name="context"[^>]*value="flare"[^>]*checked', page)

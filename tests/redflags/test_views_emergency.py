@@ -8,7 +8,7 @@ from redflags.models import Alert, TriageAction
 from redflags.triage import alert_resolve
 from symptoms.models import SymptomEntry
 
-LOG = reverse("symptoms:entry_create")
+LOG = reverse("care:entry_create")
 
 
 def _entry(**answers):
@@ -70,11 +70,11 @@ def test_htmx_save_is_told_to_navigate_to_the_emergency_page(patient_client, pat
 
 def test_today_and_diary_lead_back_to_the_advice_until_it_is_confirmed(patient_client, patient):
     emergency_url = _save_saddle_numbness(patient_client).url
-    for page in (reverse("exercises:today"), reverse("symptoms:diary")):
+    for page in (reverse("care:today"), reverse("care:diary")):
         response = patient_client.get(page)
         assert response.status_code == 302
         assert response.url == emergency_url
-    htmx = patient_client.get(reverse("symptoms:diary"), headers={"HX-Request": "true"})
+    htmx = patient_client.get(reverse("care:diary"), headers={"HX-Request": "true"})
     assert htmx["HX-Redirect"] == emergency_url
     assert "HX-Request" in htmx["Vary"]
 
@@ -82,9 +82,9 @@ def test_today_and_diary_lead_back_to_the_advice_until_it_is_confirmed(patient_c
     confirm = patient_client.post(reverse("redflags:emergency_confirm", args=[alert.pk]))
     entry = SymptomEntry.objects.get(patient=patient)
     assert confirm.status_code == 302
-    assert confirm.url == reverse("symptoms:entry_detail", args=[entry.pk])
-    assert patient_client.get(reverse("symptoms:diary")).status_code == 200
-    assert patient_client.get(reverse("exercises:today")).status_code == 200
+    assert confirm.url == reverse("care:entry_detail", args=[entry.pk])
+    assert patient_client.get(reverse("care:diary")).status_code == 200
+    assert patient_client.get(reverse("care:today")).status_code == 200
 
 
 def test_confirming_records_that_the_patient_read_it(patient_client, patient):
@@ -106,13 +106,13 @@ def test_a_second_emergency_entry_brings_the_advice_back(patient_client, patient
     patient_client.post(reverse("redflags:emergency_confirm", args=[alert.pk]))
     again = patient_client.post(LOG, _entry(bladder_bowel_change="on"))
     assert again.url == reverse("redflags:emergency", args=[alert.pk])
-    assert patient_client.get(reverse("symptoms:diary")).url == again.url
+    assert patient_client.get(reverse("care:diary")).url == again.url
 
 
 def test_a_resolved_emergency_no_longer_holds_the_patient_back(patient_client, patient, therapist):
     _save_saddle_numbness(patient_client)
     alert_resolve(_emergency_alert(patient), actor=therapist, note="Seen in A&E, all clear")
-    assert patient_client.get(reverse("symptoms:diary")).status_code == 200
+    assert patient_client.get(reverse("care:diary")).status_code == 200
 
 
 def test_the_entry_page_keeps_the_emergency_advice(patient_client, patient, therapist):
@@ -121,7 +121,7 @@ def test_the_entry_page_keeps_the_emergency_advice(patient_client, patient, ther
     patient_client.post(reverse("redflags:emergency_confirm", args=[alert.pk]))
     entry = SymptomEntry.objects.get(patient=patient)
     alert_resolve(alert, actor=therapist, note="Seen")
-    body = patient_client.get(reverse("symptoms:entry_detail", args=[entry.pk])).content.decode()
+    body = patient_client.get(reverse("care:entry_detail", args=[entry.pk])).content.decode()
     assert "Get help now" in body
     assert 'href="tel:999"' in body
 

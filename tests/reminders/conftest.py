@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import mail
 
+from care.services import entry_record
 from reminders.services import reminders_send_due
-from symptoms.services import pt_session_create, symptom_entry_create
+from symptoms.services import pt_session_create
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -41,7 +42,7 @@ def add_session(patient, day: date, actor=None):
 
 def log(patient, moment: datetime, context: str = "daily", **fields):
     data = {"recorded_at": moment, "context": context, "pain_now": 2, "pain_worst": 2, **fields}
-    return symptom_entry_create(patient, data, actor=patient.user).entry
+    return entry_record(patient, data, actor=patient.user).entry
 
 
 def run_at(time_machine, moment: datetime) -> dict[str, int]:

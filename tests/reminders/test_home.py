@@ -13,7 +13,7 @@ from tests.reminders.conftest import DAY, SYDNEY, add_session, at, log
 
 pytestmark = pytest.mark.django_db
 
-TODAY = reverse("exercises:today")
+TODAY = reverse("care:today")
 AFTER = "You had a session today: how do you feel now?"
 MORNING = "You had a session yesterday: how do you feel today?"
 DAILY = "You have not logged today yet: how are you feeling?"
@@ -32,7 +32,7 @@ def test_home_asks_for_the_after_session_check_in_in_the_evening(
     time_machine.move_to(at(DAY, "18:00"), tick=False)
     html = patient_client.get(TODAY).content.decode()
     assert AFTER in html
-    assert f"{reverse('symptoms:entry_create')}?context=after_session" in html
+    assert f"{reverse('care:entry_create')}?context=after_session" in html
 
 
 def test_the_prompt_goes_once_the_check_in_is_logged(patient, therapist):
@@ -90,4 +90,4 @@ def test_home_asks_for_the_next_morning_check_in(patient_client, patient, therap
     time_machine.move_to(at(DAY + timedelta(days=1), "10:00"), tick=False)
     html = patient_client.get(TODAY).content.decode()
     assert MORNING in html
-    assert f"{reverse('symptoms:entry_create')}?context=next_morning" in html
+    assert f"{reverse('care:entry_create')}?context=next_morning" in html

@@ -26,7 +26,7 @@ from tests.reminders.conftest import (
 
 pytestmark = pytest.mark.django_db
 
-DONE = reverse("reminders:quick_log_done")
+DONE = reverse("care:quick_log_done")
 HTMX = {"HX-Request": "true"}
 
 
@@ -116,14 +116,14 @@ def test_a_form_with_mistakes_comes_back_with_errors_and_the_link_still_works(
 def test_wrong_method_is_405(client, link):
     assert client.put(link).status_code == 405
     assert client.post(DONE).status_code == 405
-    assert client.get(reverse("reminders:quick_log_emergency_confirm")).status_code == 405
+    assert client.get(reverse("care:quick_log_emergency_confirm")).status_code == 405
 
 
 def test_the_save_is_on_the_audit_record_without_the_token(client, link, patient):
     client.post(link, entry_answers())
     event = AuditEvent.objects.filter(action="create", patient_id=patient.pk).get()
     assert event.actor is None
-    assert event.path == reverse("reminders:quick_log") and "t=" not in event.path
+    assert event.path == reverse("care:quick_log") and "t=" not in event.path
 
 
 # --- Scope ----------------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def test_a_well_signed_token_that_was_never_issued_is_refused(client):
     from reminders.tokens import QUICK_LOG_SALT
 
     forged = signing.Signer(salt=QUICK_LOG_SALT).sign("never-issued")
-    response = client.get(f"{reverse('reminders:quick_log')}?t={forged}")
+    response = client.get(f"{reverse('care:quick_log')}?t={forged}")
     assert response.status_code == 404
 
 
@@ -247,7 +247,7 @@ def test_an_emergency_shows_the_emergency_page_first_without_login(client, link,
     assert 'href="tel:+442079460000"' in html
     assert "You told us you have numbness between your legs." in html
     assert 'id="main-nav"' not in html
-    assert reverse("reminders:quick_log_emergency_confirm") in html
+    assert reverse("care:quick_log_emergency_confirm") in html
     alert = Alert.objects.get(patient=patient, rule="R1")
     assert alert.severity == "emergency"
 
@@ -255,7 +255,7 @@ def test_an_emergency_shows_the_emergency_page_first_without_login(client, link,
 def test_confirming_the_emergency_advice_is_recorded_for_the_patient(client, link, patient):
     client.post(link, entry_answers(saddle_numbness="on"))
     alert = Alert.objects.get(patient=patient, rule="R1")
-    response = client.post(reverse("reminders:quick_log_emergency_confirm"))
+    response = client.post(reverse("care:quick_log_emergency_confirm"))
     assert response.status_code == 302 and response.url == DONE
     action = TriageAction.objects.get(alert=alert, kind="patient_confirmed")
     assert action.actor == patient.user
@@ -264,7 +264,7 @@ def test_confirming_the_emergency_advice_is_recorded_for_the_patient(client, lin
 
 def test_confirming_needs_the_browser_that_saved(client, link, patient):
     client.post(link, entry_answers(saddle_numbness="on"))
-    assert Client().post(reverse("reminders:quick_log_emergency_confirm")).status_code == 410
+    assert Client().post(reverse("care:quick_log_emergency_confirm")).status_code == 410
     assert not TriageAction.objects.filter(kind="patient_confirmed").exists()
 
 

@@ -89,7 +89,7 @@ ROUTES: dict[str, list[Route]] = {
     "rights:export_zip": [Route(PATIENTS)],
     "rights:account_close": [Route(PATIENTS, methods=GET_POST)],
     # Accounts: adding people, invitations, clinic settings.
-    "accounts:patient_add": [Route(CLINICIANS, methods=GET_POST)],
+    "care:patient_add": [Route(CLINICIANS, methods=GET_POST)],
     "accounts:patient_invitation_resend": [Route(OWNER_CARE, owner_pk, ("POST",))],
     "accounts:therapist_list": [Route(ADMINS)],
     "accounts:therapist_add": [Route(ADMINS, methods=GET_POST)],
@@ -102,18 +102,18 @@ ROUTES: dict[str, list[Route]] = {
     ],
     "accounts:clinic_settings": [Route(ADMINS, methods=GET_POST)],
     # Symptoms: the patient's log and diary; the clinician's sessions and intake.
-    "symptoms:entry_create": [Route(PATIENTS, methods=GET_POST)],
-    "symptoms:entry_detail": [Route(OWNER_AND_CARE, lambda w: {"pk": w.entry.pk})],
-    "symptoms:entry_edit": [Route(OWNER, lambda w: {"pk": w.entry.pk}, GET_POST)],
-    "symptoms:entry_delete": [Route(OWNER, lambda w: {"pk": w.entry.pk}, ("POST",))],
-    "symptoms:diary": [Route(PATIENTS)],
+    "care:entry_create": [Route(PATIENTS, methods=GET_POST)],
+    "care:entry_detail": [Route(OWNER_AND_CARE, lambda w: {"pk": w.entry.pk})],
+    "care:entry_edit": [Route(OWNER, lambda w: {"pk": w.entry.pk}, GET_POST)],
+    "care:entry_delete": [Route(OWNER, lambda w: {"pk": w.entry.pk}, ("POST",))],
+    "care:diary": [Route(PATIENTS)],
     "symptoms:patient_sessions": [Route(OWNER_CARE, owner_patient_pk)],
     "symptoms:session_create": [Route(OWNER_CARE, owner_patient_pk, GET_POST)],
     "symptoms:session_edit": [Route(OWNER_CARE, lambda w: {"pk": w.session.pk}, GET_POST)],
     "symptoms:intake_edit": [Route(OWNER_CARE, owner_patient_pk, GET_POST)],
     # Exercises: Today and dose logging (patient); library and plans (clinician).
-    "exercises:today": [Route(PATIENTS)],
-    "exercises:dose_log": [
+    "care:today": [Route(PATIENTS)],
+    "care:dose_log": [
         Route(OWNER, lambda w: {"item_pk": w.plan_item.pk}, ("POST",)),
     ],
     "exercises:library": [Route(CLINICIANS)],
@@ -176,9 +176,9 @@ PUBLIC: dict[str, str] = {
     "accounts:password_reset_complete": "the 'password changed' page, shows no account data",
     "accounts:invitation_accept": "single-use token (tests/accounts/test_invitations.py)",
     "rights:account_closed": "the page shown after closing an account (already logged out)",
-    "reminders:quick_log": "single-use quick-log token (tests/reminders/test_quick_log.py)",
-    "reminders:quick_log_done": "this browser's session after a quick-log save (same file)",
-    "reminders:quick_log_emergency_confirm": "same browser session as quick_log_done",
+    "care:quick_log": "single-use quick-log token (tests/reminders/test_quick_log.py)",
+    "care:quick_log_done": "this browser's session after a quick-log save (same file)",
+    "care:quick_log_emergency_confirm": "same browser session as quick_log_done",
     "reminders:unsubscribe": "signed unsubscribe token (tests/reminders/test_unsubscribe.py)",
 }
 
@@ -189,7 +189,7 @@ PUBLIC_KWARGS: dict[str, dict] = {
     "reminders:unsubscribe": {"token": "not-a-real-unsubscribe-token"},
 }
 PUBLIC_POST_ONLY = frozenset(
-    {"accounts:logout", "reminders:quick_log_emergency_confirm", "set_language"}
+    {"accounts:logout", "care:quick_log_emergency_confirm", "set_language"}
 )
 
 
@@ -276,7 +276,7 @@ def test_public_pages_answer_without_login_and_without_error(world, name):
 
 @pytest.mark.parametrize(
     "name",
-    ["accounts:invitation_accept", "reminders:unsubscribe", "reminders:quick_log"],
+    ["accounts:invitation_accept", "reminders:unsubscribe", "care:quick_log"],
 )
 def test_public_token_pages_refuse_a_token_nobody_was_given(world, name):
     response = world.client(ANONYMOUS).get(
@@ -289,22 +289,22 @@ def test_public_token_pages_refuse_a_token_nobody_was_given(world, name):
 
 CROSS_OBJECT_CASES = {
     "entry of another patient": (
-        "symptoms:entry_detail",
+        "care:entry_detail",
         "GET",
         lambda w: {"pk": w.other_patient_entry.pk},
     ),
     "correcting another patient's entry": (
-        "symptoms:entry_edit",
+        "care:entry_edit",
         "POST",
         lambda w: {"pk": w.other_patient_entry.pk},
     ),
     "deleting another patient's entry": (
-        "symptoms:entry_delete",
+        "care:entry_delete",
         "POST",
         lambda w: {"pk": w.other_patient_entry.pk},
     ),
     "logging a dose of another patient's plan": (
-        "exercises:dose_log",
+        "care:dose_log",
         "POST",
         lambda w: {"item_pk": w.other_patient_item.pk},
     ),

@@ -172,14 +172,14 @@ for what, overrides in ENTRY_BAD.items():
         "entry create",
         what,
         PATIENT,
-        lambda w: reverse("symptoms:entry_create"),
+        lambda w: reverse("care:entry_create"),
         entry_data(**overrides),
     )
 add(
     "entry create",
     "the same, asked by htmx",
     PATIENT,
-    lambda w: reverse("symptoms:entry_create"),
+    lambda w: reverse("care:entry_create"),
     entry_data(pain_now="11"),
     htmx=True,
 )
@@ -188,7 +188,7 @@ for what, payload in {"note with a script": SCRIPT, "note with an img onerror": 
         "entry create",
         what,
         PATIENT,
-        lambda w: reverse("symptoms:entry_create"),
+        lambda w: reverse("care:entry_create"),
         entry_data(notes=payload),
         refused=False,
     )
@@ -196,7 +196,7 @@ add(
     "entry create",
     "body that is not UTF-8",
     PATIENT,
-    lambda w: reverse("symptoms:entry_create"),
+    lambda w: reverse("care:entry_create"),
     lambda w: b"pain_now=\xff\xfe&context=\xc3\x28&notes=\x80\x81",
     content_type="application/x-www-form-urlencoded",
 )
@@ -204,13 +204,13 @@ add(
     "entry create",
     "check-in link with an unknown check-in",
     PATIENT,
-    lambda w: reverse("symptoms:entry_create") + "?context=" + SCRIPT,
+    lambda w: reverse("care:entry_create") + "?context=" + SCRIPT,
     method="GET",
 )
 
 
 def entry_url(world: World) -> str:
-    return reverse("symptoms:entry_edit", args=[world.entry.pk])
+    return reverse("care:entry_edit", args=[world.entry.pk])
 
 
 for what, overrides in {
@@ -233,7 +233,7 @@ add(
     "entry correct",
     "another patient's entry",
     PATIENT,
-    lambda w: reverse("symptoms:entry_edit", args=[w.other_patient_entry.pk]),
+    lambda w: reverse("care:entry_edit", args=[w.other_patient_entry.pk]),
     entry_data(idempotency_key=None),
     status=(404,),
 )
@@ -241,7 +241,7 @@ add(
     "entry delete",
     "another patient's entry, confirmed",
     PATIENT,
-    lambda w: reverse("symptoms:entry_delete", args=[w.other_patient_entry.pk]),
+    lambda w: reverse("care:entry_delete", args=[w.other_patient_entry.pk]),
     lambda w: {"confirm": "yes"},
     status=(404,),
 )
@@ -249,21 +249,21 @@ add(
     "entry delete",
     "confirmation as HTML",
     PATIENT,
-    lambda w: reverse("symptoms:entry_delete", args=[w.entry.pk]),
+    lambda w: reverse("care:entry_delete", args=[w.entry.pk]),
     lambda w: {"confirm": SCRIPT},
 )
 add(
     "diary",
     "filter date that does not exist",
     PATIENT,
-    lambda w: reverse("symptoms:diary") + "?until=2026-02-30&context=" + SCRIPT,
+    lambda w: reverse("care:diary") + "?until=2026-02-30&context=" + SCRIPT,
     method="GET",
 )
 add(
     "diary",
     "filter date far in the future",
     PATIENT,
-    lambda w: reverse("symptoms:diary") + f"?until={FAR_FUTURE}",
+    lambda w: reverse("care:diary") + f"?until={FAR_FUTURE}",
     method="GET",
 )
 
@@ -272,7 +272,7 @@ add(
 
 
 def dose_url(world: World) -> str:
-    return reverse("exercises:dose_log", args=[world.plan_item.pk])
+    return reverse("care:dose_log", args=[world.plan_item.pk])
 
 
 def dose_data(**overrides) -> Callable[[World], dict]:
@@ -314,7 +314,7 @@ add(
     "dose log",
     "another patient's plan item",
     PATIENT,
-    lambda w: reverse("exercises:dose_log", args=[w.other_patient_item.pk]),
+    lambda w: reverse("care:dose_log", args=[w.other_patient_item.pk]),
     dose_data(),
     status=(404,),
 )
@@ -322,7 +322,7 @@ add(
     "dose log",
     "a plan item that does not exist",
     PATIENT,
-    lambda w: reverse("exercises:dose_log", args=[2**31]),
+    lambda w: reverse("care:dose_log", args=[2**31]),
     dose_data(),
     status=(404,),
 )
@@ -330,7 +330,7 @@ add(
     "today",
     "another patient's log in ?logged=",
     PATIENT,
-    lambda w: reverse("exercises:today") + "?logged=" + str(w.other_patient_item.pk) + SCRIPT,
+    lambda w: reverse("care:today") + "?logged=" + str(w.other_patient_item.pk) + SCRIPT,
     method="GET",
 )
 
@@ -623,7 +623,7 @@ def patient_add_data(overrides=None) -> Callable[[World], dict]:
     return build
 
 
-PATIENT_ADD = lambda w: reverse("accounts:patient_add")  # noqa: E731
+PATIENT_ADD = lambda w: reverse("care:patient_add")  # noqa: E731
 for what, overrides in {
     "email that is not an email": {"email": "not-an-email"},
     "email with a header break": {"email": "nina@example.test\r\nBcc: x@example.test"},
@@ -865,7 +865,7 @@ add(
 
 
 def quick_log_url(world: World) -> str:
-    return reverse("reminders:quick_log") + "?t=" + world.quick_log_token
+    return reverse("care:quick_log") + "?t=" + world.quick_log_token
 
 
 for what, overrides in {
@@ -879,7 +879,7 @@ add(
     "quick-log",
     "a token nobody was given",
     ANONYMOUS,
-    lambda w: reverse("reminders:quick_log") + "?t=" + w.quick_log_token[:-4] + "AAAA",
+    lambda w: reverse("care:quick_log") + "?t=" + w.quick_log_token[:-4] + "AAAA",
     entry_data(),
     status=(404,),
 )
@@ -887,7 +887,7 @@ add(
     "quick-log",
     "a token of 100,000 characters",
     ANONYMOUS,
-    lambda w: reverse("reminders:quick_log") + "?t=" + "t" * 100_000,
+    lambda w: reverse("care:quick_log") + "?t=" + "t" * 100_000,
     entry_data(),
     status=(404,),
 )
@@ -997,11 +997,11 @@ for what, data in {
 # --- Missing CSRF token: every POST form, with input it would otherwise accept -------------------
 
 CSRF_FORMS: dict[str, tuple[str, Callable[[World], str], Callable[[World], Any]]] = {
-    "entry create": (PATIENT, lambda w: reverse("symptoms:entry_create"), entry_data()),
+    "entry create": (PATIENT, lambda w: reverse("care:entry_create"), entry_data()),
     "entry correct": (PATIENT, entry_url, entry_data(idempotency_key=None)),
     "entry delete": (
         PATIENT,
-        lambda w: reverse("symptoms:entry_delete", args=[w.entry.pk]),
+        lambda w: reverse("care:entry_delete", args=[w.entry.pk]),
         lambda w: {"confirm": "yes"},
     ),
     "dose log": (PATIENT, dose_url, dose_data()),
@@ -1211,7 +1211,7 @@ STORED_PAGES = {
     # Where text a user typed is shown to someone else: each must escape it.
     "entry, to the therapist": (
         THERAPIST,
-        lambda w: reverse("symptoms:entry_detail", args=[w.entry.pk]),
+        lambda w: reverse("care:entry_detail", args=[w.entry.pk]),
     ),
     "patient overview": (
         THERAPIST,
@@ -1229,8 +1229,8 @@ STORED_PAGES = {
         PATIENT,
         lambda w: reverse("exercises:plan_print", args=[w.patient.pk]),
     ),
-    "Today, to the patient": (PATIENT, lambda w: reverse("exercises:today")),
-    "diary, to the patient": (PATIENT, lambda w: reverse("symptoms:diary")),
+    "Today, to the patient": (PATIENT, lambda w: reverse("care:today")),
+    "diary, to the patient": (PATIENT, lambda w: reverse("care:diary")),
     "exercise page": (OTHER_CLINIC_ADMIN, lambda w: reverse("exercises:library")),
     "audit log": (CLINIC_ADMIN, lambda w: reverse("audit:patient_log", args=[w.patient.pk])),
 }

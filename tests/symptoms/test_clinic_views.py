@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from care.services import entry_record
 from symptoms.models import Intake, PTSession
-from symptoms.services import symptom_entry_create
 from tests.auth_helpers import login_verified
 from tests.factories import ClinicAdminFactory, PatientFactory, PTSessionFactory
 
@@ -20,9 +20,9 @@ TODAY = dt.date(2026, 3, 11)
 
 @pytest.fixture
 def invited_patient(clinic, therapist):
-    from accounts.services import patient_invite
+    from care.services import patient_add_with_intake
 
-    return patient_invite(
+    return patient_add_with_intake(
         clinic=clinic,
         full_name="Nina Newcombe",
         email="nina@example.test",
@@ -144,7 +144,7 @@ def test_sessions_page_counts_linked_entries(therapist_client, patient):
     session = PTSessionFactory(patient=patient, date=TODAY - dt.timedelta(days=1))
     recorded = dt.datetime(2026, 3, 10, 18, 0, tzinfo=dt.UTC)
     data = {"recorded_at": recorded, "context": "after_session", "pain_now": 4, "pain_worst": 5}
-    symptom_entry_create(patient, data, actor=patient.user)
+    entry_record(patient, data, actor=patient.user)
     response = therapist_client.get(sessions_url(patient))
     assert response.context["past"][0] == session
     assert response.context["past"][0].entry_count == 1
@@ -206,7 +206,7 @@ def test_therapist_schedules_a_session_ahead(therapist_client, patient):
 def test_recording_a_session_links_the_days_entries_logged_before_it(therapist_client, patient):
     before = dt.datetime(2026, 3, 11, 9, 0, tzinfo=dt.UTC)
     data = {"recorded_at": before, "context": "before_session", "pain_now": 3, "pain_worst": 3}
-    entry = symptom_entry_create(patient, data, actor=patient.user).entry
+    entry = entry_record(patient, data, actor=patient.user).entry
     assert entry.session is None
     therapist_client.post(create_url(patient), session_post())
     entry.refresh_from_db()
@@ -301,7 +301,7 @@ def test_session_with_linked_entries_keeps_its_date(therapist_client, patient):
     session = PTSessionFactory(patient=patient, date=TODAY)
     after = dt.datetime(2026, 3, 11, 13, 0, tzinfo=dt.UTC)
     data = {"recorded_at": after, "context": "after_session", "pain_now": 4, "pain_worst": 4}
-    symptom_entry_create(patient, data, actor=patient.user)
+    entry_record(patient, data, actor=patient.user)
     response = therapist_client.post(edit_url(session), session_post(date="2026-03-12"))
     assert response.status_code == 200
     assert "cannot change" in response.text

@@ -11,7 +11,7 @@ from tests.symptoms.conftest import LONDON, NOW
 
 pytestmark = pytest.mark.django_db
 
-DIARY_URL = reverse("symptoms:diary")
+DIARY_URL = reverse("care:diary")
 HTMX = {"HTTP_HX_REQUEST": "true"}
 TODAY = NOW.date()
 

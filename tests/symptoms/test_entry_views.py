@@ -14,20 +14,20 @@ from tests.symptoms.conftest import LONDON, NOW, entry_post, is_checked, make_al
 
 pytestmark = pytest.mark.django_db
 
-CREATE_URL = reverse("symptoms:entry_create")
+CREATE_URL = reverse("care:entry_create")
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def detail_url(entry):
-    return reverse("symptoms:entry_detail", args=[entry.pk])
+    return reverse("care:entry_detail", args=[entry.pk])
 
 
 def edit_url(entry):
-    return reverse("symptoms:entry_edit", args=[entry.pk])
+    return reverse("care:entry_edit", args=[entry.pk])
 
 
 def delete_url(entry):
-    return reverse("symptoms:entry_delete", args=[entry.pk])
+    return reverse("care:entry_delete", args=[entry.pk])
 
 
 # --- entry_create: the logging page ----------------------------------------------------------
@@ -482,14 +482,14 @@ def test_confirmed_delete_removes_the_entry_and_its_days_pain(patient_client, pa
     DailySummary.objects.create(patient=patient, day=entry.day, daily_pain=6, entry_count=1)
     response = patient_client.post(delete_url(entry), {"confirm": "yes"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("symptoms:diary")
+    assert response["Location"] == reverse("care:diary")
     assert not SymptomEntry.objects.filter(pk=entry.pk).exists()
     assert not DailySummary.objects.filter(patient=patient).exists()
 
 
 def test_htmx_delete_sends_the_browser_to_the_diary(patient_client, entry):
     response = patient_client.post(delete_url(entry), {"confirm": "yes"}, **HTMX)
-    assert response["HX-Redirect"] == reverse("symptoms:diary")
+    assert response["HX-Redirect"] == reverse("care:diary")
     assert not SymptomEntry.objects.filter(pk=entry.pk).exists()
 
 

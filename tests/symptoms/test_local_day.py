@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from care.services import entry_record
 from symptoms.models import SymptomEntry
-from symptoms.services import symptom_entry_create
 from tests.factories import PTSessionFactory
 from tests.symptoms.conftest import entry_post
 
@@ -35,7 +35,7 @@ UTC = dt.UTC
 )
 def test_entry_saved_around_a_clock_change_gets_the_london_day(patient, moment_utc, local_day):
     with time_machine.travel(moment_utc, tick=False):
-        entry = symptom_entry_create(
+        entry = entry_record(
             patient, {"context": "daily", "pain_now": 2, "pain_worst": 2}, actor=patient.user
         ).entry
     assert entry.day == local_day
@@ -46,7 +46,7 @@ def test_logging_page_at_half_past_midnight_on_the_clock_change_night(patient_cl
     # patient logs "the morning after": the entry is Sunday's and links to Saturday's session.
     session = PTSessionFactory(patient=patient, date=dt.date(2026, 10, 24))
     with time_machine.travel(dt.datetime(2026, 10, 24, 23, 30, tzinfo=UTC), tick=False):
-        patient_client.post(reverse("symptoms:entry_create"), entry_post(context="next_morning"))
+        patient_client.post(reverse("care:entry_create"), entry_post(context="next_morning"))
     entry = SymptomEntry.objects.get()
     assert entry.day == dt.date(2026, 10, 25)
     assert entry.session == session
@@ -58,7 +58,7 @@ def test_the_patients_own_time_zone_comes_before_the_clinics(patient):
     # 03:00 UTC is 22:00 the day before in New York, but 03:00 the same day in London.
     moment = dt.datetime(2026, 11, 10, 3, 0, tzinfo=UTC)
     with time_machine.travel(moment, tick=False):
-        entry = symptom_entry_create(
+        entry = entry_record(
             patient, {"context": "daily", "pain_now": 1, "pain_worst": 1}, actor=None
         ).entry
     assert entry.day == dt.date(2026, 11, 9)

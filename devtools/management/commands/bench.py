@@ -3,7 +3,7 @@
 Measured in one process through the whole Django stack (middleware, sessions, templates) with
 the test client: the caseload at 10 and at 500 patients, the patient overview of a patient with
 a year of entries (4 weeks, the default, and the whole year), saving an entry through
-``symptoms.services.symptom_entry_create`` with every rule, and a trivial view (the health
+``symptoms.services.entry_record`` with every rule, and a trivial view (the health
 check). Prints a table, then one JSON object as the last line. See docs/benchmarks.md.
 
 It deletes and rebuilds its database, so it refuses to run unless the configured SQLite file is
@@ -153,7 +153,7 @@ class Command(BaseCommand):
 
     def entry_saver(self, clinic) -> Callable[[], None]:
         from accounts.models import Patient
-        from symptoms.services import symptom_entry_create
+        from care.services import entry_record
 
         rng = random.Random(7)
         patients = list(Patient.objects.filter(clinic=clinic).select_related("user", "clinic"))
@@ -161,7 +161,7 @@ class Command(BaseCommand):
         def save() -> None:
             patient = rng.choice(patients)
             pain = rng.randint(1, 6)
-            symptom_entry_create(
+            entry_record(
                 patient,
                 {
                     "context": "daily",

@@ -22,12 +22,13 @@ from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
 from accounts.models import Clinic, Invitation, Patient, User
+from care.services import entry_record
 from devtools.demo import stories as demo
 from devtools.demo.exercise_plans import seed_exercise_plans
 from devtools.demo.reminder_preferences import seed_reminder_preferences
 from redflags.services import daily_sweep
 from symptoms.models import PTSession, SymptomEntry
-from symptoms.services import intake_save, pt_session_create, symptom_entry_create
+from symptoms.services import intake_save, pt_session_create
 
 # Links between records are at most a few levels deep (patient, entry, alert, evidence...).
 MAX_DELETE_DEPTH = 8
@@ -108,7 +109,7 @@ def write_history(patient: Patient, history: demo.History, *, therapist: User) -
                 "regions": list(spec.regions),
                 **_as_lists(spec.fields),
             }
-            symptom_entry_create(patient, data, actor=patient.user)
+            entry_record(patient, data, actor=patient.user)
 
 
 def seed_patient(

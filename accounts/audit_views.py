@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.access import get_patient_for_user
-from accounts.decorators import clinic_admin_required
-from accounts.models import Patient
+from audit.decorators import audited
+from audit.models import Action
+from audit.selectors import events_for_patient
 
-from .decorators import audited
-from .models import Action
-from .selectors import events_for_patient
+from .access import get_patient_for_user
+from .decorators import clinic_admin_required
+from .models import Patient
 
 EVENTS_PER_PAGE = 50
 CSV_COLUMNS = [
@@ -51,7 +51,7 @@ def patient_log(request: HttpRequest, patient_pk: int) -> HttpResponse:
         request.GET.get("page")
     )
     context = {"patient": patient, "page": page, "zone": patient.clinic.time_zone}
-    template = "audit/patient_log.html"
+    template = "accounts/audit_log.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#events"
     return render(request, template, context)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from symptoms.guidance import GUIDANCE, NORMAL, NORMAL_RECOVERY, guidance_for, highest_severity
+from redflags.guidance import GUIDANCE, NORMAL, NORMAL_RECOVERY, guidance_for, highest_severity
 from tests.factories import SymptomEntryFactory
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import rights_views
+from .views import rights as rights_views
 
 app_name = "rights"
 

@@ -13,14 +13,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.access import get_own_patient
+from accounts.closure import patient_account_close
+from accounts.http import redirect_after_post, render_form_page
+from accounts.otp_forms import AccountCloseForm
 from audit.decorators import audited
 from audit.models import Action
 from audit.signals import LOGOUT_REASON_ATTR
 
-from .access import get_own_patient
-from .http import redirect_after_post, render_form_page
-from .otp_forms import AccountCloseForm
-from .patient_rights import patient_account_close, patient_data_json, patient_data_zip
+from ..export import patient_data_json, patient_data_zip
 
 
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
@@ -39,7 +40,7 @@ def _file_name(extension: str) -> str:
 @audited()
 def my_data(request: HttpRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
-    return render(request, "accounts/rights/my_data.html", {"patient": patient})
+    return render(request, "care/rights/my_data.html", {"patient": patient})
 
 
 @require_GET
@@ -72,9 +73,9 @@ def account_close(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your account is closed."))
         return redirect_after_post(request, "rights:account_closed")
     context = {"form": form, "patient": patient, "retention_years": patient.clinic.retention_years}
-    return render_form_page(request, "accounts/rights/account_close.html", context)
+    return render_form_page(request, "care/rights/account_close.html", context)
 
 
 @require_GET
 def account_closed(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/rights/account_closed.html")
+    return render(request, "care/rights/account_closed.html")

@@ -1,10 +1,5 @@
-"""A patient's rights over their data: a copy of everything (JSON, or a ZIP of CSV files), and
-closing their account.
-
-Closing deactivates the login and ends its sessions; it keeps every clinical record. The clinic
-keeps closed records for Clinic.retention_years after closure; what happens then is a manual,
-documented process (docs/security.md), never an automatic deletion.
-"""
+"""A patient's right to a copy of their data: everything PT Tracker holds about them, as JSON
+or as a ZIP of CSV files. It reads every app, so it lives above them (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -16,17 +11,16 @@ import logging
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
-from django.core.mail import EmailMessage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.db import models
+from django.utils import timezone
 
-from .models import Patient, User
-from .security import user_deactivate
+from accounts.models import Patient
+from exercises.models import ExerciseLog, PlanItem
+from redflags.models import Alert
+from symptoms.models import Intake, PTSession, SymptomEntry
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +72,6 @@ def _rows(queryset: models.QuerySet, names: list[str], zone, extra: dict[str, st
 
 def patient_data(patient: Patient) -> dict[str, Any]:
     """Everything PT Tracker holds about `patient`, as plain data (nothing of anyone else's)."""
-    from exercises.models import ExerciseLog, PlanItem
-    from redflags.models import Alert
-    from symptoms.models import Intake, PTSession, SymptomEntry
-
     zone = patient.zone
     user = patient.user
     intake = list(_rows(Intake.objects.filter(patient=patient), _field_names(Intake), zone))
@@ -219,37 +209,3 @@ def patient_data_zip(patient: Patient) -> bytes:
             # A byte-order mark, so spreadsheet programs read the accents right.
             archive.writestr(name, "\ufeff" + text)
     return buffer.getvalue()
-
-
-def _closure_email_send(patient_pk: int) -> None:
-    """Tell the patient's therapists (no clinical detail in the email). Runs after commit; a
-    failure is logged, not raised: the account is closed either way."""
-    patient = Patient.objects.select_related("user", "clinic").get(pk=patient_pk)
-    for therapist in patient.therapists.filter(is_active=True):
-        context = {"patient": patient, "therapist": therapist, "clinic": patient.clinic}
-        try:
-            with translation.override(therapist.preferred_language):
-                subject = render_to_string("accounts/email/account_closed_subject.txt", context)
-                body = render_to_string("accounts/email/account_closed.txt", context)
-            EmailMessage(subject=" ".join(subject.split()), body=body, to=[therapist.email]).send()
-        except Exception:
-            logger.exception(
-                "Could not tell therapist %s about closed patient %s", therapist.pk, patient.pk
-            )
-
-
-def patient_account_close(patient: Patient, *, request=None, actor: User | None = None) -> Patient:
-    """Close the patient's account: deactivate the login, end its sessions, keep every record,
-    and tell their therapists."""
-    from audit.models import Action
-    from audit.services import record
-
-    actor = actor or patient.user
-    now = timezone.now()
-    with transaction.atomic():
-        Patient.objects.filter(pk=patient.pk, closed_at__isnull=True).update(closed_at=now)
-        patient.refresh_from_db(fields=["closed_at"])
-        user_deactivate(patient.user, actor=actor, request=request)
-        record(request, Action.ACCOUNT_CLOSED, actor=actor, patient=patient, obj=patient)
-        transaction.on_commit(partial(_closure_email_send, patient.pk))
-    return patient

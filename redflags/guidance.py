@@ -15,10 +15,12 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import SymptomEntry
+from symptoms.models import SymptomEntry
+
+from .messages import alert_patient_message
 
 NORMAL = "normal"
-#: Alert severities from most to least serious (redflags.models.Severity, reversed).
+#: Alert severities from most to least serious (models.Severity, reversed).
 SEVERITY_ORDER = ("emergency", "urgent", "review", "low")
 
 
@@ -103,8 +105,6 @@ URGENT_TIPS = (
 def _alert_reasons(alerts: Sequence[Any]) -> tuple[str, ...]:
     """What the patient told us, most serious alert first, each message once, in the patient's
     language (the alert stores it in English: redflags.messages)."""
-    from redflags.messages import alert_patient_message  # redflags builds on symptoms
-
     rank = {severity: index for index, severity in enumerate(SEVERITY_ORDER)}
     reasons: list[str] = []
     for alert in sorted(alerts, key=lambda a: rank.get(a.severity, len(rank))):

@@ -1,0 +1,222 @@
+"""Patient pages for symptom entries: log an entry, see it with its guidance, correct it, the diary.
+
+Each view serves the full page, or its fragment when htmx asks; without JavaScript the same
+flow works through POST/redirect/GET.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.access import get_own_patient
+from audit.decorators import audited
+from audit.models import Action
+from redflags.diary import flares_for_diary
+from redflags.emergency import emergency_first, emergency_response
+from redflags.guidance import guidance_for
+from symptoms.access import get_entry_for_user, get_own_entry
+from symptoms.choices import Context, IsFlare
+from symptoms.forms import DiaryFilterForm, SymptomEntryCorrectionForm, SymptomEntryForm
+from symptoms.models import SymptomEntry
+from symptoms.selectors import (
+    alerts_for_entry,
+    context_suggestion_for_patient,
+    diary_page,
+    trend_for_patient,
+)
+from symptoms.services import EntryLocked, entry_editable_until, entry_is_editable
+
+from ..services import entry_correct, entry_record, entry_remove
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    # A history restore needs the whole page, even though htmx asks for it.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _page_or_fragment(
+    request: HttpRequest, template: str, fragment: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    if _wants_fragment(request):
+        template = f"{template}#{fragment}"
+    return render(request, template, context, status=status)
+
+
+def _go_to(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _add_model_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show the model's own validation (the service's full_clean) on the form."""
+    for name, errors in error.update_error_dict({}).items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _locked(request: HttpRequest, entry: SymptomEntry) -> HttpResponse:
+    return _page_or_fragment(request, "care/entry_locked.html", "locked", {"entry": entry})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@vary_on_headers("HX-Request")
+@audited(write=Action.CREATE)
+def entry_create(request: HttpRequest) -> HttpResponse:
+    patient = get_own_patient(request.user)
+    suggestion = context_suggestion_for_patient(patient)
+    if request.method == "POST":
+        form = SymptomEntryForm(request.POST)
+        if form.is_valid():
+            try:
+                result = entry_record(
+                    patient,
+                    form.entry_data(),
+                    actor=request.user,
+                    idempotency_key=form.idempotency_token(),
+                )
+            except ValidationError as error:
+                _add_model_errors(form, error)
+            else:
+                # Emergency advice comes before anything else (CLINICAL.md section 5).
+                emergency = emergency_response(request, result.alerts)
+                if emergency is not None:
+                    return emergency
+                return _go_to(request, reverse("care:entry_detail", args=[result.entry.pk]))
+    else:
+        # ?context= (reminder links, the flare-up button) overrides the suggestion.
+        context = request.GET.get("context")
+        if context not in Context.values:
+            context = suggestion.context
+        initial = {"context": context}
+        if context == Context.FLARE:
+            initial["is_flare"] = IsFlare.YES
+        form = SymptomEntryForm(initial=initial)
+    return _page_or_fragment(
+        request,
+        "care/entry_form.html",
+        "entry-form",
+        {
+            "form": form,
+            "suggestion": suggestion,
+            "action": reverse("care:entry_create"),
+            "correcting": False,
+        },
+    )
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+@audited(SymptomEntry)
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """What was logged and the guidance for it. Clinicians may look, never change."""
+    entry = get_entry_for_user(request.user, pk)
+    own = entry.patient.user_id == request.user.pk
+    alerts = alerts_for_entry(entry)
+    editable = own and entry_is_editable(entry)
+    return _page_or_fragment(
+        request,
+        "care/entry_detail.html",
+        "entry",
+        {
+            "entry": entry,
+            "own": own,
+            "guidance": guidance_for(entry, alerts),
+            "editable": editable,
+            # An entry behind an alert is evidence: it can be corrected, not deleted.
+            "deletable": editable and not alerts,
+            "editable_until": entry_editable_until(entry),
+            "zone": entry.patient.zone,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@vary_on_headers("HX-Request")
+@audited(SymptomEntry)
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_own_entry(request.user, pk)
+    if not entry_is_editable(entry):
+        return _locked(request, entry)
+    if request.method == "POST":
+        form = SymptomEntryCorrectionForm(request.POST)
+        if form.is_valid():
+            try:
+                result = entry_correct(entry, form.entry_data(), actor=request.user)
+            except EntryLocked:
+                return _locked(request, entry)
+            except ValidationError as error:
+                _add_model_errors(form, error)
+            else:
+                emergency = emergency_response(request, result.alerts)
+                if emergency is not None:
+                    return emergency
+                return _go_to(request, reverse("care:entry_detail", args=[entry.pk]))
+    else:
+        form = SymptomEntryCorrectionForm(initial=SymptomEntryForm.initial_for(entry))
+    return _page_or_fragment(
+        request,
+        "care/entry_form.html",
+        "entry-form",
+        {
+            "form": form,
+            "suggestion": context_suggestion_for_patient(entry.patient, entry.recorded_at),
+            "action": reverse("care:entry_edit", args=[entry.pk]),
+            "correcting": True,
+            "entry": entry,
+            "editable_until": entry_editable_until(entry),
+        },
+    )
+
+
+@require_POST
+@login_required
+@vary_on_headers("HX-Request")
+@audited(SymptomEntry, write=Action.DELETE)
+def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete within the correction window, once the patient has confirmed (confirm=yes)."""
+    entry = get_own_entry(request.user, pk)
+    if not entry_is_editable(entry):
+        return _locked(request, entry)
+    if request.POST.get("confirm") != "yes":
+        return _page_or_fragment(
+            request, "care/entry_confirm_delete.html", "confirm", {"entry": entry}
+        )
+    try:
+        entry_remove(entry, actor=request.user)
+    except EntryLocked:
+        return _locked(request, entry)
+    messages.success(request, _("Your entry was deleted."))
+    return _go_to(request, reverse("care:diary"))
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+@emergency_first
+@audited()
+def diary(request: HttpRequest) -> HttpResponse:
+    patient = get_own_patient(request.user)
+    filters = DiaryFilterForm(request.GET)
+    valid = filters.is_valid()
+    chosen = filters.cleaned_data if valid else {}
+    page = diary_page(patient, until=chosen.get("until"), context=chosen.get("context", ""))
+    context = {"patient": patient, "page": page, "filters": filters, "zone": patient.zone}
+    if not _wants_fragment(request):
+        context["trend"] = trend = trend_for_patient(patient)
+        context["flares"] = flares_for_diary(patient, trend.start, trend.end)
+    return _page_or_fragment(
+        request, "care/diary.html", "entries", context, status=200 if valid else 400
+    )

@@ -1,0 +1,118 @@
+"""Today, the patient's home: today's doses to tick off with their traffic light, and
+adherence. Logging a dose saves it and screens it (R10) in one use case (care.services)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
+
+from accounts.access import get_own_patient
+from accounts.models import Patient
+from audit.decorators import audited
+from audit.models import Action
+from exercises.access import get_plan_item_for_patient
+from exercises.forms import DoseLogForm
+from exercises.models import ExerciseLog, PlanItem
+from exercises.selectors import Dose, adherence_reports, log_counts_by_exercise, today_doses
+from redflags.emergency import emergency_first
+
+from ..selectors import light_for
+from ..services import DoseLogResult, dose_record
+
+
+@dataclass(frozen=True)
+class DoseCard:
+    """One dose on the Today list: the dose, its logging form and, right after logging, the
+    traffic light (CLINICAL.md section 4)."""
+
+    dose: Dose
+    form: DoseLogForm
+    result: DoseLogResult | None = None
+
+
+def _dose_form(dose_item_pk: int, data: Any = None) -> DoseLogForm:
+    return DoseLogForm(data, auto_id=f"dose{dose_item_pk}_%s")
+
+
+def _today_context(
+    patient: Patient,
+    *,
+    logged: DoseLogResult | None = None,
+    bound: tuple[int, DoseLogForm] | None = None,
+) -> dict[str, Any]:
+    day = patient.local_day()
+    doses = today_doses(patient, day)
+    cards = []
+    for dose in doses:
+        form = bound[1] if bound and bound[0] == dose.item.pk else _dose_form(dose.item.pk)
+        shown = logged if logged and logged.log.exercise_id == dose.item.exercise_id else None
+        cards.append(DoseCard(dose, form, shown))
+    return {
+        "patient": patient,
+        "day": day,
+        "version": doses[0].item.version if doses else None,
+        "cards": cards,
+        "reports": adherence_reports(patient, day),
+    }
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+@emergency_first
+@audited()
+def today(request: HttpRequest) -> HttpResponse:
+    """The patient's home: today's doses to tick off, the last traffic light, adherence."""
+    patient = get_own_patient(request.user)
+    if request.htmx and request.htmx.target == "adherence":
+        reports = adherence_reports(patient, patient.local_day())
+        return render(request, "care/today.html#adherence", {"reports": reports})
+    logged = None
+    log_pk = request.GET.get("logged", "")
+    if log_pk.isdigit():
+        log = ExerciseLog.objects.filter(patient=patient, pk=int(log_pk)).first()
+        if log is not None:
+            logged = DoseLogResult(log=log, light=light_for(patient, log.pain_during))
+    return render(request, "care/today.html", _today_context(patient, logged=logged))
+
+
+@require_POST
+@login_required
+@vary_on_headers("HX-Request")
+@audited(PlanItem, kwarg="item_pk", patient_path="version__plan__patient", write=Action.CREATE)
+def dose_log(request: HttpRequest, item_pk: int) -> HttpResponse:
+    """Log one dose of a plan item and show its traffic light. A double tap stores one log."""
+    patient = get_own_patient(request.user)
+    item = get_plan_item_for_patient(patient, item_pk)
+    form = _dose_form(item.pk, request.POST)
+    result = None
+    if form.is_valid():
+        try:
+            result = dose_record(patient, plan_item=item, **form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+
+    if not request.htmx:
+        if result is not None:
+            url = reverse("care:today")
+            return redirect(f"{url}?logged={result.log.pk}#dose-{item.pk}")
+        context = _today_context(patient, bound=(item.pk, form))
+        return render(request, "care/today.html", context, status=400)
+
+    shown_item = result.log.plan_item if result and result.log.plan_item else item
+    counts = log_counts_by_exercise(patient, patient.local_day(), [shown_item.exercise_id])
+    dose = Dose(shown_item, counts.get(shown_item.exercise_id, 0))
+    card = DoseCard(dose, _dose_form(shown_item.pk) if result else form, result)
+    response = render(request, "care/today.html#dose_card", {"card": card})
+    if result is not None:
+        trigger_client_event(response, "exerciseLogged")
+    return response

@@ -23,9 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def log_dose(patient, exercise, day=TODAY, pain=2):
-    return dose_record(
-        patient, exercise=exercise, day=day, pain_during=pain, actor=patient.user
-    )
+    return dose_record(patient, exercise=exercise, day=day, pain_during=pain, actor=patient.user)
 
 
 def test_no_plan_means_no_version_and_no_doses(patient):

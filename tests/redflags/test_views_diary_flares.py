@@ -62,9 +62,7 @@ def test_the_flare_up_button_opens_the_log_with_flare_preselected(patient_client
     body = patient_client.get(DIARY).content.decode()
     link = reverse("care:entry_create") + "?context=flare&amp;is_flare=yes"
     assert re.search(rf'href="{re.escape(link)}"[^>]*>I\'m having a flare-up<', body)
-    form = patient_client.get(
-        reverse("care:entry_create"), {"context": "flare", "is_flare": "yes"}
-    )
+    form = patient_client.get(reverse("care:entry_create"), {"context": "flare", "is_flare": "yes"})
     page = form.content.decode()
     assert re.search(r'<input[^>]*name="context"[^>]*value="flare"[^>]*checked', page)
     assert re.search(r'<input[^>]*name="is_flare"[^>]*value="yes"[^>]*checked', page)

@@ -54,9 +54,7 @@ def test_another_patients_session_is_never_linked(patient, other_patient):
 
 def test_create_sets_the_local_day_the_session_and_the_days_pain(patient, frozen_now):
     session = PTSessionFactory(patient=patient, date=TODAY)
-    result = entry_record(
-        patient, data(context="after_session", pain_worst=7), actor=patient.user
-    )
+    result = entry_record(patient, data(context="after_session", pain_worst=7), actor=patient.user)
     assert result.entry.day == TODAY
     assert result.entry.session == session
     assert result.duplicate is False
@@ -71,9 +69,7 @@ def test_create_does_not_change_the_callers_data(patient, frozen_now):
 
 def test_create_refuses_invalid_data_and_stores_nothing(patient, frozen_now):
     with pytest.raises(ValidationError) as error:
-        entry_record(
-            patient, data(pain_now=5, pain_worst=2, regions=["elbow"]), actor=patient.user
-        )
+        entry_record(patient, data(pain_now=5, pain_worst=2, regions=["elbow"]), actor=patient.user)
     assert "regions" in error.value.message_dict
     assert not SymptomEntry.objects.exists()
     assert not DailySummary.objects.exists()

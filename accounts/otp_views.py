@@ -21,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from audit.models import Action, Outcome
 from audit.services import record
+from audit.subjects import patient_ref_for_user
 
 from .http import redirect_after_post, render_form_page
 from .otp import (
@@ -201,7 +202,5 @@ def disable(request: HttpRequest) -> HttpResponse:
 
 
 def _own_patient_pk(request: HttpRequest) -> int | None:
-    from audit.subjects import patient_ref_for_user
-
     ref = patient_ref_for_user(request.user, request.session)
     return ref.pk if ref else None

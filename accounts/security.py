@@ -16,6 +16,10 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import Action
+from audit.services import record
+from audit.subjects import patient_ref_for_user
+
 from .models import User
 
 # Session keys (seconds since the epoch).
@@ -95,10 +99,6 @@ def user_deactivate(user: User, *, actor: User | None = None, request=None) -> U
     Even a session this misses (another session store, a race) cannot be used: the session
     middleware logs out any session whose user is inactive.
     """
-    from audit.models import Action
-    from audit.services import record
-    from audit.subjects import patient_ref_for_user
-
     ref = patient_ref_for_user(user)
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=False)

@@ -8,7 +8,7 @@ from exercises.services import plan_version_save
 from tests.exercises.conftest import TODAY, days_ago, item
 from tests.factories import ExerciseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("exercises_clock")]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 TODAY_URL = reverse("care:today")

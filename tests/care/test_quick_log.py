@@ -24,7 +24,7 @@ from tests.reminders.conftest import (
     run_at,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("working_mail")]
 
 DONE = reverse("care:quick_log_done")
 HTMX = {"HX-Request": "true"}

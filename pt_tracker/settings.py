@@ -5,7 +5,6 @@ DATABASE_URL (postgres://...) switches to PostgreSQL, which is what clinics depl
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -36,7 +35,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # The test runner gets development defaults (plain static storage, the test key).
-TESTING = env_bool("DJANGO_TESTING") or "pytest" in sys.modules
+TESTING = env_bool("DJANGO_TESTING")  # set by the pytest configuration (pyproject.toml)
 # The development key only works with DEBUG on; production must set DJANGO_SECRET_KEY.
 SECRET_KEY = env_str("DJANGO_SECRET_KEY") or (
     "dev-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz" if DEBUG or TESTING else ""

@@ -232,7 +232,7 @@ def light_for(patient: Patient, pain_during: int) -> Light:
     """The traffic light with the thresholds of the patient's clinic's rule set (CLINICAL.md
     section 4; red is R10's red zone, so the light and the rule never disagree)."""
     # Imported here: redflags builds on exercises, not the other way round.
-    from redflags.services import current_rule_set
+    from redflags.rule_sets import current_rule_set
 
     params = current_rule_set(patient.clinic).rule_params()
     return traffic_light(
@@ -244,7 +244,7 @@ def light_for(patient: Patient, pain_during: int) -> Light:
 
 def _screen(log: ExerciseLog) -> list[Any]:
     # Imported here: redflags builds on exercises, not the other way round.
-    from redflags.services import screen_exercise_log
+    from redflags.screening import screen_exercise_log
 
     return screen_exercise_log(log)
 

@@ -1,7 +1,7 @@
 """Reads for the clinic admin's pages: the rule set's versions with what each changed, and a
 replay of an uploaded case beside what it expects (CLINICAL.md section 6).
 
-Writes go through the engine: ``redflags.services.rule_set_update`` for a new version and
+Writes go through the engine: ``redflags.rule_sets.rule_set_update`` for a new version and
 ``redflags.replay.replay_case`` for the replay (which rolls everything back).
 """
 
@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Clinic
 
+from .engine.params import RuleParams
 from .explain import PARAMS, format_value, rule_name
 from .models import RuleSetVersion
-from .params import RuleParams
-from .replay import CaseError, replay_case
+from .replay import replay_case
+from .replay_format import CaseError
 
 logger = logging.getLogger(__name__)
 

@@ -42,7 +42,7 @@ from .forms import (
 )
 from .inbox import alert_actions, alert_detail, inbox_alerts, inbox_page, therapist_choices
 from .models import Alert
-from .services import current_rule_set, rule_set_update
+from .rule_sets import current_rule_set, rule_set_update
 from .triage import (
     AlertClosed,
     alert_acknowledge,

@@ -72,7 +72,7 @@ def daily_summary_refresh(patient: Patient, day: date) -> DailySummary | None:
 
 def _screen(entry: SymptomEntry) -> list[Any]:
     # Imported here: redflags builds on symptoms, not the other way round.
-    from redflags.services import screen_symptom_entry
+    from redflags.screening import screen_symptom_entry
 
     return screen_symptom_entry(entry)
 
@@ -167,7 +167,7 @@ def symptom_entry_delete(entry: SymptomEntry, *, actor: User) -> None:
         raise EntryIsEvidence
     patient, day = entry.patient, entry.day
     # Imported here: redflags builds on symptoms, not the other way round.
-    from redflags.services import flares_sync
+    from redflags.flares import flares_sync
 
     try:
         with transaction.atomic():

@@ -171,7 +171,7 @@ def test_screening_gets_the_saved_log_and_its_alerts_are_returned(
         seen.append(saved.pk)
         return ["R10 alert"]
 
-    monkeypatch.setattr("redflags.services.screen_exercise_log", screen)
+    monkeypatch.setattr("redflags.screening.screen_exercise_log", screen)
     result = log(patient, glide_item(plan_version), pain_during=7)
     assert seen == [result.log.pk]
     assert result.alerts == ["R10 alert"]
@@ -181,7 +181,7 @@ def test_log_and_screening_commit_together_or_not_at_all(patient, plan_version, 
     def failing_screen(saved):
         raise RuntimeError("rule engine down")
 
-    monkeypatch.setattr("redflags.services.screen_exercise_log", failing_screen)
+    monkeypatch.setattr("redflags.screening.screen_exercise_log", failing_screen)
     with pytest.raises(RuntimeError):
         log(patient, glide_item(plan_version))
     assert not ExerciseLog.objects.exists()
@@ -333,8 +333,8 @@ def test_dosage_left_out_is_the_exercise_s_usual_dosage(patient, therapist):
 
 
 def test_the_light_uses_the_clinic_s_rule_set(patient, plan_version, clinic):
+    from redflags.engine.params import RuleParams
     from redflags.models import RuleSetVersion
-    from redflags.params import RuleParams
 
     tuned = RuleParams(exercise_green_max_pain=3, r10_red_pain_above=4)
     RuleSetVersion.objects.create(clinic=clinic, number=7, params=tuned.to_dict(), note="tuned")

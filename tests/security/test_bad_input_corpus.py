@@ -35,7 +35,7 @@ from exercises.models import Exercise, ExerciseLog, Plan, PlanItem, PlanVersion
 from redflags.explain import PARAMS
 from redflags.forms import RuleSetForm
 from redflags.models import Alert, RuleSetVersion, TriageAction
-from redflags.services import current_rule_set
+from redflags.rule_sets import current_rule_set
 from reminders.forms import ReminderPreferenceForm
 from reminders.models import QuickLogToken, ReminderPreference
 from reminders.selectors import preference_for

@@ -2,15 +2,12 @@
 synthetic cases for sweep-driven behaviour the vignettes do not cover."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from redflags.params import RuleParams
 from redflags.replay_pure import simulate_case
-
-VIGNETTES = Path(__file__).resolve().parents[2].parent / "shared" / "clinical" / "vignettes"
-CASES = sorted(VIGNETTES.glob("*.json"))
+from tests.clinical_docs import CASES, CASES_DIR
 
 
 def alert_set(alerts):
@@ -18,7 +15,7 @@ def alert_set(alerts):
 
 
 def test_vignettes_are_found():
-    assert CASES, f"no vignettes in {VIGNETTES}"
+    assert CASES, f"no clinical-safety cases in {CASES_DIR}"
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)

@@ -1,5 +1,5 @@
-"""The pure replay simulator (CLINICAL.md section 6) against every public vignette, plus a few
-synthetic cases for sweep-driven behaviour the vignettes do not cover."""
+"""The pure replay simulator (CLINICAL.md section 6) against every clinical-safety case in
+docs/clinical/cases, plus a few synthetic cases for sweep-driven behaviour they do not cover."""
 
 import json
 

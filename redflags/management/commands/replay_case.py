@@ -1,4 +1,4 @@
-"""``python manage.py replay_case [--check] FILE...`` (CLINICAL.md section 6).
+"""``python manage.py replay_case [--check] FILE...`` (docs/clinical/spec.md, section 10).
 
 Loads each case into a throw-away clinic through the same services the forms use (nothing is
 left in the database), runs the daily sweep at the end of each day, and prints one JSON line

@@ -103,7 +103,8 @@ def exercise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @audited(Patient, kwarg="patient_pk")
 def plan_builder(request: HttpRequest, patient_pk: int) -> HttpResponse:
     """Build or revise a patient's plan. Every button posts the whole draft; only Save writes,
-    and each save that changes something is a new version."""
+    and each save that changes something is a new version. htmx gets back only the part the
+    button changed (``_plan_builder_fragment``)."""
     patient = get_patient_for_user(request.user, patient_pk)
     plan = plan_for_patient(patient)
     latest = latest_version(plan)
@@ -131,13 +132,26 @@ def plan_builder(request: HttpRequest, patient_pk: int) -> HttpResponse:
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
     context = {"patient": patient, "builder": builder, "plan": plan, "latest": latest}
-    if request.htmx and request.htmx.target == "exercise-results":
-        return render(request, "exercises/plan_builder.html#search_results", context)
-    if request.htmx:
-        return render(request, "exercises/plan_builder.html#builder", context)
+    if request.htmx and request.method == "POST":
+        return _plan_builder_fragment(request, builder, context)
     context["current"] = current_version(patient, day)
     context["reports"] = adherence_reports(patient, day)
     return render(request, "exercises/plan_builder.html", context)
+
+
+def _plan_builder_fragment(
+    request: HttpRequest, builder: PlanBuilder, context: dict[str, Any]
+) -> HttpResponse:
+    """Only the part of the builder an action changed, so htmx never replaces the search box
+    while someone types in it: the results for a search, everything below the search for an
+    invalid save, the plan's exercises for add, remove and move."""
+    verb = builder.action.verb
+    fragment = {"search": "search_results", "save": "plan_draft"}.get(verb, "plan_items")
+    response = render(request, f"exercises/plan_builder.html#{fragment}", context)
+    if verb in {"add", "remove"}:
+        # The search results mark what is in the plan: they ask for themselves again.
+        trigger_client_event(response, "planItemsChanged", after="swap")
+    return response
 
 
 @require_GET

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from redflags.params import RuleParams
-from redflags.replay_pure import simulate_case
+from redflags.engine.params import RuleParams
 from tests.clinical_docs import CASES, CASES_DIR
+from tests.redflags.replay_pure import simulate_case
 
 
 def alert_set(alerts):

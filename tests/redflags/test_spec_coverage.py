@@ -3,14 +3,17 @@
 at least one case that expects it to fire, the parameter table states the shipped defaults, and
 every test and file the specification names exists. Only files of the repository are read."""
 
+import inspect
 import json
 import re
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
-from redflags.domain import RULE_CODES, RULE_IDS, RULE_SEVERITY
-from redflags.params import RuleParams
+from redflags.engine.domain import RULE_CODES, RULE_IDS, RULE_SEVERITY
+from redflags.engine.params import RuleParams
+from redflags.engine.rules.registry import DAY_END, ENTRY, EXERCISE_LOG, FLARE, RULES
 from tests.clinical_docs import CASES, CASES_DIR, REPO_ROOT, SPEC
 
 SPEC_TEXT = SPEC.read_text(encoding="utf-8")
@@ -53,6 +56,15 @@ def rules_expected_by_cases() -> dict[str, list[str]]:
 
 SECTIONS = rule_sections(SPEC_TEXT)
 EXPECTED = rules_expected_by_cases()
+#: Every rule the engine knows: the ids of the domain and the rules of the registry.
+REGISTRY = tuple(dict.fromkeys([*RULE_IDS, *(spec.rule for spec in RULES)]))
+#: How the spec's table "The rules at a glance" names each trigger of the registry.
+TRIGGER_WORDS = {
+    ENTRY: "entry",
+    EXERCISE_LOG: "exercise log",
+    DAY_END: "sweep",
+    FLARE: "entry; sweep",
+}
 
 
 def test_there_are_clinical_safety_cases_and_a_spec():
@@ -60,27 +72,52 @@ def test_there_are_clinical_safety_cases_and_a_spec():
     assert SECTIONS, f"no rule sections in {SPEC}"
 
 
-@pytest.mark.parametrize("rule", RULE_IDS)
+@pytest.mark.parametrize("rule", REGISTRY)
 def test_every_rule_of_the_registry_has_its_own_section_in_the_spec(rule):
     assert rule in SECTIONS, f"docs/clinical/spec.md has no heading such as '### {rule} ...'"
     heading = SECTIONS[rule].splitlines()[0]
     assert f"`{RULE_CODES[rule]}`" in heading
 
 
-@pytest.mark.parametrize("rule", RULE_IDS)
+@pytest.mark.parametrize("rule", REGISTRY)
 def test_every_rule_of_the_registry_fires_in_at_least_one_case(rule):
     assert EXPECTED.get(rule), f"no case in docs/clinical/cases expects an alert of {rule}"
 
 
-@pytest.mark.parametrize("rule", RULE_IDS)
+@pytest.mark.parametrize("rule", REGISTRY)
 def test_each_rule_section_states_its_severity_and_a_source(rule):
     text = SECTIONS.get(rule, "")
     assert f"- **Severity:** {RULE_SEVERITY[rule]}" in text
     assert "- **Source:** " in text
 
 
+@pytest.mark.parametrize("spec", RULES, ids=lambda spec: spec.rule)
+def test_each_rule_section_names_the_functions_the_registry_runs(spec):
+    code = re.search(r"^- \*\*Code:\*\* (.+?)^- \*\*", SECTIONS.get(spec.rule, ""), re.M | re.S)
+    assert code, f"the section of {spec.rule} has no '- **Code:**' line"
+
+    named = set(re.findall(r"`(r\d+_\w+)`", code.group(1)))
+    assert named == {function.__name__ for function in spec.functions}
+    for function in spec.functions:
+        module = Path(inspect.getsourcefile(function)).resolve().relative_to(REPO_ROOT)
+        assert f"`{module.as_posix()}`" in code.group(1)
+
+
 def test_the_spec_has_no_section_for_a_rule_outside_the_registry():
-    assert set(SECTIONS) <= set(RULE_IDS)
+    assert set(SECTIONS) <= set(REGISTRY)
+
+
+def test_the_rules_at_a_glance_state_each_rules_code_severity_and_trigger():
+    table = section(SPEC_TEXT, "8.5 ")
+    rows = {
+        row[0]: row[1:]
+        for row in re.findall(r"^\| (R\d+) \| `(\w+)` \| (\w+)[^|]* \| ([^|]+?) \|", table, re.M)
+    }
+
+    assert rows == {
+        spec.rule: (RULE_CODES[spec.rule], RULE_SEVERITY[spec.rule], TRIGGER_WORDS[spec.trigger])
+        for spec in RULES
+    }
 
 
 def test_a_rule_heading_is_told_apart_from_a_longer_rule_id():

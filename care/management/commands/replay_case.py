@@ -11,7 +11,8 @@ differs or cannot be read.
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Clinic
-from redflags.replay import CaseError, load_case_file, replay_case
+from care.replay.run import replay_case
+from redflags.replay_format import CaseError, load_case_file
 
 
 class Command(BaseCommand):

@@ -1,6 +1,9 @@
-"""Patient's Today page and dose logging; the clinician's library and plan builder."""
+"""The clinician's exercise library and plan builder. (The patient's Today page and dose
+logging are in care: they screen each dose.)"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +16,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from accounts.access import get_patient_for_user
 from accounts.decorators import clinician_required

@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -17,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from audit.decorators import audited
 from audit.models import Action
 from audit.selectors import events_for_patient
+from core.htmx import render_page
 
 from .access import get_patient_for_user
 from .decorators import clinic_admin_required
@@ -51,10 +51,7 @@ def patient_log(request: HttpRequest, patient_pk: int) -> HttpResponse:
         request.GET.get("page")
     )
     context = {"patient": patient, "page": page, "zone": patient.clinic.time_zone}
-    template = "accounts/audit_log.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#events"
-    return render(request, template, context)
+    return render_page(request, "accounts/audit_log.html", context, fragment="events")
 
 
 class _Echo:

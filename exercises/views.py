@@ -16,12 +16,13 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import trigger_client_event
 
 from accounts.access import get_patient_for_user
 from accounts.decorators import clinician_required
 from accounts.models import Patient
 from audit.decorators import audited
+from core.htmx import navigate, render_page
 
 from .access import (
     get_editable_exercise_for_user,
@@ -48,8 +49,7 @@ from .services import exercise_create, exercise_update, plan_version_save
 def library(request: HttpRequest) -> HttpResponse:
     form = LibrarySearchForm(request.GET)
     context = {"form": form, "exercises": form.results(request.user.clinic_id)}
-    template = "exercises/library.html#results" if request.htmx else "exercises/library.html"
-    return render(request, template, context)
+    return render_page(request, "exercises/library.html", context, fragment="results")
 
 
 @require_GET
@@ -132,7 +132,7 @@ def plan_builder(request: HttpRequest, patient_pk: int) -> HttpResponse:
                     request, _("Plan saved as version %(number)d.") % {"number": version.number}
                 )
             url = reverse("exercises:plan_builder", args=[patient.pk])
-            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+            return navigate(request, url)
 
     context = {"patient": patient, "builder": builder, "plan": plan, "latest": latest}
     if request.htmx and request.method == "POST":

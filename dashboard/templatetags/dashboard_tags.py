@@ -11,7 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dashboard import heatmap
-from dashboard.summaries import Direction, Risk
+from dashboard.overview import chart
+from dashboard.overview.assembler import PatientOverview
+from dashboard.summaries.pain import Direction
+from dashboard.summaries.risk import Risk
 from redflags.models import Severity
 from symptoms.choices import SCREENING_QUESTIONS, Descriptor, Intervention, Region, Trigger
 
@@ -116,3 +119,8 @@ def risk_class(value: Risk) -> str:
 @register.simple_tag
 def heat_map(counts: list[tuple[str, int]], logged_days: int) -> SafeString:
     return heatmap.heat_map(dict(counts), logged_days, id_prefix="overview-heat")
+
+
+@register.simple_tag
+def overview_chart(overview: PatientOverview) -> SafeString:
+    return chart.overview_chart(overview)

@@ -24,7 +24,7 @@ from redflags.models import Alert, FlareEpisode, RuleSetVersion, TriageAction
 from symptoms.choices import SCREENING_QUESTIONS
 from symptoms.models import DailySummary, Intake, PTSession, SymptomEntry
 
-#: Days of daily pain in a caseload row (as ``dashboard.summaries.SPARKLINE_DAYS``).
+#: Days of daily pain in a caseload row (as ``dashboard.caseload.SPARKLINE_DAYS``).
 CASELOAD_DAYS = 28
 #: The overview's default range: today and the 27 days before.
 OVERVIEW_DAYS = 28

@@ -1,5 +1,5 @@
 """The caseload: who sees whom, risk order, filters and search through htmx and the URL,
-pagination, the per-row figures, and the SQL risk key against summaries.risk_of."""
+pagination, the per-row figures, and the SQL risk key against summaries.risk.risk_of."""
 
 import itertools
 from zoneinfo import ZoneInfo
@@ -7,8 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from dashboard import selectors
-from dashboard.summaries import Direction, Risk, risk_of
+from dashboard.caseload import caseload_patients
+from dashboard.caseload_rows import caseload_rows
+from dashboard.selectors import rule_params_for_clinic
+from dashboard.summaries.pain import Direction
+from dashboard.summaries.risk import Risk, risk_of
 from tests.dashboard.conftest import TODAY, alert, day, flare, log, session
 from tests.factories import (
     ExerciseFactory,
@@ -297,9 +300,9 @@ def test_baseline_reaches_back_for_a_patient_who_stopped_logging(clinic, therapi
     for number, pain in [(-20, 2), (-19, 2), (-18, 2), (-15, 6)]:
         log(person, number, pain_now=pain)
     today = day(TODAY)
-    patients = list(selectors.caseload_patients(therapist, today=today))
-    row = selectors.caseload_rows(
-        patients, today=today, params=selectors.rule_params_for_clinic(clinic.pk), zone=clinic_zone
+    patients = list(caseload_patients(therapist, today=today))
+    row = caseload_rows(
+        patients, today=today, params=rule_params_for_clinic(clinic.pk), zone=clinic_zone
     )[0]
     assert (row.current.day, row.current.pain, row.current.baseline) == (day(-15), 6, 2)
     assert row.current.direction == Direction.RISE
@@ -323,9 +326,9 @@ def test_sql_risk_key_matches_the_pure_risk_order_for_every_combination(clinic, 
         if flare_open:
             flare(person, TODAY - 1, None)
     today = day(TODAY)
-    patients = list(selectors.caseload_patients(therapist, today=today))
-    rows = selectors.caseload_rows(
-        patients, today=today, params=selectors.rule_params_for_clinic(clinic.pk), zone=clinic_zone
+    patients = list(caseload_patients(therapist, today=today))
+    rows = caseload_rows(
+        patients, today=today, params=rule_params_for_clinic(clinic.pk), zone=clinic_zone
     )
     by_name = {row.patient.user.full_name: row for row in rows}
     for index, (severity, flare_open, not_logging) in enumerate(combos):

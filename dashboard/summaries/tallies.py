@@ -1,0 +1,103 @@
+"""Counting over days: the long chart's table of weeks, how many days each descriptor or region
+was named, and the days each screening question was answered "yes". Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+
+from redflags.baseline import median
+from redflags.domain import DayPain
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    """One week of the long chart's table alternative."""
+
+    start: date
+    end: date
+    logged_days: int
+    lowest: int | None
+    median: Fraction | None
+    highest: int | None
+    flare_days: int
+    sessions: int
+    alerts: int
+
+
+def weekly_summary(
+    day_pains: Iterable[DayPain],
+    *,
+    start: date,
+    end: date,
+    flare_days: Iterable[date] = (),
+    session_days: Iterable[date] = (),
+    alert_days: Iterable[date] = (),
+) -> list[WeekSummary]:
+    """Seven-day weeks counted back from ``end`` (the last one may be shorter at ``start``),
+    newest first: logged days, lowest, median and highest daily pain, and how many flare-up
+    days, sessions and alerts fell in each."""
+    pains = {d.day: d.daily_pain for d in day_pains if start <= d.day <= end}
+    flare_set, sessions, alerts = set(flare_days), list(session_days), list(alert_days)
+    weeks = []
+    week_end = end
+    while week_end >= start:
+        week_start = max(start, week_end - timedelta(days=6))
+
+        def inside(day: date, first: date = week_start, last: date = week_end) -> bool:
+            return first <= day <= last
+
+        values = [pain for day, pain in pains.items() if inside(day)]
+        weeks.append(
+            WeekSummary(
+                start=week_start,
+                end=week_end,
+                logged_days=len(values),
+                lowest=min(values) if values else None,
+                median=median(values) if values else None,
+                highest=max(values) if values else None,
+                flare_days=sum(1 for day in flare_set if inside(day)),
+                sessions=sum(1 for day in sessions if inside(day)),
+                alerts=sum(1 for day in alerts if inside(day)),
+            )
+        )
+        week_end = week_start - timedelta(days=1)
+    return weeks
+
+
+def day_frequencies(entries: Iterable[tuple[date, Iterable[str]]]) -> list[tuple[str, int]]:
+    """On how many days each value (a descriptor, a region, a screening answer) was reported,
+    most frequent first, ties by value. A day with several entries naming it counts once."""
+    days: dict[str, set[date]] = {}
+    for day, values in entries:
+        for value in values:
+            days.setdefault(value, set()).add(day)
+    return sorted(((value, len(d)) for value, d in days.items()), key=lambda p: (-p[1], p[0]))
+
+
+@dataclass(frozen=True)
+class ScreeningRow:
+    question: str
+    days: tuple[date, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.days)
+
+    @property
+    def last(self) -> date:
+        return self.days[-1]
+
+
+def screening_over_time(
+    entries: Iterable[tuple[date, Iterable[str]]], questions: Sequence[str]
+) -> list[ScreeningRow]:
+    """Each screening question answered "yes" at least once, in ``questions`` order, with the
+    days it was answered (oldest first)."""
+    days: dict[str, set[date]] = {}
+    for day, answers in entries:
+        for answer in answers:
+            days.setdefault(answer, set()).add(day)
+    return [ScreeningRow(q, tuple(sorted(days[q]))) for q in questions if q in days]

@@ -65,13 +65,13 @@ def adherence_by_patient(
             )
         )
     counts: dict[int, dict[tuple[int, date], int]] = defaultdict(dict)
-    for row in (
+    for patient_id, exercise_id, day, count in (
         ExerciseLog.objects.filter(patient_id__in=list(item_spans), day__gte=first, day__lte=last)
-        .values("patient_id", "exercise_id", "day")
+        .values_list("patient_id", "exercise_id", "day")
         .annotate(count=Count("id"))
         .order_by()
     ):
-        counts[row["patient_id"]][(row["exercise_id"], row["day"])] = row["count"]
+        counts[patient_id][(exercise_id, day)] = count
     result = {}
     for patient_id, spans in item_spans.items():
         figure = adherence_arithmetic.adherence(

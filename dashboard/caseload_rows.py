@@ -11,7 +11,7 @@ from __future__ import annotations
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -53,8 +53,6 @@ class CaseloadRow:
     last_entry_day: date | None
     next_session: date | None
     not_logging: bool
-    #: Where the row's links go, filled in by the view (``links.UrlPattern``).
-    links: dict[str, str] = field(default_factory=dict)
 
     @property
     def also_not_logging(self) -> bool:
@@ -109,20 +107,24 @@ def _daily_pains(
     patients: Sequence[Patient], first: date, params: RuleParams
 ) -> dict[int, list[DayPain]]:
     """The sparkline's days, and the 14 days before each patient's latest logged day for the
-    baseline, whenever that was. One query."""
-    ids = [p.pk for p in patients]
-    window = Q(patient_id__in=ids, day__gte=first - timedelta(days=params.baseline_window_days))
+    baseline of current pain, whenever that was. One query, with a condition per distinct
+    window (most patients logged lately and share the first)."""
+    lookback = timedelta(days=params.baseline_window_days)
+    windows: dict[tuple[date, date | None], list[int]] = defaultdict(list)
     for patient in patients:
         last = patient.last_entry_day
-        if last is not None and last < first:
-            window |= Q(
-                patient_id=patient.pk,
-                day__gte=last - timedelta(days=params.baseline_window_days),
-                day__lte=last,
-            )
+        if last is None or last >= first:
+            since = first if last is None else min(first, last - lookback)
+            windows[(since, None)].append(patient.pk)
+        else:
+            windows[(last - lookback, last)].append(patient.pk)
+    condition = Q()
+    for (since, until), ids in windows.items():
+        window = Q(patient_id__in=ids, day__gte=since)
+        condition |= window & Q(day__lte=until) if until else window
     pains: dict[int, list[DayPain]] = defaultdict(list)
     for patient_id, day, pain, flare_yes in (
-        DailySummary.objects.filter(window)
+        DailySummary.objects.filter(condition)
         .order_by("patient_id", "day")
         .values_list("patient_id", "day", "daily_pain", "flare_yes")
     ):
@@ -198,10 +200,9 @@ def _row(
 ) -> CaseloadRow:
     first = figures.first
     days = figures.pains.get(patient.pk, [])
-    shown = [DayPain(d.day, d.daily_pain, d.flare_yes) for d in days if d.day >= first]
     patient_flares = figures.flares.get(patient.pk, [])
     spark = charts.sparkline(
-        [charts.DayPoint(d.day, d.daily_pain, d.flare_yes) for d in shown],
+        [charts.DayPoint(d.day, d.daily_pain, d.flare_yes) for d in days if d.day >= first],
         [charts.SessionMark(day) for day in figures.session_days.get(patient.pk, [])],
         [charts.Period(f.start, f.end) for f in patient_flares],
         start=first,

@@ -24,10 +24,10 @@ from audit.models import Action
 
 from . import exports, selectors
 from .caseload import SPARKLINE_DAYS, caseload_page, caseload_patients
-from .caseload_rows import CaseloadRow, caseload_rows
+from .caseload_rows import caseload_rows
+from .caseload_table import caseload_table
 from .clinic_view import clinic_overview
 from .forms import RANGE_CHOICES, CaseloadFilterForm, RangeForm
-from .links import UrlPattern
 from .overview.assembler import PatientOverview, build_overview
 from .overview.loader import load_overview
 from .summaries.risk import NOT_LOGGING_DAYS
@@ -57,13 +57,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
         params=selectors.rule_params_for_clinic(user.clinic_id),
         zone=selectors.clinic_zone(user),
     )
-    _add_links(rows)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "rows": rows,
+        "table": caseload_table(rows, today=today),
         "today": today,
         "query": query.urlencode(),
         "sparkline_days": SPARKLINE_DAYS,
@@ -72,19 +72,6 @@ def caseload(request: HttpRequest) -> HttpResponse:
     if _wants_fragment(request):
         return render(request, "dashboard/caseload.html#caseload-list", context)
     return render(request, "dashboard/caseload.html", context)
-
-
-def _add_links(rows: list[CaseloadRow]) -> None:
-    patterns = {
-        "overview": UrlPattern("dashboard:patient_overview"),
-        "sessions": UrlPattern("symptoms:patient_sessions"),
-        "intake": UrlPattern("symptoms:intake_edit"),
-        "plan": UrlPattern("exercises:plan_builder"),
-    }
-    alert = UrlPattern("redflags:alert_detail")
-    for row in rows:
-        row.links = {key: pattern(row.patient.pk) for key, pattern in patterns.items()}
-        row.links["alert"] = alert(row.alert["id"]) if row.alert else ""
 
 
 @require_GET

@@ -20,6 +20,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -103,8 +104,10 @@ def caseload_patients(
         patients_for_user(user)
         .filter(closed_at__isnull=True)
         .alias(
+            # The lowest place of the patient's unresolved alerts: an aggregate, where
+            # ordering them and keeping the first made SQLite sort once per patient.
             alert_risk=Coalesce(
-                Subquery(unresolved.annotate(key=_ALERT_RISK).order_by("key").values("key")[:1]),
+                Subquery(unresolved.values("patient").annotate(key=Min(_ALERT_RISK)).values("key")),
                 Value(Risk.OTHER),
             ),
             flare_open=Exists(flares.filter(end__isnull=True)),

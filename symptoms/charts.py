@@ -420,10 +420,14 @@ def sparkline(
         parts.extend(_flare_bands(frame, flares, id_prefix))
     if sessions:
         parts.append(_spark_sessions(frame, sessions))
+    # Each day's x and y once, for both its line ends and its point; clipped days all fall
+    # on the frame's grid.
+    at = grid(frame)
+    xy = [(at.xs[(point.day - start).days], at.y(frame, point.pain)) for point in days]
     if len(days) > 1:
-        parts.append(_spark_line(frame, days))
+        parts.append(_spark_line(days, xy))
     if days:
-        parts.append(_spark_points(frame, days))
+        parts.append(_spark_points(frame, days, xy))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
@@ -440,30 +444,24 @@ def _spark_sessions(frame: Frame, sessions: Sequence[SessionMark]) -> str:
     )
 
 
-def _spark_line(frame: Frame, days: Sequence[DayPoint]) -> str:
+def _spark_line(days: Sequence[DayPoint], xy: Sequence[tuple[str, str]]) -> str:
     """Solid between consecutive days, dashed across days with nothing logged."""
-    at = grid(frame)
     parts = ['<g class="chart-line" stroke="currentColor" stroke-width="2">']
-    for before, after in zip(days, days[1:], strict=False):
-        gap = (after.day - before.day).days > 1
+    for index in range(1, len(days)):
+        gap = (days[index].day - days[index - 1].day).days > 1
+        (x1, y1), (x2, y2) = xy[index - 1], xy[index]
         dash = ' class="chart-gap" stroke-dasharray="2 4"' if gap else ""
-        parts.append(
-            f'<line{dash} x1="{at.x(frame, before.day)}" y1="{at.y(frame, before.pain)}" '
-            f'x2="{at.x(frame, after.day)}" y2="{at.y(frame, after.pain)}"/>'
-        )
+        parts.append(f'<line{dash} x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/>')
     parts.append("</g>")
     return "".join(parts)
 
 
-def _spark_points(frame: Frame, days: Sequence[DayPoint]) -> str:
-    at = grid(frame)
+def _spark_points(frame: Frame, days: Sequence[DayPoint], xy: Sequence[tuple[str, str]]) -> str:
     parts = ['<g class="chart-points" fill="currentColor">']
-    for point in days:
+    for point, (x, y) in zip(days, xy, strict=True):
         if point.flare_reported:
             parts.append(f'<rect class="chart-point-flare" {_square(frame, point, 1.8)}/>')
         else:
-            parts.append(
-                f'<circle cx="{at.x(frame, point.day)}" cy="{at.y(frame, point.pain)}" r="1.8"/>'
-            )
+            parts.append(f'<circle cx="{x}" cy="{y}" r="1.8"/>')
     parts.append("</g>")
     return "".join(parts)

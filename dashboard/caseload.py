@@ -74,15 +74,45 @@ def _start_of(day: date, zone: zoneinfo.ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
-def risk_expression() -> Least:
-    """``summaries.risk.risk_of`` in SQL, over the aliases of ``caseload_patients``: the lowest
-    of the most serious unresolved alert's place (emergency 0, urgent 1, review 3), an open
-    flare-up's (2) and not logging's (4), else 5. Each figure appears once, so SQLite reads each
-    correlated subquery once per patient while it sorts the whole caseload."""
+def _unresolved() -> QuerySet[Alert]:
+    return Alert.objects.filter(patient=OuterRef("pk")).exclude(state=AlertState.RESOLVED)
+
+
+def _flares() -> QuerySet[FlareEpisode]:
+    return FlareEpisode.objects.filter(patient=OuterRef("pk"))
+
+
+def not_logging(*, logging_since: date, zone: zoneinfo.ZoneInfo) -> Q:
+    """``summaries.risk.is_not_logging`` in SQL: nothing on or after ``logging_since``, and
+    either an older entry or on the caseload since before it."""
+    summaries = DailySummary.objects.filter(patient=OuterRef("pk"))
+    return ~Exists(summaries.filter(day__gte=logging_since)) & (
+        Exists(summaries) | Q(created_at__lt=_start_of(logging_since, zone))
+    )
+
+
+def risk_expression(*, logging_since: date, zone: zoneinfo.ZoneInfo) -> Least:
+    """``summaries.risk.risk_of`` in SQL: the lowest of the most serious unresolved alert's
+    place (emergency 0, urgent 1, review 3), an open flare-up's (2) and not logging's (4), else
+    5. Each figure appears once, so SQLite reads each correlated subquery once per patient
+    while it sorts the whole caseload; the lowest alert place is an aggregate, where ordering
+    the alerts and keeping the first made SQLite sort once per patient."""
     return Least(
-        F("alert_risk"),
-        Case(When(flare_open=True, then=Value(Risk.ACTIVE_FLARE)), default=Value(Risk.OTHER)),
-        Case(When(not_logging=True, then=Value(Risk.NOT_LOGGING)), default=Value(Risk.OTHER)),
+        Coalesce(
+            Subquery(_unresolved().values("patient").annotate(key=Min(_ALERT_RISK)).values("key")),
+            Value(Risk.OTHER),
+        ),
+        Case(
+            When(Exists(_flares().filter(end__isnull=True)), then=Value(Risk.ACTIVE_FLARE)),
+            default=Value(Risk.OTHER),
+        ),
+        Case(
+            When(
+                not_logging(logging_since=logging_since, zone=zone),
+                then=Value(Risk.NOT_LOGGING),
+            ),
+            default=Value(Risk.OTHER),
+        ),
         output_field=IntegerField(),
     )
 
@@ -93,69 +123,37 @@ def caseload_patients(
     """The open patients the user may see, most pressing first (``summaries.risk.Risk``), then
     by name; each carries ``risk``, ``last_entry_day`` and ``intake_baseline``. The page's other
     figures come from ``caseload_rows``."""
-    zone = clinic_zone(user)
-    logging_since = not_logging_since(today)
-    unresolved = Alert.objects.filter(patient=OuterRef("pk")).exclude(state=AlertState.RESOLVED)
-    flares = FlareEpisode.objects.filter(patient=OuterRef("pk"))
+    logging_since, zone = not_logging_since(today), clinic_zone(user)
     last_entry_day = Subquery(
         DailySummary.objects.filter(patient=OuterRef("pk")).order_by("-day").values("day")[:1]
     )
     patients = (
         patients_for_user(user)
         .filter(closed_at__isnull=True)
-        .alias(
-            # The lowest place of the patient's unresolved alerts: an aggregate, where
-            # ordering them and keeping the first made SQLite sort once per patient.
-            alert_risk=Coalesce(
-                Subquery(unresolved.values("patient").annotate(key=Min(_ALERT_RISK)).values("key")),
-                Value(Risk.OTHER),
-            ),
-            flare_open=Exists(flares.filter(end__isnull=True)),
-            # summaries.risk.is_not_logging: nothing on or after logging_since, and either an
-            # older entry or on the caseload since before it.
-            not_logging=Case(
-                When(
-                    ~Exists(
-                        DailySummary.objects.filter(patient=OuterRef("pk"), day__gte=logging_since)
-                    )
-                    & (
-                        Exists(DailySummary.objects.filter(patient=OuterRef("pk")))
-                        | Q(created_at__lt=_start_of(logging_since, zone))
-                    ),
-                    then=Value(True),
-                ),
-                default=Value(False),
-            ),
-        )
         .annotate(
-            risk=risk_expression(),
+            risk=risk_expression(logging_since=logging_since, zone=zone),
             last_entry_day=last_entry_day,
             intake_baseline=Coalesce(F("intake__baseline_pain"), Value(0)),
         )
     )
-    patients = _filtered(patients, filters, unresolved=unresolved, flares=flares, today=today)
+    if filters.show == SHOW_NOT_LOGGING:
+        patients = patients.filter(not_logging(logging_since=logging_since, zone=zone))
+    patients = _filtered(patients, filters, today=today)
     return patients.select_related("user").order_by("risk", "user__full_name", "pk")
 
 
 def _filtered(
-    patients: QuerySet[Patient],
-    filters: CaseloadFilters,
-    *,
-    unresolved: QuerySet[Alert],
-    flares: QuerySet[FlareEpisode],
-    today: date,
+    patients: QuerySet[Patient], filters: CaseloadFilters, *, today: date
 ) -> QuerySet[Patient]:
     # The filters' subqueries are built only when a filter needs them: building one costs a
     # good part of a millisecond, on every request of the page.
     if filters.show == SHOW_ALERTS:
-        patients = patients.filter(Exists(unresolved))
+        patients = patients.filter(Exists(_unresolved()))
     elif filters.show == SHOW_FLARING:
         recent_since = today - timedelta(days=RECENT_FLARE_DAYS - 1)
         patients = patients.filter(
-            Exists(flares.filter(Q(end__isnull=True) | Q(end__gte=recent_since)))
+            Exists(_flares().filter(Q(end__isnull=True) | Q(end__gte=recent_since)))
         )
-    elif filters.show == SHOW_NOT_LOGGING:
-        patients = patients.filter(not_logging=True)
     if filters.therapist is not None:
         patients = patients.filter(therapists=filters.therapist)
     if filters.query:

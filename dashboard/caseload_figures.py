@@ -21,7 +21,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from accounts.models import Patient
-from redflags.domain import DayPain
 from redflags.models import Alert, AlertState, FlareEpisode
 from redflags.params import RuleParams
 from symptoms.models import DailySummary, PTSession, SymptomEntry
@@ -34,7 +33,8 @@ from .summaries.responses import Flare
 class Figures:
     """What one page's statements found, by patient id."""
 
-    pains: dict[int, list[DayPain]]
+    #: (day, daily pain, "yes, a flare-up" that day) of the logged days read, by day.
+    pains: dict[int, list[tuple[date, int, bool]]]
     #: Sessions from the sparkline's first day up to today, and the next one booked (today
     #: counts).
     session_days: dict[int, list[date]]
@@ -66,7 +66,7 @@ def load_figures(
 
 def _daily_pains(
     patients: Sequence[Patient], first: date, params: RuleParams
-) -> dict[int, list[DayPain]]:
+) -> dict[int, list[tuple[date, int, bool]]]:
     """The sparkline's days, and the 14 days before each patient's latest logged day for the
     baseline of current pain, whenever that was: one condition per distinct window (most
     patients logged lately and share the first)."""
@@ -85,13 +85,13 @@ def _daily_pains(
             f"(patient_id IN ({among(ids)}) AND day >= %s{' AND day <= %s' if until else ''})"
         )
         values.extend([*ids, since, *([until] if until else [])])
-    pains: dict[int, list[DayPain]] = defaultdict(list)
+    pains: dict[int, list[tuple[date, int, bool]]] = defaultdict(list)
     for patient_id, day, pain, flare_yes in fetch(
         f"SELECT patient_id, day, daily_pain, flare_yes FROM {table(DailySummary)} "
         f"WHERE {' OR '.join(conditions)} ORDER BY patient_id, day",
         values,
     ):
-        pains[patient_id].append(DayPain(plain_date(day), pain, bool(flare_yes)))
+        pains[patient_id].append((plain_date(day), pain, bool(flare_yes)))
     return pains
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Patient
 from exercises import adherence as adherence_arithmetic
+from redflags.domain import DayPain
 from redflags.params import RuleParams
 from symptoms import charts
 
@@ -94,7 +95,7 @@ def _row(
     days = figures.pains.get(patient.pk, [])
     patient_flares = figures.flares.get(patient.pk, [])
     spark = charts.sparkline(
-        [charts.DayPoint(d.day, d.daily_pain, d.flare_yes) for d in days if d.day >= first],
+        [charts.DayPoint(*day) for day in days if day[0] >= first],
         [charts.SessionMark(day) for day in figures.session_days.get(patient.pk, [])],
         [charts.Period(f.start, f.end) for f in patient_flares],
         start=first,
@@ -112,7 +113,7 @@ def _row(
         flare_open=any(f.end is None for f in patient_flares),
         recent_flare=patient_flares[-1] if patient_flares else None,
         sparkline=spark,
-        current=current_pain(days, patient.intake_baseline, params),
+        current=current_pain(_baseline_days(days, params), patient.intake_baseline, params),
         adherence=adherence,
         last_entry_at=figures.last_entries.get(patient.pk),
         last_entry_day=patient.last_entry_day,
@@ -123,3 +124,11 @@ def _row(
             on_caseload_since=timezone.localtime(patient.created_at, zone).date(),
         ),
     )
+
+
+def _baseline_days(days: list[tuple[date, int, bool]], params: RuleParams) -> list[DayPain]:
+    """The latest logged day and the 14 before it: all that current pain looks at."""
+    if not days:
+        return []
+    since = days[-1][0] - timedelta(days=params.baseline_window_days)
+    return [DayPain(*day) for day in days if day[0] >= since]

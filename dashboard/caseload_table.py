@@ -10,9 +10,8 @@ on every row; here each is translated once per page, links are reversed once per
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import timezone
@@ -30,11 +29,10 @@ from .links import UrlPattern
 from .summaries.risk import Risk
 
 
-@dataclass(frozen=True)
-class TableRow:
-    """One row of the caseload table, every cell ready to show."""
+class TableRow(TypedDict):
+    """One row of the caseload table, every cell ready to show. A dict, because the template
+    engine looks a name up in a dict first and only then tries an attribute."""
 
-    row: CaseloadRow
     name: str
     risk_class: str
     risk_label: str
@@ -107,7 +105,6 @@ def _table_row(row: CaseloadRow, words: _Words, today: date) -> TableRow:
     current, adherence = row.current, row.adherence
     direction_label, arrow = words.directions[current.direction] if current else ("", "")
     return TableRow(
-        row=row,
         name=row.patient.user.full_name,
         risk_class=words.risk_classes[row.risk],
         risk_label=words.risk_labels[row.risk],

@@ -35,8 +35,14 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import Clinic, Patient, User
 from devtools.bench import floor
+from devtools.bench.data import build_clinic
+from symptoms.models import DailySummary, SymptomEntry
+from symptoms.services import symptom_entry_create
 
 BENCH_DB_NAME = "bench.sqlite3"
 #: The pages timed against their raw-SQL floor, and the most each may cost over it.
@@ -52,6 +58,17 @@ def _percentile(values: list[float], percent: int) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(percent / 100 * len(ordered) + 0.5) - 1))
     return ordered[index]
+
+
+def _page(client: Client, url: str, expect: str) -> Callable[[], None]:
+    """One request of a page, which must answer 200 with ``expect`` in it."""
+
+    def run() -> None:
+        response = client.get(url, secure=True)
+        if response.status_code != 200 or expect.encode() not in response.content:
+            raise CommandError(f"{response.status_code} from {url}")
+
+    return run
 
 
 def _cpu_model() -> str:
@@ -84,21 +101,26 @@ class Command(BaseCommand):
         path.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         if not options["keep"] or not path.exists():
-            connection.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            call_command("migrate", verbosity=0, interactive=False)
-            from devtools.bench.data import build_clinic
+            self.build(path, options, started)
+        self.measure_and_report(options, started)
 
-            self.stdout.write(
-                f"Building {options['patients']} patients x {options['days']} days ...", ending=""
-            )
-            self.stdout.flush()
-            build_clinic(patients=options["patients"], days=options["days"])
-            with connection.cursor() as cursor:
-                # What an operator runs after a bulk load so the planner knows the tables.
-                cursor.execute("ANALYZE")
-            self.stdout.write(f" {time.perf_counter() - started:.0f} s")
+    def build(self, path: Path, options, started: float) -> None:
+        connection.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        call_command("migrate", verbosity=0, interactive=False)
+        self.stdout.write(
+            f"Building {options['patients']} patients x {options['days']} days ...", ending=""
+        )
+        self.stdout.flush()
+        build_clinic(patients=options["patients"], days=options["days"])
+        with connection.cursor() as cursor:
+            # What an operator runs after a bulk load so the planner knows the tables.
+            cursor.execute("ANALYZE")
+        self.stdout.write(f" {time.perf_counter() - started:.0f} s")
+
+    def measure_and_report(self, options, started: float) -> None:
+        """Time the clinic in the database (``build_clinic``'s) and print the figures."""
         results = self.measure(options)
         results["build_and_measure_s"] = round(time.perf_counter() - started, 1)
         self.report(results)
@@ -106,9 +128,6 @@ class Command(BaseCommand):
     # --- Measurements -----------------------------------------------------------------------
 
     def measure(self, options) -> dict[str, Any]:
-        from accounts.models import Clinic, Patient, User
-        from symptoms.models import DailySummary, SymptomEntry
-
         clinic = Clinic.objects.get(name="Bench Physio")
         therapist = User.objects.get(email="bench-therapist@example.test")
         small = User.objects.get(email="bench-small@example.test")
@@ -116,57 +135,40 @@ class Command(BaseCommand):
             Patient.objects.filter(therapists=small).order_by("pk").select_related("user").first()
         )
         repeat = options["repeat"]
-
-        big_client, small_client = self.verified_client(therapist), self.verified_client(small)
+        big, few = self.verified_client(therapist), self.verified_client(small)
         caseload = reverse("dashboard:caseload")
         overview = reverse("dashboard:patient_overview", args=[patient.pk])
-
-        def page(name: str, client: Client, url: str, expect: str) -> Callable[[], None]:
-            def run() -> None:
-                response = client.get(url, secure=True)
-                if response.status_code != 200 or expect.encode() not in response.content:
-                    raise CommandError(f"{name}: {response.status_code} from {url}")
-
-            return run
-
         # The local days the pages take as today, for their floors.
         clinic_today = timezone.localtime(timezone.now(), ZoneInfo(clinic.time_zone)).date()
         today = patient.local_day()
         four_weeks = today - timedelta(days=floor.OVERVIEW_DAYS - 1)
 
         timings: dict[str, dict[str, Any]] = {}
-        timings |= self.timed(
-            {"caseload_10": page("caseload_10", small_client, caseload, "caseload-list")}, repeat
-        )
+        timings |= self.timed({"caseload_10": _page(few, caseload, "caseload-list")}, repeat)
         # Each page takes turns with its floor, so the machine's load weighs on both alike.
         timings |= self.timed(
             {
-                "caseload_500": page("caseload_500", big_client, caseload, "caseload-list"),
+                "caseload_500": _page(big, caseload, "caseload-list"),
                 "caseload_500_floor": lambda: floor.caseload_floor(therapist.pk, clinic_today),
             },
             repeat,
         )
         timings |= self.timed(
             {
-                "overview": page("overview", big_client, overview, "overview-body"),
+                "overview": _page(big, overview, "overview-body"),
                 "overview_floor": lambda: floor.overview_floor(patient.pk, today, four_weeks),
             },
             repeat,
         )
         timings |= self.timed(
             {
-                "overview_all": page(
-                    "overview_all", big_client, f"{overview}?range=all", "overview-body"
-                ),
+                "overview_all": _page(big, f"{overview}?range=all", "overview-body"),
                 "overview_all_floor": lambda: floor.overview_floor(patient.pk, today, None),
             },
             repeat,
         )
-        timings |= self.timed(
-            {"trivial": page("trivial", big_client, reverse("healthz"), "ok")}, repeat
-        )
+        timings |= self.timed({"trivial": _page(big, reverse("healthz"), "ok")}, repeat)
         timings |= self.timed({"entry_save": self.entry_saver(clinic)}, options["saves"], warmup=3)
-
         return {
             "patients": Patient.objects.filter(clinic=clinic).count(),
             "entries": SymptomEntry.objects.count(),
@@ -178,9 +180,6 @@ class Command(BaseCommand):
     def verified_client(user) -> Client:
         """A client logged in as a clinician who has passed two-step verification (the app
         demands it of clinicians), as after entering an authenticator code."""
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         client = Client()
         client.force_login(user)
         device, _ = TOTPDevice.objects.get_or_create(
@@ -193,9 +192,6 @@ class Command(BaseCommand):
         return client
 
     def entry_saver(self, clinic) -> Callable[[], None]:
-        from accounts.models import Patient
-        from symptoms.services import symptom_entry_create
-
         rng = random.Random(7)
         patients = list(Patient.objects.filter(clinic=clinic).select_related("user", "clinic"))
 

@@ -88,9 +88,16 @@ def baselines_by_day(
     year of days costs a year of 14-day windows rather than a year of full scans."""
     ordered = _sorted_days(day_pains)
     keys = [d.day for d in ordered]
+    # A baseline depends on its window's pains alone, and a year of windows holds a few dozen
+    # different ones: each is worked out once.
+    known: dict[tuple[int, ...], Fraction] = {}
     result = {}
     for day in days:
         first = bisect_left(keys, day - timedelta(days=params.baseline_window_days))
         last = bisect_left(keys, day)
-        result[day] = baseline_on(day, ordered[first:last], intake_baseline, params)
+        window = ordered[first:last]
+        pains = tuple(sorted(d.daily_pain for d in window))
+        if pains not in known:
+            known[pains] = baseline_on(day, window, intake_baseline, params)
+        result[day] = known[pains]
     return result

@@ -40,31 +40,45 @@ def weekly_summary(
     newest first: logged days, lowest, median and highest daily pain, and how many flare-up
     days, sessions and alerts fell in each."""
     pains = {d.day: d.daily_pain for d in day_pains if start <= d.day <= end}
-    flare_set, sessions, alerts = set(flare_days), list(session_days), list(alert_days)
-    weeks = []
-    week_end = end
-    while week_end >= start:
-        week_start = max(start, week_end - timedelta(days=6))
+    weeks = max(0, (end - start).days // 7 + 1)
 
-        def inside(day: date, first: date = week_start, last: date = week_end) -> bool:
-            return first <= day <= last
+    def week_of(day: date) -> int | None:
+        """Weeks back from ``end``: 0 for the last seven days, None outside start..end."""
+        return (end - day).days // 7 if start <= day <= end else None
 
-        values = [pain for day, pain in pains.items() if inside(day)]
-        weeks.append(
+    # One pass over each list, each day into its week (not a pass per week: a year of days
+    # and 52 weeks).
+    values: list[list[int]] = [[] for _ in range(weeks)]
+    for day, pain in pains.items():
+        values[(end - day).days // 7].append(pain)
+    counts = {"flare_days": [0] * weeks, "sessions": [0] * weeks, "alerts": [0] * weeks}
+    for name, days in (
+        ("flare_days", set(flare_days)),
+        ("sessions", session_days),
+        ("alerts", alert_days),
+    ):
+        for day in days:
+            week = week_of(day)
+            if week is not None:
+                counts[name][week] += 1
+    result = []
+    for week in range(weeks):
+        week_end = end - timedelta(days=7 * week)
+        logged = values[week]
+        result.append(
             WeekSummary(
-                start=week_start,
+                start=max(start, week_end - timedelta(days=6)),
                 end=week_end,
-                logged_days=len(values),
-                lowest=min(values) if values else None,
-                median=median(values) if values else None,
-                highest=max(values) if values else None,
-                flare_days=sum(1 for day in flare_set if inside(day)),
-                sessions=sum(1 for day in sessions if inside(day)),
-                alerts=sum(1 for day in alerts if inside(day)),
+                logged_days=len(logged),
+                lowest=min(logged) if logged else None,
+                median=median(logged) if logged else None,
+                highest=max(logged) if logged else None,
+                flare_days=counts["flare_days"][week],
+                sessions=counts["sessions"][week],
+                alerts=counts["alerts"][week],
             )
         )
-        week_end = week_start - timedelta(days=1)
-    return weeks
+    return result
 
 
 def day_frequencies(entries: Iterable[tuple[date, Iterable[str]]]) -> list[tuple[str, int]]:

@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dashboard.summaries import clinic, responses, risk, tallies
 from dashboard.summaries.pain import (
@@ -21,7 +23,7 @@ from dashboard.summaries.pain import (
 )
 from dashboard.summaries.responses import Flare
 from dashboard.summaries.risk import Risk
-from redflags.baseline import baseline_on
+from redflags.baseline import baseline_on, median
 from redflags.domain import DayPain, Entry, Session
 from redflags.params import RuleParams
 
@@ -383,3 +385,48 @@ def test_weekly_summary_counts_back_from_the_end():
     assert (latest.logged_days, latest.lowest, latest.median, latest.highest) == (7, 1, 4, 5)
     assert (latest.flare_days, latest.sessions, latest.alerts) == (2, 1, 1)
     assert (first.logged_days, first.median, first.flare_days, first.sessions) == (3, 2, 1, 0)
+
+
+def _weeks_one_by_one(pains, *, start, end, flare_days, session_days, alert_days):
+    """weekly_summary as its definition reads: each week in turn, every list scanned for it."""
+    weeks, week_end = [], end
+    while week_end >= start:
+        week_start = max(start, week_end - timedelta(days=6))
+        values = [d.daily_pain for d in pains if week_start <= d.day <= week_end]
+        weeks.append(
+            tallies.WeekSummary(
+                start=week_start,
+                end=week_end,
+                logged_days=len(values),
+                lowest=min(values, default=None),
+                median=median(values) if values else None,
+                highest=max(values, default=None),
+                flare_days=len({d for d in flare_days if week_start <= d <= week_end}),
+                sessions=sum(1 for d in session_days if week_start <= d <= week_end),
+                alerts=sum(1 for d in alert_days if week_start <= d <= week_end),
+            )
+        )
+        week_end = week_start - timedelta(days=1)
+    return weeks
+
+
+offsets = st.lists(st.integers(min_value=-10, max_value=120), max_size=40)
+
+
+@given(
+    logged=st.dictionaries(st.integers(min_value=-10, max_value=120), st.integers(0, 10)),
+    length=st.integers(min_value=0, max_value=100),
+    flares=offsets,
+    sessions=offsets,
+    alerts=offsets,
+)
+def test_weekly_summary_puts_each_day_in_its_week(logged, length, flares, sessions, alerts):
+    pains = [DayPain(day(n), pain) for n, pain in sorted(logged.items())]
+    lists = {
+        "flare_days": [day(n) for n in flares],
+        "session_days": [day(n) for n in sessions],
+        "alert_days": [day(n) for n in alerts],
+    }
+    assert tallies.weekly_summary(
+        pains, start=day(0), end=day(length), **lists
+    ) == _weeks_one_by_one(pains, start=day(0), end=day(length), **lists)

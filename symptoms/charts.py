@@ -163,19 +163,20 @@ def _points(
     frame: Frame, days: Sequence[DayPoint], *, radius: float, titled: bool, clinician: bool = False
 ) -> list[str]:
     at = grid(frame)
+    # Translated once per chart, not once per point: a year-long chart has 365 of them.
+    said = (
+        _("(the patient said it was a flare-up)")
+        if clinician
+        else _("(you said it was a flare-up)")
+    )
+    pain_on = _("%(day)s: daily pain %(pain)d")
     parts = []
     for point in days:
         title = ""
         if titled:
-            label = _("%(day)s: daily pain %(pain)d") % {
-                "day": day_label(point.day),
-                "pain": point.pain,
-            }
+            label = pain_on % {"day": day_label(point.day), "pain": point.pain}
             if point.flare_reported:
-                if clinician:
-                    label += " " + _("(the patient said it was a flare-up)")
-                else:
-                    label += " " + _("(you said it was a flare-up)")
+                label += " " + said
             title = f"<title>{escape(label)}</title>"
         if point.flare_reported:
             parts.append(

@@ -54,6 +54,7 @@ def test_last_line_gives_each_page_against_its_raw_sql_floor():
     summary = json.loads(out.getvalue().splitlines()[-1])
     for key in ("caseload_500_vs_floor", "overview_vs_floor"):
         assert summary[key] > 0
+        assert summary["cpu_vs_floor"][key] > 0
     # The same queries at both caseload sizes, and the figures the ratios come from.
     assert summary["queries_caseload_10"] == summary["queries_caseload_500"]
     assert summary["caseload_500_floor_p50_ms"] > 0

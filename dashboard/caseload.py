@@ -77,7 +77,8 @@ def _flares() -> QuerySet[FlareEpisode]:
 # querysets, the same expression cost about 3 ms of every request, more than SQLite takes to
 # run it over 500 patients. Tables come from the models and values are bound parameters; the
 # test test_sql_risk_key_matches_the_pure_risk_order_for_every_combination holds it to
-# summaries.risk.risk_of.
+# summaries.risk.risk_of. The expressions name the patient table as the outermost query does:
+# filter, count and slice the queryset, but do not nest it in another query.
 
 
 def _patient_id() -> str:

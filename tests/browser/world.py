@@ -22,6 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import Patient, User
 from accounts.services import invitation_issue
 from care.services import entry_record
+from core.outbox import mail_deliver_due
 from exercises.models import Exercise
 from redflags.models import Alert
 from reminders.services import reminders_send_due
@@ -125,6 +126,7 @@ def _quick_log_path(patient: Patient, settings) -> str:
     settings.MAILERS = LOCMEM_MAIL
     mail.outbox = []
     reminders_send_due(now=datetime.combine(patient.local_day(), time(18, 1), tzinfo=patient.zone))
+    mail_deliver_due()  # what the task worker does once the scheduler's transaction commits
     for message in mail.outbox:
         found = QUICK_LOG_LINK.search(message.body)
         if found:

@@ -20,7 +20,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
-from redflags.guidance import guidance_for
 
 from accounts.http import redirect_after_post
 from accounts.language import activate_user_language
@@ -28,6 +27,7 @@ from audit.models import Action
 from audit.services import record
 from core.http import private_page
 from redflags.emergency import emergency_page_guidance, is_pending
+from redflags.guidance import guidance_for
 from redflags.models import Severity
 from redflags.triage import alert_patient_confirm
 from reminders.choices import ReminderKind

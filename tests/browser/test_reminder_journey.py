@@ -6,7 +6,6 @@ from datetime import datetime, time
 from django.core import mail
 
 from core.outbox import mail_deliver_due
-
 from reminders.services import reminders_send_due
 from symptoms.models import SymptomEntry
 from tests.browser.conftest import screenshot

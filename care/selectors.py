@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts.models import Patient
 from exercises.traffic_light import Light, traffic_light
-from redflags.services import current_rule_set
+from redflags.rule_sets import current_rule_set
 
 
 def light_for(patient: Patient, pain_during: int) -> Light:

@@ -18,8 +18,9 @@ from accounts.services import patient_invite
 from exercises.models import Exercise, ExerciseLog, PlanItem
 from exercises.services import exercise_log_for_key, exercise_log_prepare
 from exercises.traffic_light import Light
+from redflags.flares import flares_sync
 from redflags.models import Alert
-from redflags.services import flares_sync, screen_exercise_log, screen_symptom_entry
+from redflags.screening import screen_exercise_log, screen_symptom_entry
 from reminders.models import QuickLogToken
 from reminders.services import quick_log_token_attach, quick_log_token_spend
 from symptoms.models import SymptomEntry

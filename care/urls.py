@@ -3,7 +3,7 @@ links in reminder emails already sent keep working)."""
 
 from django.urls import path
 
-from .views import entries, patients, quick_log, today
+from .views import entries, patients, quick_log, replay, today
 
 app_name = "care"
 
@@ -25,6 +25,8 @@ urlpatterns = [
         quick_log.quick_log_emergency_confirm,
         name="quick_log_emergency_confirm",
     ),
+    # Clinic admin: replay a clinical-safety case against the rule set.
+    path("alerts/replay/", replay.replay, name="replay"),
     # Clinician: add a patient with their intake.
     path("accounts/patients/add/", patients.patient_add, name="patient_add"),
 ]

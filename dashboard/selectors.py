@@ -49,9 +49,9 @@ from accounts.models import Patient, User
 from exercises import adherence as adherence_arithmetic
 from exercises.models import ExerciseLog, PlanItem, PlanVersion
 from exercises.selectors import AdherenceReport, adherence_reports, version_spans
-from redflags.domain import DayPain, Entry, Session
+from redflags.engine.domain import DayPain, Entry, Session
+from redflags.engine.params import RuleParams
 from redflags.models import Alert, AlertState, FlareEpisode, RuleSetVersion, TriageAction
-from redflags.params import RuleParams
 from symptoms import charts
 from symptoms.choices import SCREENING_QUESTIONS, Context, Intervention
 from symptoms.models import DailySummary, Intake, PTSession, SymptomEntry

@@ -3,10 +3,10 @@ flare-up summary, time to acknowledgement, alert ages and frequencies (issue 5).
 
 Pure: plain values in, frozen dataclasses out, no ORM, so every figure is checked against a
 hand-computed fixture in milliseconds (tests/dashboard/test_summaries.py). The clinical
-definitions are CLINICAL.md's and come from ``redflags.baseline`` and ``redflags.flare``
-(baseline, meaningful rise and fall, pre-session pain, the flare's session link); nothing here
-re-implements them. Choices CLINICAL.md leaves open are written up in
-docs/clinical-decisions.md, "Clinician dashboard".
+definitions are CLINICAL.md's and come from ``redflags.engine.baseline`` and
+``redflags.engine.flare`` (baseline, meaningful rise and fall, pre-session pain, the flare's
+session link); nothing here re-implements them. Choices CLINICAL.md leaves open are written up
+in docs/clinical-decisions.md, "Clinician dashboard".
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 
-from redflags.baseline import (
+from redflags.engine.baseline import (
     baseline_on,
     is_meaningful_fall,
     is_meaningful_rise,
@@ -28,9 +28,9 @@ from redflags.baseline import (
     pains_between,
     pre_session_pain,
 )
-from redflags.domain import SEVERITY_ORDER, DayPain, Entry, Session, severity_rank
-from redflags.flare import flare_session_link
-from redflags.params import RuleParams
+from redflags.engine.domain import SEVERITY_ORDER, DayPain, Entry, Session, severity_rank
+from redflags.engine.flare import flare_session_link
+from redflags.engine.params import RuleParams
 
 #: "Not logging": no symptom entry on any of the last N days (today and the N - 1 days before).
 NOT_LOGGING_DAYS = 3

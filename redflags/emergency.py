@@ -20,7 +20,7 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.models import Patient, User
+from accounts.models import User
 from redflags.guidance import Guidance, guidance_for
 
 from .models import Alert, AlertEvidence, AlertState, Severity, TriageAction, TriageKind
@@ -46,11 +46,6 @@ def _pending(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
         .exclude(Exists(confirmed))
         .order_by("-opened_at", "-id")
     )
-
-
-def pending_emergency_for(patient: Patient) -> Alert | None:
-    """The emergency alert whose advice this patient still has to confirm, if any."""
-    return _pending(Alert.objects.filter(patient=patient)).first()
 
 
 def is_pending(alert: Alert) -> bool:

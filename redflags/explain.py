@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .params import RuleParams
+from .engine.params import RuleParams
 
 RULE_NAMES: dict[str, Any] = {
     "R1": _("Cauda equina signs"),

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .domain import RULE_IDS
+from .engine.domain import RULE_IDS
+from .engine.params import MANDATORY_RULES, RuleParams
 from .explain import PARAMS, format_value, rule_name
 from .models import ContactMethod, Severity
-from .params import MANDATORY_RULES, RuleParams
 from .triage import NOTE_MAX_LENGTH
 
 

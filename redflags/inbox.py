@@ -17,7 +17,7 @@ from accounts.access import clinicians_for_user
 from accounts.models import User
 
 from .access import alerts_for_user
-from .domain import SEVERITY_ORDER
+from .engine.domain import SEVERITY_ORDER
 from .explain import RULE_PARAMETERS, explain_rule, parameter_rows, rule_name
 from .forms import InboxFilterForm
 from .models import Alert, AlertEvidence, AlertState, Notification, TriageAction, TriageKind

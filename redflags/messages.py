@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Patient, User
 
-from .domain import RULE_CODES, Finding
+from .engine.domain import RULE_CODES, Finding
 
 logger = logging.getLogger(__name__)
 

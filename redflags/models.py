@@ -14,7 +14,8 @@ from accounts.models import Clinic, Patient
 from exercises.models import ExerciseLog
 from symptoms.models import PTSession, SymptomEntry
 
-from .domain import RULE_CODES
+from .engine.domain import RULE_CODES
+from .engine.params import RuleParams
 
 
 class Severity(models.TextChoices):
@@ -54,9 +55,7 @@ class RuleSetVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.clinic} rule set v{self.number}"
 
-    def rule_params(self):
-        from .params import RuleParams
-
+    def rule_params(self) -> RuleParams:
         return RuleParams.from_dict(self.params)
 
 

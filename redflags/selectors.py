@@ -1,7 +1,7 @@
 """Reads for the red-flag engine: exactly the windows each rule needs, as plain domain data.
 
-The services call these, hand the result to the pure rules (``rules.py``, ``flare.py``) and store
-the findings. Every selector runs a fixed number of queries, whatever the length of the
+The services call these, hand the result to the pure engine (``engine.rules``, ``engine.flare``)
+and store the findings. Every selector runs a fixed number of queries, whatever the length of the
 patient's history (pinned in tests/redflags/test_entry_query_count.py), and filters on
 ``(patient, day)`` or ``(patient, recorded_at)``, which the symptom models index.
 """
@@ -24,10 +24,12 @@ from symptoms.choices import Context
 from symptoms.models import DailySummary, PTSession, SymptomEntry
 from symptoms.models import Intake as IntakeRow
 
-from .baseline import pre_session_pain
-from .domain import DayPain, Entry, ExerciseLog, Intake, PlanItem, Session
+from .engine.baseline import pre_session_pain
+from .engine.domain import DayPain, Entry, ExerciseLog, Intake, PlanItem, Session
+from .engine.flare import FlareEpisode as DomainFlare
+from .engine.params import RuleParams
+from .engine.reconcile import StoredFlare
 from .models import Alert, FlareEpisode
-from .params import RuleParams
 
 # --- Converters: model rows to domain dataclasses ------------------------------------------------
 
@@ -85,10 +87,8 @@ def summary_to_domain(row: DailySummary) -> DayPain:
     return DayPain(day=row.day, daily_pain=row.daily_pain, flare_yes=row.flare_yes)
 
 
-def stored_flare_to_domain(row: FlareEpisode):
-    """A stored flare as ``flare.FlareEpisode`` (for the R11 escalation)."""
-    from .flare import FlareEpisode as DomainFlare
-
+def stored_flare_to_domain(row: FlareEpisode) -> DomainFlare:
+    """A stored flare as ``engine.flare.FlareEpisode`` (for the R11 escalation)."""
     return DomainFlare(
         start=row.start,
         end=row.end,
@@ -96,6 +96,20 @@ def stored_flare_to_domain(row: FlareEpisode):
         peak=row.peak,
         self_reported=row.self_reported,
         second_elevated_day=row.detected_on or row.start,
+    )
+
+
+def flare_row_to_stored(row: FlareEpisode) -> StoredFlare:
+    """A stored flare as ``engine.reconcile.StoredFlare`` (to compare with a new detection)."""
+    return StoredFlare(
+        id=row.pk,
+        start=row.start,
+        end=row.end,
+        baseline_at_start=Fraction(row.baseline_at_start),
+        peak=row.peak,
+        self_reported=row.self_reported,
+        detected_on=row.detected_on,
+        session_id=row.session_id,
     )
 
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .domain import severity_rank
+from .engine.domain import severity_rank
 from .models import Alert, AlertState, ContactMethod, Severity, TriageAction, TriageKind
-from .services import notification_queue
+from .notifications import notification_queue
 
 NOTE_MAX_LENGTH = 4000
 

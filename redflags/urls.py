@@ -14,7 +14,6 @@ urlpatterns = [
     path("<int:pk>/escalate/", views.escalate, name="escalate"),
     # Clinic admins: the rule set and case replay.
     path("rule-set/", views.rule_set, name="rule_set"),
-    path("replay/", views.replay, name="replay"),
     # Patients: emergency advice first.
     path("emergency/<int:pk>/", views.emergency, name="emergency"),
     path("emergency/<int:pk>/confirm/", views.emergency_confirm, name="emergency_confirm"),

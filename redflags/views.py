@@ -29,11 +29,10 @@ from audit.decorators import audited
 from audit.idempotency import idempotent
 
 from .access import get_alert_for_user, get_own_emergency_alert
-from .clinic_admin import replay_report, rule_set_versions
+from .clinic_admin import rule_set_versions
 from .emergency import after_emergency_url, emergency_page_guidance, is_pending
 from .forms import (
     AcknowledgeForm,
-    CaseUploadForm,
     ContactForm,
     EscalateForm,
     InboxFilterForm,
@@ -42,7 +41,7 @@ from .forms import (
 )
 from .inbox import alert_actions, alert_detail, inbox_alerts, inbox_page, therapist_choices
 from .models import Alert
-from .services import current_rule_set, rule_set_update
+from .rule_sets import current_rule_set, rule_set_update
 from .triage import (
     AlertClosed,
     alert_acknowledge,
@@ -273,19 +272,3 @@ def rule_set(request: HttpRequest) -> HttpResponse:
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "redflags/rule_set.html", context, status=status)
-
-
-@require_http_methods(["GET", "POST"])
-@clinic_admin_required
-def replay(request: HttpRequest) -> HttpResponse:
-    form = CaseUploadForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-    )
-    result = None
-    if form.is_valid():
-        try:
-            result = replay_report(form.cleaned_data["case_file"], request.user.clinic)
-        except ValidationError as error:
-            add_validation_error(form, error)
-    return render(request, "redflags/replay.html", {"form": form, "result": result})

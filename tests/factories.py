@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Clinic, Patient, User
 from exercises.models import Exercise, ExerciseLog, Plan, PlanItem, PlanVersion
-from redflags.domain import RULE_CODES, RULE_SEVERITY, Finding
+from redflags.engine.domain import RULE_CODES, RULE_SEVERITY, Finding
 from redflags.models import Alert
 from symptoms.models import Intake, PTSession, SymptomEntry
 
@@ -149,7 +149,7 @@ class ExerciseLogFactory(factory.django.DjangoModelFactory):
 
 
 class AlertFactory(factory.Factory):
-    """An alert raised through the engine (redflags.services.alert_raise), like a real one: with
+    """An alert raised through the engine (redflags.alerts.alert_raise), like a real one: with
     the clinic's rule-set version, the patient message, evidence and queued notifications.
     `entry` is the record behind it (a fresh entry unless given; None for a sweep finding);
     `opened_at` backdates it after the fact."""
@@ -170,7 +170,8 @@ class AlertFactory(factory.Factory):
     def _create(
         cls, model_class, *, patient, rule, severity, entry, reason, patient_reason, data, opened_at
     ):
-        from redflags.services import alert_raise, current_rule_set
+        from redflags.alerts import alert_raise
+        from redflags.rule_sets import current_rule_set
 
         finding = Finding(
             rule=rule,

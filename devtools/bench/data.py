@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from accounts.models import Clinic, Patient, User
 from exercises.models import Exercise, ExerciseLog, Plan, PlanItem, PlanVersion
+from redflags.engine.params import RuleParams
 from redflags.models import Alert, AlertState, FlareEpisode, RuleSetVersion, TriageAction
-from redflags.params import RuleParams
 from symptoms.models import DailySummary, Intake, PTSession, SymptomEntry
 
 SEED = 20261127

@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.models import Patient
 from audit.idempotency import FIELD_NAME, new_token
 from audit.models import AuditEvent
+from redflags.engine.params import RuleParams
 from redflags.models import Alert, RuleSetVersion, TriageAction
-from redflags.params import RuleParams
 from symptoms.models import PTSession
 from tests.accounts.conftest import patient_post
 from tests.factories import SymptomEntryFactory

@@ -7,6 +7,7 @@ from django.core import mail
 
 from tests.exercises.conftest import NOW as EXERCISES_NOW
 from tests.exercises.conftest import bridge, glide, plan_version  # noqa: F401
+from tests.redflags.conftest import DUMMY_TASKS
 from tests.reminders.conftest import WORKING_MAIL, link, session_day_reminder  # noqa: F401
 from tests.symptoms.conftest import frozen_now  # noqa: F401
 
@@ -23,3 +24,9 @@ def working_mail(settings):
     """Email that is delivered (to the test outbox), as in tests/reminders."""
     settings.MAILERS = WORKING_MAIL
     mail.outbox = []
+
+
+@pytest.fixture
+def no_task_queue(settings):
+    """Tasks go nowhere, as in tests/redflags (the replay raises alerts that would queue emails)."""
+    settings.TASKS = DUMMY_TASKS

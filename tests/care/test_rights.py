@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from accounts.models import Patient
 from audit.models import AuditEvent
+from redflags.engine.params import RuleParams
 from redflags.models import Alert, RuleSetVersion
-from redflags.params import RuleParams
 from symptoms.models import SymptomEntry
 from tests.factories import (
     TEST_PASSWORD,

@@ -16,7 +16,7 @@ import pytest
 import time_machine
 
 from redflags.models import Alert, AlertState, FlareEpisode, TriageAction
-from redflags.services import current_rule_set
+from redflags.rule_sets import current_rule_set
 from symptoms.services import daily_summary_refresh
 from tests.factories import PTSessionFactory, SymptomEntryFactory
 

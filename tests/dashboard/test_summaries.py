@@ -12,9 +12,9 @@ import pytest
 
 from dashboard import summaries
 from dashboard.summaries import Direction, Flare, Risk
-from redflags.baseline import baseline_on
-from redflags.domain import DayPain, Entry, Session
-from redflags.params import RuleParams
+from redflags.engine.baseline import baseline_on
+from redflags.engine.domain import DayPain, Entry, Session
+from redflags.engine.params import RuleParams
 
 D0 = date(2026, 3, 2)
 PARAMS = RuleParams()
@@ -131,7 +131,7 @@ def test_current_pain_of_a_patient_who_never_logged_is_none():
 )
 def test_rise_threshold_is_the_smallest_meaningful_rise(baseline, threshold):
     assert summaries.rise_threshold(baseline, PARAMS) == threshold
-    from redflags.baseline import is_meaningful_rise
+    from redflags.engine.baseline import is_meaningful_rise
 
     assert is_meaningful_rise(threshold, baseline, PARAMS)
     assert not is_meaningful_rise(threshold - Fraction(1, 10), baseline, PARAMS)

@@ -17,13 +17,13 @@ from types import SimpleNamespace
 import pytest
 from django.utils import translation
 
-from redflags import rules
-from redflags.domain import DayPain, Entry, ExerciseLog, Intake, PlanItem, Session
-from redflags.flare import FlareEpisode
+from redflags.engine.domain import DayPain, Entry, ExerciseLog, Intake, PlanItem, Session
+from redflags.engine.flare import FlareEpisode
+from redflags.engine.params import RuleParams
+from redflags.engine.rules import common, day_end, patterns, screening
 from redflags.messages import alert_patient_message, patient_message, patient_reason
-from redflags.params import RuleParams
-from redflags.replay_pure import simulate_case
 from tests.i18n.conftest import english_left
+from tests.redflags.replay_pure import simulate_case
 
 VIGNETTES = Path(__file__).resolve().parents[3] / "shared" / "clinical" / "vignettes"
 P = RuleParams()
@@ -51,39 +51,39 @@ def _combinations() -> list:
     rising = [_entry(0, weakness="none"), _entry(1, weakness="noticeable")]
     episode = FlareEpisode(D0, None, Fraction(7, 2), 7, False, D0 + timedelta(days=1))
     return [
-        rules.r1_cauda_equina(
+        screening.r1_cauda_equina(
             _entry(2, bladder_bowel_change=True, saddle_numbness=True, sexual_dysfunction_new=True)
         ),
-        rules.r3_progressive_weakness(
+        screening.r3_progressive_weakness(
             _entry(2, weakness="limits_activities", foot_drop=True), rising, P
         ),
-        rules.r5_spreading_symptoms(
+        screening.r5_spreading_symptoms(
             _entry(20, regions={"right_thigh", "left_hand"}, descriptors={"tingling"}),
             Intake(2, frozenset({"left_foot", "right_buttock", "left_shoulder"})),
             [],
             P,
         ),
-        rules.r6_serious_pathology(
+        screening.r6_serious_pathology(
             _entry(
                 2, fever_or_unwell=True, unexplained_weight_loss=True, night_pain_unrelieved=True
             ),
             Intake(2, cancer_history=True),
         ),
-        rules.r7_severe_unrelieved_pain(
+        screening.r7_severe_unrelieved_pain(
             _entry(2, pain_now=8, descriptors={"stabbing", "shooting"}, rest_relief="no"), P
         ),
-        rules.r11_flare_finding(episode, [1]),
-        rules.r11_escalation_finding(episode, D0 + timedelta(days=8)),
-        rules.r4_function_limiting_nerve(_entry(2, nerve_symptoms_limit_activities=True)),
-        rules.r10_exercise_pain_red_zone(
+        patterns.r11_flare_finding(episode, [1]),
+        patterns.r11_escalation_finding(episode, D0 + timedelta(days=8)),
+        screening.r4_function_limiting_nerve(_entry(2, nerve_symptoms_limit_activities=True)),
+        patterns.r10_exercise_pain_red_zone(
             ExerciseLog(2, _day(3), "bridge", 8), [ExerciseLog(1, D0, "bridge", 7)], P
         ),
-        rules.r12_neuropathic_pattern(
+        patterns.r12_neuropathic_pattern(
             _entry(2, descriptors={"burning", "tingling", "numbness"}), False, P
         ),
-        *rules.r13_disengaged_session(_day(2), [Session(1, D0)], set(), P),
-        rules.r13_disengaged_plan(_day(6), [PlanItem("bridge", 2, 7, D0)], {}, P),
-        rules.r14_not_improving(_day(28), D0, [DayPain(_day(n), 5) for n in range(29)], P),
+        *day_end.r13_disengaged_session(_day(2), [Session(1, D0)], set(), P),
+        day_end.r13_disengaged_plan(_day(6), [PlanItem("bridge", 2, 7, D0)], {}, P),
+        day_end.r14_not_improving(_day(28), D0, [DayPain(_day(n), 5) for n in range(29)], P),
     ]
 
 
@@ -93,14 +93,15 @@ def _day(n: int) -> date:
 
 def _all_findings(monkeypatch) -> list:
     seen = []
-    original = rules._finding  # noqa: SLF001 (recording every finding the rules make)
+    original = common.make_finding  # recording every finding the rules make
 
     def recording(*args, **kwargs):
         finding = original(*args, **kwargs)
         seen.append(finding)
         return finding
 
-    monkeypatch.setattr(rules, "_finding", recording)
+    for module in (screening, patterns, day_end):
+        monkeypatch.setattr(module, "make_finding", recording)
     cases = sorted(VIGNETTES.glob("*.json"))
     assert cases, f"no vignettes in {VIGNETTES}"
     for path in cases:
@@ -162,7 +163,7 @@ def test_a_spanish_patient_reads_every_message_in_spanish(findings):
 
 
 def test_the_emergency_message_in_spanish_names_what_the_patient_told_us():
-    finding = rules.r1_cauda_equina(_entry(2, saddle_numbness=True, bladder_bowel_change=True))
+    finding = screening.r1_cauda_equina(_entry(2, saddle_numbness=True, bladder_bowel_change=True))
     with translation.override("es"):
         message = alert_patient_message(_as_alert(finding, "112"))
     assert message.startswith(

@@ -13,8 +13,8 @@ from django.utils import timezone
 from accounts.models import Patient, User
 from audit.models import AuditEvent, FormSubmission
 from exercises.models import Exercise, ExerciseLog, Plan, PlanItem, PlanVersion
+from redflags.engine.params import RuleParams
 from redflags.models import Alert, FlareEpisode, RuleSetVersion, TriageAction
-from redflags.params import RuleParams
 from symptoms.models import DailySummary, Intake, PTSession, SymptomEntry
 from tests.factories import (
     ExerciseFactory,

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from redflags.baseline import (
+from redflags.engine.baseline import (
     baseline_on,
     daily_pains,
     is_meaningful_fall,
@@ -14,8 +14,8 @@ from redflags.baseline import (
     median,
     pre_session_pain,
 )
-from redflags.domain import DayPain, Entry
-from redflags.params import RuleParams
+from redflags.engine.domain import DayPain, Entry
+from redflags.engine.params import RuleParams
 
 P = RuleParams()
 D0 = date(2026, 1, 5)

@@ -8,16 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from redflags.baseline import baseline_on, is_meaningful_rise
-from redflags.domain import DayPain, Session
-from redflags.flare import (
+from redflags.engine.baseline import baseline_on, is_meaningful_rise
+from redflags.engine.domain import DayPain, Session
+from redflags.engine.flare import (
     FlareEpisode,
     detect_flares,
     detect_spikes,
     flare_needs_escalation,
     flare_session_link,
 )
-from redflags.params import RuleParams
+from redflags.engine.params import RuleParams
 
 P = RuleParams()
 D0 = date(2026, 1, 5)
@@ -257,8 +257,8 @@ def test_a_spike_day_is_never_inside_a_flare(pains, intake):
 
 @given(logged_days, st.integers(0, 10), st.integers(0, 90))
 def test_resuming_outside_a_flare_equals_full_recomputation(pains, intake, offset):
-    """The service resumes detection at a day outside every flare (redflags.services
-    ._flare_detect_from); from there it must find exactly the episodes a full scan finds."""
+    """The service resumes detection at a day outside every flare (redflags.engine.reconcile
+    .flare_detect_from); from there it must find exactly the episodes a full scan finds."""
     full = detect_flares(pains, intake, P)
     resume = day(offset)
     if any(flare.covers(resume) for flare in full):

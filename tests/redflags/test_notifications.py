@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.tasks import default_task_backend
 
-from redflags import services
+from redflags import notifications, sweep
 from redflags.models import Alert, Notification
-from redflags.tasks import deliver_notification
+from redflags.notifications import deliver_notification
 from tests.factories import ClinicAdminFactory, PatientFactory, TherapistFactory
 from tests.redflags.conftest import IMMEDIATE_TASKS, VIGNETTES_DIR, log_entry
 
@@ -68,7 +68,7 @@ def test_a_manual_escalation_emails_the_admins_but_not_the_clinician_who_escalat
     alert = Alert.objects.get(rule="R12")
     other_admin = ClinicAdminFactory(clinic=patient.clinic)
 
-    rows = services.notification_queue(alert, reason="escalated", actor=clinic_admin)
+    rows = notifications.notification_queue(alert, reason="escalated", actor=clinic_admin)
 
     assert [row.recipient for row in rows] == [other_admin]
     assert rows[0].subject.startswith("[PT Tracker] ESCALATED: R12 neuropathic pattern")
@@ -131,29 +131,29 @@ def test_a_failing_mail_server_is_retried_with_backoff_and_delivered_exactly_onc
     settings.MAILERS = DOWN
     row = Notification.objects.get(alert=urgent_alert(patient))
 
-    assert services.notification_deliver(row.pk) == "failed"
+    assert notifications.notification_deliver(row.pk) == "failed"
     row.refresh_from_db()
     assert (row.state, row.attempts) == ("failed", 1)
     assert row.last_error.startswith("SMTPServerDisconnected")
     assert row.next_attempt_at == T0 + timedelta(minutes=1)
-    assert services.notifications_retry_due() == 0  # not due yet
+    assert notifications.notifications_retry_due() == 0  # not due yet
 
     time_machine.move_to(T0 + timedelta(minutes=1), tick=False)
-    assert services.notifications_retry_due() == 1  # the task runs at once and fails again
+    assert notifications.notifications_retry_due() == 1  # the task runs at once and fails again
     row.refresh_from_db()
     assert (row.state, row.attempts) == ("failed", 2)
     assert row.next_attempt_at == T0 + timedelta(minutes=3)
 
     settings.MAILERS = WORKING
     time_machine.move_to(T0 + timedelta(minutes=3), tick=False)
-    assert services.notifications_retry_due() == 1
+    assert notifications.notifications_retry_due() == 1
     row.refresh_from_db()
     assert (row.state, row.attempts, row.last_error) == ("sent", 3, "")
     assert len(mail.outbox) == 1
 
     time_machine.move_to(T0 + timedelta(hours=2), tick=False)
-    assert services.notifications_retry_due() == 0
-    assert services.notification_deliver(row.pk) == "sent"
+    assert notifications.notifications_retry_due() == 0
+    assert notifications.notification_deliver(row.pk) == "sent"
     assert len(mail.outbox) == 1
 
 
@@ -162,7 +162,7 @@ def test_a_failing_mail_server_is_retried_with_backoff_and_delivered_exactly_onc
     [(1, 1), (2, 2), (3, 4), (4, 8), (6, 32), (7, 60), (20, 60)],
 )
 def test_the_backoff_doubles_up_to_an_hour(attempts, delay):
-    assert services.retry_delay(attempts) == timedelta(minutes=delay)
+    assert notifications.retry_delay(attempts) == timedelta(minutes=delay)
 
 
 def test_a_failed_delivery_task_queues_its_retry_for_when_it_is_due(
@@ -182,23 +182,23 @@ def test_a_failed_delivery_task_queues_its_retry_for_when_it_is_due(
 
 
 def test_the_outbox_gives_up_after_the_last_attempt(patient, settings, time_machine, monkeypatch):
-    monkeypatch.setattr(services, "MAX_ATTEMPTS", 2)
+    monkeypatch.setattr(notifications, "MAX_ATTEMPTS", 2)
     time_machine.move_to(T0, tick=False)
     settings.MAILERS = DOWN
     row = Notification.objects.get(alert=urgent_alert(patient))
 
-    assert services.notification_deliver(row.pk) == "failed"
+    assert notifications.notification_deliver(row.pk) == "failed"
     time_machine.move_to(T0 + timedelta(minutes=5), tick=False)
-    assert services.notification_deliver(row.pk) == "gave_up"
+    assert notifications.notification_deliver(row.pk) == "gave_up"
     time_machine.move_to(T0 + timedelta(days=1), tick=False)
-    assert services.notifications_due() == []
+    assert notifications.notifications_due() == []
 
 
 def test_a_refused_address_is_given_up_at_once(patient, settings):
     settings.MAILERS = REFUSING
     row = Notification.objects.get(alert=urgent_alert(patient))
 
-    assert services.notification_deliver(row.pk) == "gave_up"
+    assert notifications.notification_deliver(row.pk) == "gave_up"
     row.refresh_from_db()
     assert "SMTPRecipientsRefused" in row.last_error
 
@@ -207,13 +207,13 @@ def test_a_claim_left_by_a_killed_worker_is_retried_after_its_lease(patient, tim
     time_machine.move_to(T0, tick=False)
     row = Notification.objects.get(alert=urgent_alert(patient))
     Notification.objects.filter(pk=row.pk).update(
-        state="sending", attempts=1, next_attempt_at=T0 + services.SENDING_LEASE
+        state="sending", attempts=1, next_attempt_at=T0 + notifications.SENDING_LEASE
     )
 
-    assert services.notification_deliver(row.pk) == "sending"  # another worker holds it
+    assert notifications.notification_deliver(row.pk) == "sending"  # another worker holds it
     assert mail.outbox == []
-    time_machine.move_to(T0 + services.SENDING_LEASE, tick=False)
-    assert services.notification_deliver(row.pk) == "sent"
+    time_machine.move_to(T0 + notifications.SENDING_LEASE, tick=False)
+    assert notifications.notification_deliver(row.pk) == "sent"
     assert len(mail.outbox) == 1
 
 
@@ -234,7 +234,7 @@ def test_the_daily_sweep_requeues_due_notifications(patient, settings, time_mach
     settings.TASKS = IMMEDIATE_TASKS
     row = Notification.objects.get(alert=urgent_alert(patient))
 
-    services.daily_sweep_all(now=T0)
+    sweep.daily_sweep_all(now=T0)
 
     row.refresh_from_db()
     assert row.state == "sent"

@@ -6,8 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from redflags.domain import RULE_IDS
-from redflags.params import MANDATORY_RULES, RuleParams
+from redflags.engine.domain import RULE_IDS
+from redflags.engine.params import MANDATORY_RULES, RuleParams
 
 
 def test_defaults_are_the_shipped_thresholds_of_clinical_md():

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from redflags.params import RuleParams
-from redflags.replay_pure import simulate_case
+from redflags.engine.params import RuleParams
+from tests.redflags.replay_pure import simulate_case
 
 VIGNETTES = Path(__file__).resolve().parents[2].parent / "shared" / "clinical" / "vignettes"
 CASES = sorted(VIGNETTES.glob("*.json"))

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from care.services import entry_remove
-from redflags import services
+from redflags import alerts, flares, rule_sets, screening
+from redflags.engine.params import MANDATORY_RULES, RuleParams
 from redflags.models import (
     Alert,
     AlertEvidence,
@@ -17,7 +18,6 @@ from redflags.models import (
     RuleSetVersion,
     TriageAction,
 )
-from redflags.params import MANDATORY_RULES, RuleParams
 from symptoms.models import DailySummary, SymptomEntry
 from symptoms.services import EntryIsEvidence, EntryLocked
 from tests.factories import ExerciseFactory, TherapistFactory
@@ -63,21 +63,19 @@ def test_a_resolved_alert_and_a_new_finding_open_a_new_alert(patient):
 
 def test_rescreening_the_same_entry_adds_no_second_evidence_row(patient):
     saved = log_entry(patient, 0, nerve_symptoms_limit_activities=True)
-    services.screen_symptom_entry(saved.entry)
+    screening.screen_symptom_entry(saved.entry)
 
     assert AlertEvidence.objects.filter(alert__patient=patient).count() == 1
 
 
 def test_a_more_severe_finding_raises_the_open_alert_and_records_who(patient):
-    version = services.current_rule_set(patient.clinic)
-    from redflags.domain import Finding
+    version = rule_sets.current_rule_set(patient.clinic)
+    from redflags.engine.domain import Finding
 
     review = Finding("R11", "flare_up", "review", "Flare.", "You have a flare-up.")
     urgent = Finding("R11", "flare_up", "urgent", "Still open.", "Still a flare-up.")
-    alert, created = services.alert_raise(patient, review, day=day(0), rule_set_version=version)
-    again, created_again = services.alert_raise(
-        patient, urgent, day=day(7), rule_set_version=version
-    )
+    alert, created = alerts.alert_raise(patient, review, day=day(0), rule_set_version=version)
+    again, created_again = alerts.alert_raise(patient, urgent, day=day(7), rule_set_version=version)
 
     assert created and not created_again and again.pk == alert.pk
     alert.refresh_from_db()
@@ -105,7 +103,7 @@ def test_the_alert_stores_what_the_patient_is_told_and_the_rule_set_version(pati
     alert = Alert.objects.get(patient=patient, rule="R1")
     assert saved.alerts == [alert]
     assert alert.severity == "emergency"
-    assert alert.rule_set_version == services.current_rule_set(patient.clinic)
+    assert alert.rule_set_version == rule_sets.current_rule_set(patient.clinic)
     assert alert.data["signs"] == ["saddle_numbness"]
     assert "numbness between your legs" in alert.patient_message
     assert "Call 999 now" in alert.patient_message
@@ -130,7 +128,7 @@ def test_the_patient_message_follows_the_severity(patient, fields, rule, expecte
 
 def test_an_alert_cannot_exist_without_its_entry(patient):
     with (
-        mock.patch.object(services, "alert_raise", side_effect=RuntimeError("disk full")),
+        mock.patch.object(screening, "alert_raise", side_effect=RuntimeError("disk full")),
         pytest.raises(RuntimeError),
     ):
         log_entry(patient, 0, pain_now=3, saddle_numbness=True)
@@ -141,7 +139,7 @@ def test_an_alert_cannot_exist_without_its_entry(patient):
 
 
 def test_a_failure_after_the_first_alert_rolls_back_the_entry_and_that_alert(patient):
-    real = services.alert_raise
+    real = alerts.alert_raise
     calls = []
 
     def second_fails(*args, **kwargs):
@@ -151,7 +149,7 @@ def test_a_failure_after_the_first_alert_rolls_back_the_entry_and_that_alert(pat
         return real(*args, **kwargs)
 
     with (
-        mock.patch.object(services, "alert_raise", side_effect=second_fails),
+        mock.patch.object(screening, "alert_raise", side_effect=second_fails),
         pytest.raises(RuntimeError),
     ):
         log_entry(patient, 0, saddle_numbness=True, nerve_symptoms_limit_activities=True)
@@ -167,7 +165,7 @@ def test_an_exercise_log_and_its_alert_commit_together_or_not_at_all(patient):
     exercise = ExerciseFactory()
     log_exercise(patient, exercise, 0, pain_during=6)
     with (
-        mock.patch.object(services, "alert_raise", side_effect=RuntimeError("boom")),
+        mock.patch.object(screening, "alert_raise", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
         log_exercise(patient, exercise, 3, pain_during=7)
@@ -292,7 +290,7 @@ def test_a_self_reported_flare_opens_r11_on_its_first_day(patient):
 
 
 def test_a_disabled_r11_still_stores_flares_but_opens_no_alert(patient, clinic_admin):
-    services.rule_set_update(
+    rule_sets.rule_set_update(
         patient.clinic,
         {"enabled": [r for r in RuleParams().enabled if r != "R11"]},
         actor=clinic_admin,
@@ -345,11 +343,11 @@ def test_deleting_an_entry_outside_the_window_is_refused(patient):
 
 
 def test_the_first_rule_set_is_version_one_with_the_defaults(clinic):
-    version = services.current_rule_set(clinic)
+    version = rule_sets.current_rule_set(clinic)
 
     assert version.number == 1
     assert version.rule_params() == RuleParams()
-    assert services.current_rule_set(clinic) == version
+    assert rule_sets.current_rule_set(clinic) == version
     assert RuleSetVersion.objects.filter(clinic=clinic).count() == 1
 
 
@@ -359,7 +357,7 @@ def test_a_change_makes_a_new_version_and_alerts_keep_the_version_that_raised_th
     log_entry(patient, 0, nerve_symptoms_limit_activities=True)
     first = Alert.objects.get(rule="R4")
 
-    version = services.rule_set_update(
+    version = rule_sets.rule_set_update(
         patient.clinic, {"r7_min_pain_worst": 8}, actor=clinic_admin, note="Fewer R7 alerts"
     )
     log_entry(patient, 1, fever_or_unwell=True)
@@ -375,14 +373,14 @@ def test_a_change_makes_a_new_version_and_alerts_keep_the_version_that_raised_th
 
 
 def test_saving_an_unchanged_rule_set_makes_no_new_version(clinic, clinic_admin):
-    version = services.current_rule_set(clinic)
+    version = rule_sets.current_rule_set(clinic)
 
-    assert services.rule_set_update(clinic, RuleParams(), actor=clinic_admin) == version
+    assert rule_sets.rule_set_update(clinic, RuleParams(), actor=clinic_admin) == version
     assert RuleSetVersion.objects.filter(clinic=clinic).count() == 1
 
 
 def test_r1_to_r7_cannot_be_switched_off(patient, clinic_admin):
-    version = services.rule_set_update(patient.clinic, {"enabled": []}, actor=clinic_admin)
+    version = rule_sets.rule_set_update(patient.clinic, {"enabled": []}, actor=clinic_admin)
 
     assert set(version.params["enabled"]) == set(MANDATORY_RULES)
     log_entry(patient, 0, bladder_bowel_change=True, descriptors=DN4_THREE)
@@ -390,7 +388,7 @@ def test_r1_to_r7_cannot_be_switched_off(patient, clinic_admin):
 
 
 def test_a_disabled_review_rule_no_longer_fires(patient, clinic_admin):
-    services.rule_set_update(
+    rule_sets.rule_set_update(
         patient.clinic,
         {"enabled": [r for r in RuleParams().enabled if r != "R12"]},
         actor=clinic_admin,
@@ -402,7 +400,7 @@ def test_a_disabled_review_rule_no_longer_fires(patient, clinic_admin):
 
 @pytest.mark.parametrize(("threshold", "fires"), [(7, True), (8, False)])
 def test_a_tuned_r7_threshold_changes_what_fires(patient, clinic_admin, threshold, fires):
-    services.rule_set_update(patient.clinic, {"r7_min_pain_worst": threshold}, actor=clinic_admin)
+    rule_sets.rule_set_update(patient.clinic, {"r7_min_pain_worst": threshold}, actor=clinic_admin)
     log_entry(patient, 0, pain_now=7, descriptors=["stabbing"], rest_relief="no")
 
     assert Alert.objects.filter(rule="R7").exists() is fires
@@ -417,9 +415,9 @@ def test_a_tuned_r7_threshold_changes_what_fires(patient, clinic_admin, threshol
     ],
 )
 def test_invalid_thresholds_are_refused_naming_the_parameter(clinic, clinic_admin, change, field):
-    services.current_rule_set(clinic)
+    rule_sets.current_rule_set(clinic)
     with pytest.raises(ValidationError) as raised:
-        services.rule_set_update(clinic, change, actor=clinic_admin)
+        rule_sets.rule_set_update(clinic, change, actor=clinic_admin)
 
     assert field in raised.value.message_dict
     assert RuleSetVersion.objects.filter(clinic=clinic).count() == 1
@@ -427,15 +425,20 @@ def test_invalid_thresholds_are_refused_naming_the_parameter(clinic, clinic_admi
 
 def test_an_unknown_parameter_is_refused(clinic, clinic_admin):
     with pytest.raises(ValidationError, match="unknown rule parameters"):
-        services.rule_set_update(clinic, {"r7_min_pain": 8}, actor=clinic_admin)
+        rule_sets.rule_set_update(clinic, {"r7_min_pain": 8}, actor=clinic_admin)
 
 
 def test_the_rule_set_is_read_once_per_save(patient):
     log_entry(patient, 0)  # creates version 1
-    with mock.patch.object(services, "current_rule_set", wraps=services.current_rule_set) as spy:
+    # Screening reads it and hands it to the flare sync, which would otherwise read it again.
+    real = rule_sets.current_rule_set
+    with (
+        mock.patch.object(screening, "current_rule_set", wraps=real) as screening_reads,
+        mock.patch.object(flares, "current_rule_set", wraps=real) as flare_reads,
+    ):
         log_entry(patient, 1, saddle_numbness=True, nerve_symptoms_limit_activities=True)
 
-    assert spy.call_count == 1
+    assert screening_reads.call_count + flare_reads.call_count == 1
 
 
 def test_every_alert_notifies_only_once_per_rise_in_severity(patient):

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from exercises.services import plan_version_save
-from redflags import services
+from redflags import sweep as sweeps
 from redflags.models import (
     Alert,
     AlertEvidence,
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def sweep(clinic, first: int, last: int | None = None, **kwargs):
     for number in range(first, (first if last is None else last) + 1):
-        services.daily_sweep(clinic, day(number), **kwargs)
+        sweeps.daily_sweep(clinic, day(number), **kwargs)
 
 
 def snapshot():
@@ -199,21 +199,21 @@ def test_a_failing_patient_does_not_stop_the_others_and_leaves_the_day_unfinishe
     patient, other_patient, therapist
 ):
     add_session(other_patient, 0, therapist)
-    real = services.patient_day_end
+    real = sweeps.patient_day_end
 
     def fail_for_first(p, *args, **kwargs):
         if p.pk == patient.pk:
             raise RuntimeError("corrupt row")
         return real(p, *args, **kwargs)
 
-    with mock.patch.object(services, "patient_day_end", side_effect=fail_for_first):
-        result = services.daily_sweep(patient.clinic, day(2))
+    with mock.patch.object(sweeps, "patient_day_end", side_effect=fail_for_first):
+        result = sweeps.daily_sweep(patient.clinic, day(2))
 
     assert result.failures == [patient.pk]
     assert Alert.objects.filter(patient=other_patient, rule="R13").exists()
     assert SweepRun.objects.get(day=day(2)).finished_at is None
 
-    again = services.daily_sweep(patient.clinic, day(2))
+    again = sweeps.daily_sweep(patient.clinic, day(2))
     assert not again.skipped and again.failures == []
     assert Alert.objects.filter(patient=other_patient, rule="R13").count() == 1
 
@@ -227,7 +227,7 @@ def _utc(number: int, hour: int) -> datetime:
 
 def test_each_clinic_is_swept_for_its_own_local_day_that_has_ended(clinic, other_clinic):
     # 03:00 UTC: London's day 0 has ended; New York (UTC-5) is still on day 0.
-    services.daily_sweep_all(now=_utc(1, 3))
+    sweeps.daily_sweep_all(now=_utc(1, 3))
 
     assert list(SweepRun.objects.filter(clinic=clinic).values_list("day", flat=True)) == [day(0)]
     assert list(SweepRun.objects.filter(clinic=other_clinic).values_list("day", flat=True)) == [
@@ -238,16 +238,16 @@ def test_each_clinic_is_swept_for_its_own_local_day_that_has_ended(clinic, other
 def test_a_patient_in_a_later_zone_holds_the_clinic_sweep_until_their_day_ends(clinic):
     PatientFactory(clinic=clinic, time_zone="America/Los_Angeles")
 
-    assert services.sweep_day_for(clinic, _utc(1, 3)) == day(-1)
-    assert services.sweep_day_for(clinic, _utc(1, 9)) == day(0)
+    assert sweeps.sweep_day_for(clinic, _utc(1, 3)) == day(-1)
+    assert sweeps.sweep_day_for(clinic, _utc(1, 9)) == day(0)
 
 
 def test_sweep_all_catches_up_missed_days_and_then_does_nothing(clinic):
-    services.daily_sweep_all(now=_utc(1, 1))
-    results = services.daily_sweep_all(now=_utc(4, 1))
+    sweeps.daily_sweep_all(now=_utc(1, 1))
+    results = sweeps.daily_sweep_all(now=_utc(4, 1))
 
     assert [r.day for r in results] == [day(1), day(2), day(3)]
-    assert services.daily_sweep_all(now=_utc(4, 2)) == []
+    assert sweeps.daily_sweep_all(now=_utc(4, 2)) == []
 
 
 def test_the_command_sweeps_one_clinic_for_one_day(clinic, other_clinic, capsys):
@@ -275,7 +275,7 @@ def test_a_closed_patient_is_not_swept(patient, therapist):
     patient.closed_at = moment(patient, 1, "09:00")
     patient.save(update_fields=["closed_at"])
 
-    result = services.daily_sweep(patient.clinic, day(2))
+    result = sweeps.daily_sweep(patient.clinic, day(2))
 
     assert result.patients == 0
     assert not Alert.objects.exists()

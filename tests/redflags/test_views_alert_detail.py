@@ -4,9 +4,10 @@ was shown, the rule-set version, notification delivery and the triage history.""
 import pytest
 from django.urls import reverse
 
-from redflags.domain import Finding
+from redflags.alerts import alert_raise
+from redflags.engine.domain import Finding
 from redflags.models import Notification
-from redflags.services import alert_raise, current_rule_set, rule_set_update
+from redflags.rule_sets import current_rule_set, rule_set_update
 from redflags.triage import alert_contact_log
 from symptoms.services import pt_session_create
 from tests.factories import AlertFactory, ExerciseLogFactory, SymptomEntryFactory
@@ -162,8 +163,8 @@ def test_htmx_gets_the_triage_panel(therapist_client, r7_alert):
 
 @pytest.mark.parametrize("rule", [f"R{n}" for n in range(1, 15)])
 def test_every_rule_explains_itself_with_its_thresholds(rule):
+    from redflags.engine.params import RuleParams
     from redflags.explain import PARAMS, RULE_PARAMETERS, explain_rule
-    from redflags.params import RuleParams
 
     text = explain_rule(rule, RuleParams())
     assert text.startswith("Fires ")

@@ -4,10 +4,10 @@ switched off, R1-R7 never; every change makes a new version."""
 import pytest
 from django.urls import reverse
 
+from redflags.engine.params import MANDATORY_RULES, RuleParams
 from redflags.explain import PARAMS
 from redflags.models import RuleSetVersion
-from redflags.params import MANDATORY_RULES, RuleParams
-from redflags.services import current_rule_set
+from redflags.rule_sets import current_rule_set
 
 URL = reverse("redflags:rule_set")
 

@@ -144,7 +144,7 @@ ROUTES: dict[str, list[Route]] = {
     "redflags:resolve": [Route(OWNER_CARE, lambda w: {"pk": w.alert.pk}, ("POST",))],
     "redflags:escalate": [Route(OWNER_CARE, lambda w: {"pk": w.alert.pk}, ("POST",))],
     "redflags:rule_set": [Route(ADMINS, methods=GET_POST)],
-    "redflags:replay": [Route(ADMINS, methods=GET_POST)],
+    "care:replay": [Route(ADMINS, methods=GET_POST)],
     "redflags:emergency": [Route(OWNER, lambda w: {"pk": w.alert.pk})],
     "redflags:emergency_confirm": [Route(OWNER, lambda w: {"pk": w.alert.pk}, ("POST",))],
     # Dashboard.

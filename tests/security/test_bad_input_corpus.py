@@ -35,7 +35,7 @@ from exercises.models import Exercise, ExerciseLog, Plan, PlanItem, PlanVersion
 from redflags.explain import PARAMS
 from redflags.forms import RuleSetForm
 from redflags.models import Alert, RuleSetVersion, TriageAction
-from redflags.services import current_rule_set
+from redflags.rule_sets import current_rule_set
 from reminders.forms import ReminderPreferenceForm
 from reminders.models import QuickLogToken, ReminderPreference
 from reminders.selectors import preference_for
@@ -805,7 +805,7 @@ for what, overrides in {
 }.items():
     add("rule set", what, CLINIC_ADMIN, RULE_SET, rule_set_data(**overrides))
 
-REPLAY = lambda w: reverse("redflags:replay")  # noqa: E731
+REPLAY = lambda w: reverse("care:replay")  # noqa: E731
 
 
 def upload(content: bytes, name: str = "case.json") -> Callable[[World], dict]:

@@ -26,7 +26,7 @@ from care.services import entry_record
 from devtools.demo import stories as demo
 from devtools.demo.exercise_plans import seed_exercise_plans
 from devtools.demo.reminder_preferences import seed_reminder_preferences
-from redflags.services import daily_sweep
+from redflags.sweep import daily_sweep
 from symptoms.models import PTSession, SymptomEntry
 from symptoms.services import intake_save, pt_session_create
 

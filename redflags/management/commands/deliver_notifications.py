@@ -7,7 +7,7 @@ delivery resumes soon after the mail server comes back even without the task wor
 
 from django.core.management.base import BaseCommand
 
-from redflags import services
+from redflags import notifications
 
 
 class Command(BaseCommand):
@@ -22,10 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue=False, **options):
         if enqueue:
-            count = services.notifications_retry_due()
+            count = notifications.notifications_retry_due()
             self.stdout.write(f"Queued {count} deliveries.")
             return
-        counts = services.notifications_deliver_due()
+        counts = notifications.notifications_deliver_due()
         if not counts:
             self.stdout.write("Nothing due.")
             return

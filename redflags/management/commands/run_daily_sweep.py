@@ -8,9 +8,11 @@ from cron so each clinic is swept soon after its midnight. Running it again chan
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.models import Clinic
-from redflags import services
+from redflags import sweep
+from redflags.tasks import run_daily_sweep
 
 
 def _day(value: str) -> date:
@@ -39,8 +41,6 @@ class Command(BaseCommand):
         if enqueue:
             if day or clinic or force:
                 raise CommandError("--enqueue sweeps every clinic; it takes no other option.")
-            from redflags.tasks import run_daily_sweep
-
             result = run_daily_sweep.enqueue()
             self.stdout.write(f"Queued the daily sweep (task {result.id}).")
             return
@@ -51,13 +51,11 @@ class Command(BaseCommand):
         else:
             clinics = None
         if day is None and clinics is None and not force:
-            results = services.daily_sweep_all()
+            results = sweep.daily_sweep_all()
         else:
-            from django.utils import timezone
-
             now = timezone.now()
             results = [
-                services.daily_sweep(c, day or services.sweep_day_for(c, now), force=force)
+                sweep.daily_sweep(c, day or sweep.sweep_day_for(c, now), force=force)
                 for c in clinics or Clinic.objects.order_by("pk")
             ]
         failed = False

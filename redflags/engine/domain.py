@@ -1,7 +1,7 @@
 """Plain data the clinical engine works on (CLINICAL.md section 1, "Data dictionary").
 
 Nothing here knows about Django: the service layer turns model rows into these frozen
-dataclasses, calls the pure rules in ``rules.py`` and ``flare.py``, and stores the findings.
+dataclasses, calls the pure rules in ``rules`` and ``flare``, and stores the findings.
 Field names follow the data dictionary so that a clinical reviewer can map them one to one.
 """
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from redflags.baseline import baseline_on, is_meaningful_rise
-from redflags.domain import DayPain, Session
-from redflags.params import RuleParams
+from .baseline import baseline_on, is_meaningful_rise
+from .domain import DayPain, Session
+from .params import RuleParams
 
 
 @dataclass(frozen=True)

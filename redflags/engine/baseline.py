@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
 
-from redflags.domain import DayPain, Entry
-from redflags.params import RuleParams
+from .domain import DayPain, Entry
+from .params import RuleParams
 
 
 def daily_pains(entries: Iterable[Entry]) -> list[DayPain]:

@@ -13,9 +13,11 @@ from django.urls import reverse
 from accounts.models import Clinic
 from redflags.forms import CASE_MAX_BYTES
 from redflags.models import Alert
-from redflags.services import rule_set_update
+from redflags.rule_sets import rule_set_update
 
-URL = reverse("redflags:replay")
+pytestmark = pytest.mark.usefixtures("no_task_queue")
+
+URL = reverse("care:replay")
 VIGNETTES = Path(settings.BASE_DIR).parent / "shared" / "clinical" / "vignettes"
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from fractions import Fraction
 from typing import Any
 
-from redflags.domain import RULE_IDS
+from .domain import RULE_IDS
 
 #: Safety-critical rules a clinic cannot switch off.
 MANDATORY_RULES = frozenset({"R1", "R2", "R3", "R4", "R5", "R6", "R7"})

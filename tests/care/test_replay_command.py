@@ -12,15 +12,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Clinic, User
-from redflags import services
+from care.replay.run import replay_case
+from redflags import rule_sets
+from redflags.engine.params import RuleParams
 from redflags.models import Alert, FlareEpisode, RuleSetVersion, SweepRun
-from redflags.params import RuleParams
-from redflags.replay import CaseError, replay_case
-from redflags.replay_pure import simulate_case
+from redflags.replay_format import CaseError
 from symptoms.models import SymptomEntry
 from tests.redflags.conftest import VIGNETTES_DIR
+from tests.redflags.replay_pure import simulate_case
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_task_queue")]
 
 VIGNETTES = sorted(VIGNETTES_DIR.glob("*.json"))
 
@@ -237,7 +238,7 @@ def test_the_service_checks_a_tuned_rule_set():
 
 
 def test_the_service_uses_a_clinics_current_rule_set(clinic, clinic_admin):
-    services.rule_set_update(
+    rule_sets.rule_set_update(
         clinic, {"enabled": sorted(RuleParams().enabled - {"R11"})}, actor=clinic_admin
     )
     case = json.loads((VIGNETTES_DIR / "V07-self-reported-flare.json").read_text())

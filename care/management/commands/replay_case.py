@@ -9,7 +9,8 @@ naming the case and the item, and exits non-zero if any case differs or cannot b
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Clinic
-from redflags.replay import CaseError, load_case_file, replay_case
+from care.replay.run import replay_case
+from redflags.replay_format import CaseError, load_case_file
 
 
 class Command(BaseCommand):

@@ -1,8 +1,9 @@
 """A pure, in-memory replay of a clinical-safety case (CLINICAL.md section 6).
 
-This is the reference the Django ``replay_case`` command is checked against: same case format,
-same output. It holds all state in memory and calls the same pure rules the services call.
-It is not a substitute for the command, which must go through the real services.
+This is the test oracle the Django ``replay_case`` command is checked against: same case
+format, same output. It holds all state in memory and calls the same pure engine the services
+call, so the vignettes also check the engine without a database. The app never uses it: the
+command must go through the real services.
 
 Semantics followed (section 6 and section 5, "Precise semantics"):
 
@@ -23,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from redflags.baseline import daily_pains, pre_session_pain
-from redflags.domain import (
+from redflags.engine.baseline import daily_pains, pre_session_pain
+from redflags.engine.domain import (
     RULE_IDS,
     DayPain,
     Entry,
@@ -35,15 +36,10 @@ from redflags.domain import (
     Session,
     severity_rank,
 )
-from redflags.flare import FlareEpisode, detect_flares, flare_needs_escalation
-from redflags.params import RuleParams
-from redflags.rules import (
-    evaluate_day_end,
-    evaluate_entry,
-    evaluate_exercise_log,
-    r11_escalation_finding,
-    r11_flare_finding,
-)
+from redflags.engine.flare import FlareEpisode, detect_flares, flare_needs_escalation
+from redflags.engine.params import RuleParams
+from redflags.engine.rules.evaluate import evaluate_day_end, evaluate_entry, evaluate_exercise_log
+from redflags.engine.rules.patterns import r11_escalation_finding, r11_flare_finding
 
 #: Any fixed date will do; a Monday keeps weekday-based reasoning easy to follow.
 DAY_ZERO = date(2026, 1, 5)

@@ -129,7 +129,9 @@ def alert_escalate(alert: Alert, *, actor: User, note: str = "") -> TriageAction
             alert.severity = Severity.URGENT
         alert.escalated_at = action.created_at
         alert.save(update_fields=["severity", "escalated_at", "updated_at"])
-        notification_queue(alert, reason="escalated", actor=actor)
+        notification_queue(
+            alert, reason="escalated", actor=actor, episode=f"escalation-{action.pk}"
+        )
     return action
 
 

@@ -128,7 +128,8 @@ def sweep_day_for(clinic: Clinic, now: datetime) -> date:
 def daily_sweep_all(now: datetime | None = None) -> list[SweepResult]:
     """Sweep every clinic for each local day that has ended and not been swept yet (at most
     ``SWEEP_CATCH_UP_DAYS`` back, never before the clinic's first sweep), then re-queue the
-    outbox's due emails (alert emails among them). Safe to run as often as you like: meant for an hourly cron or task."""
+    outbox's due emails (alert emails among them). Safe to run as often as you like: meant
+    for an hourly cron or task."""
     now = now or timezone.now()
     results = []
     for clinic in Clinic.objects.order_by("pk"):

@@ -39,6 +39,8 @@ SENDING_LEASE = timedelta(minutes=10)
 ERROR_MAX = 2000
 #: What ``mail_deliver`` returns when this attempt failed and another is scheduled.
 FAILED = "failed"
+#: Counted by ``mail_deliver_due`` for a row another worker claimed first.
+TAKEN = "taken"
 
 
 def max_attempts() -> int:
@@ -115,24 +117,21 @@ def _failed(message: OutboxMessage, error: Exception, now: datetime) -> str:
     return FAILED
 
 
-def mail_deliver(message_id: int, *, now: datetime | None = None) -> str:
-    """Send one row if it is due and nobody else holds it. Returns its state afterwards
-    (``sent``, ``dead``, or what another worker left it in), or ``failed`` when this attempt
-    failed and the next one is scheduled; "" for a row that does not exist."""
-    now = now or timezone.now()
+def _deliver(message_id: int, now: datetime) -> tuple[bool, str]:
+    """(whether this call claimed the row, the outcome)."""
     claimed = _claim(message_id, now)
     message = OutboxMessage.objects.filter(pk=message_id).first()
     if message is None:
-        return ""
+        return False, ""
     if not claimed:
-        return message.state
+        return False, message.state
     if message.expires_at is not None and now >= message.expires_at:
         when = f"{message.expires_at:%Y-%m-%d %H:%M} UTC"
-        return _give_up(message, f"Expired: not delivered before {when}.")
+        return True, _give_up(message, f"Expired: not delivered before {when}.")
     try:
         email_for(message).send(using="default")
     except Exception as error:
-        return _failed(message, error, now)
+        return True, _failed(message, error, now)
     # The bodies go: a sent email's links (tokens) should not stay readable in the database.
     OutboxMessage.objects.filter(pk=message_id).update(
         state=OutboxState.SENT,
@@ -142,7 +141,14 @@ def mail_deliver(message_id: int, *, now: datetime | None = None) -> str:
         body_text="",
         body_html="",
     )
-    return OutboxState.SENT
+    return True, OutboxState.SENT
+
+
+def mail_deliver(message_id: int, *, now: datetime | None = None) -> str:
+    """Send one row if it is due and nobody else holds it. Returns its state afterwards
+    (``sent``, ``dead``, or what another worker left it in), or ``failed`` when this attempt
+    failed and the next one is scheduled; "" for a row that does not exist."""
+    return _deliver(message_id, now or timezone.now())[1]
 
 
 def mail_due(now: datetime | None = None, *, limit: int = 500) -> list[int]:
@@ -156,9 +162,12 @@ def mail_due(now: datetime | None = None, *, limit: int = 500) -> list[int]:
 
 
 def mail_deliver_due(now: datetime | None = None) -> dict[str, int]:
-    """Deliver every due row now, in this process (cron without a worker). Counts by outcome."""
+    """Deliver every due row now, in this process (cron without a worker). Counts by outcome
+    of this process's attempts: ``sent``, ``failed``, ``dead``; ``taken`` for rows another
+    worker claimed first."""
     counts: dict[str, int] = {}
     for pk in mail_due(now):
-        outcome = mail_deliver(pk, now=now)
+        claimed, outcome = _deliver(pk, now or timezone.now())
+        outcome = outcome if claimed else TAKEN
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts

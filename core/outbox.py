@@ -67,7 +67,8 @@ def mail_queue(
     Attachments, cc and bcc are not kept, so an email with them is refused."""
     if email.attachments or email.cc or email.bcc or email.reply_to:
         raise ValueError(
-            "The outbox keeps no attachments, cc, bcc or reply-to: only recipients, subject, text, HTML and headers."
+            "The outbox keeps no attachments, cc, bcc or reply-to: only recipients, subject, "
+            "text, HTML and headers."
         )
     key = dedup_key or f"{kind}-{uuid.uuid4().hex}"
     try:

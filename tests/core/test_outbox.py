@@ -47,13 +47,12 @@ def queue(**options) -> OutboxMessage:
 def test_a_queued_email_is_stored_whole_and_delivered_when_the_transaction_commits(
     django_capture_on_commit_callbacks,
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            message = queue(clinic_id=7)
-            assert mail.outbox == []
-            assert (message.state, message.kind, message.clinic_id) == ("pending", "invitation", 7)
-            assert message.recipients == ["tess@example.test"]
-            assert message.body_html == "<p>Open the link</p>"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        message = queue(clinic_id=7)
+        assert mail.outbox == []
+        assert (message.state, message.kind, message.clinic_id) == ("pending", "invitation", 7)
+        assert message.recipients == ["tess@example.test"]
+        assert message.body_html == "<p>Open the link</p>"
 
     assert len(callbacks) == 1
     [sent] = mail.outbox

@@ -18,13 +18,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from core.models import MailKind
-from core.outbox import mail_queue
+from audit.models import Action
+from audit.services import record
+from core.models import MailKind, OutboxMessage
+from core.outbox import mail_discard, mail_queue, mail_retry_now
 
 from .models import Clinic, Invitation, Patient, User
 
@@ -211,3 +214,27 @@ def clinic_update(clinic: Clinic, data: dict[str, Any], *, actor: User) -> Clini
     clinic.full_clean()
     clinic.save(update_fields=list(data))
     return clinic
+
+
+def outbox_message_retry(
+    message: OutboxMessage, *, actor: User, request: HttpRequest | None = None
+) -> bool:
+    """A clinic admin asks for another attempt at an email that could not be delivered, now.
+    On record when it changed something; False (nothing recorded) when there was nothing to
+    retry, so a second click does nothing more."""
+    with transaction.atomic():
+        retried = mail_retry_now(message)
+        if retried:
+            record(request, Action.UPDATE, obj=message, actor=actor, detail="Email: retry now")
+    return retried
+
+
+def outbox_message_discard(
+    message: OutboxMessage, *, actor: User, request: HttpRequest | None = None
+) -> bool:
+    """A clinic admin gives up an email for good. On record when it changed something."""
+    with transaction.atomic():
+        discarded = mail_discard(message)
+        if discarded:
+            record(request, Action.UPDATE, obj=message, actor=actor, detail="Email: discarded")
+    return discarded

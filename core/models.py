@@ -78,6 +78,11 @@ class OutboxMessage(models.Model):
         return f"{self.kind} #{self.pk} ({self.state})"
 
     @property
+    def expired(self) -> bool:
+        """Past its ``expires_at``: it will not be sent any more."""
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
     def waiting_to_retry(self) -> bool:
         """A failed attempt and another one to come."""
         return self.state == OutboxState.PENDING and self.attempts > 0

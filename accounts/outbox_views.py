@@ -58,7 +58,8 @@ def undelivered_mail_retry(request: HttpRequest, pk: int) -> HttpResponse:
         done = _("The email to %(to)s is being sent again.")
     else:
         done = _(
-            "Nothing to retry: the email to %(to)s was sent, discarded, is too old to send, or is being sent already."
+            "Nothing to retry: the email to %(to)s was sent, discarded, is too old to send, "
+            "or is being sent already."
         )
     return _after_action(request, done % {"to": ", ".join(message.recipients)})
 
@@ -72,6 +73,7 @@ def undelivered_mail_discard(request: HttpRequest, pk: int) -> HttpResponse:
         done = _("The email to %(to)s is discarded: it will not be sent.")
     else:
         done = _(
-            "Nothing to discard: the email to %(to)s was sent, is being sent, or was discarded already."
+            "Nothing to discard: the email to %(to)s was sent, is being sent, or was "
+            "discarded already."
         )
     return _after_action(request, done % {"to": ", ".join(message.recipients)})

@@ -78,8 +78,8 @@ def test_clinic_admin_sees_dead_and_failing_mail_with_address_attempts_and_error
         assert hidden not in page
     assert "Gave up" in page and "Failed, will retry" in page
     assert "SMTPRecipientsRefused: 550 No such user" in page
-    assert "<td>Alert</td>" in page
-    assert '<td class="text-end">48</td>' in page
+    assert '<span class="mail-label">Email</span> Alert</div>' in page
+    assert '<span class="mail-label">Attempts</span> 48</div>' in page
     assert BODY not in page and "Pat Patient" not in page and "numbness" not in page
     assert _retry(dead.pk) in page and _discard(dead.pk) in page
     assert "2 emails" in page

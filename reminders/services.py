@@ -192,8 +192,8 @@ def quick_log_token_spend(token: QuickLogToken, now: datetime) -> None:
 
 
 def quick_log_token_attach(token: QuickLogToken, entry: SymptomEntry, now: datetime) -> None:
-    """Point the spent link at the entry it stored; a resent reminder's earlier link is spent
-    too: one link, one check-in."""
+    """Point the spent link at the entry it stored; any other link of the same reminder (the
+    sender before the mail outbox issued one per attempt) is spent too: one link, one check-in."""
     QuickLogToken.objects.filter(pk=token.pk).update(entry=entry)
     QuickLogToken.objects.filter(dispatch_id=token.dispatch_id, used_at__isnull=True).update(
         used_at=now

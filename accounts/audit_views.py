@@ -4,12 +4,10 @@ Anyone else (therapists, patients, other clinics' admins) gets 404, and the atte
 put on record by the audit middleware.
 """
 
-import csv
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -17,6 +15,8 @@ from django.views.decorators.vary import vary_on_headers
 from audit.decorators import audited
 from audit.models import Action
 from audit.selectors import events_for_patient
+from core.csv_export import csv_download
+from core.htmx import render_page
 
 from .access import get_patient_for_user
 from .decorators import clinic_admin_required
@@ -51,47 +51,28 @@ def patient_log(request: HttpRequest, patient_pk: int) -> HttpResponse:
         request.GET.get("page")
     )
     context = {"patient": patient, "page": page, "zone": patient.clinic.time_zone}
-    template = "accounts/audit_log.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#events"
-    return render(request, template, context)
+    return render_page(request, "accounts/audit_log.html", context, fragment="events")
 
 
-class _Echo:
-    """A file-like object whose write() hands the line back, for streaming CSV."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(patient_pk: int):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+def _event_rows(patient_pk: int):
     for event in events_for_patient(patient_pk).iterator(chunk_size=500):
         actor = event.actor
-        yield writer.writerow(
-            [
-                event.at.astimezone(dt.UTC).isoformat(),
-                actor.email if actor else "",
-                actor.full_name if actor else "",
-                event.actor_role,
-                event.action,
-                event.outcome,
-                event.object_type,
-                event.object_id,
-                event.method,
-                event.path,
-                event.status_code if event.status_code is not None else "",
-                event.ip_address or "",
-                _safe_cell(event.user_agent),
-                _safe_cell(event.detail),
-            ]
-        )
-
-
-def _safe_cell(value: str) -> str:
-    # Text a client typed (user agent, an email tried) must not run as a spreadsheet formula.
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+        yield [
+            event.at.astimezone(dt.UTC).isoformat(),
+            actor.email if actor else "",
+            actor.full_name if actor else "",
+            event.actor_role,
+            event.action,
+            event.outcome,
+            event.object_type,
+            event.object_id,
+            event.method,
+            event.path,
+            event.status_code if event.status_code is not None else "",
+            event.ip_address or "",
+            event.user_agent,
+            event.detail,
+        ]
 
 
 @require_GET
@@ -99,8 +80,5 @@ def _safe_cell(value: str) -> str:
 @audited(Patient, kwarg="patient_pk", read=Action.EXPORT)
 def patient_log_csv(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_patient_for_user(request.user, patient_pk)
-    response = StreamingHttpResponse(_csv_lines(patient.pk), content_type="text/csv")
     name = f"audit-patient-{patient.pk}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_download(name, CSV_COLUMNS, _event_rows(patient.pk))

@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 
 from audit.signals import LOGOUT_REASON_ATTR
+from core.htmx import navigate
 
 from .otp import has_second_factor
 from .security import (
@@ -47,12 +47,6 @@ OTP_EXEMPT_VIEWS = frozenset(
         "reminders:unsubscribe",
     }
 )
-
-
-def _go(request: HttpRequest, url: str) -> HttpResponse:
-    if getattr(request, "htmx", False):
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
 
 
 def _with_next(url: str, request: HttpRequest) -> str:
@@ -98,7 +92,7 @@ class SessionTimeoutMiddleware:
                 "Please log in again."
             ) % {"hours": absolute_limit() // 3600}
         messages.info(request, text)
-        return _go(request, _with_next(resolve_url("accounts:login"), request))
+        return navigate(request, _with_next(resolve_url("accounts:login"), request))
 
 
 class TwoFactorRequiredMiddleware:
@@ -123,9 +117,9 @@ class TwoFactorRequiredMiddleware:
         ):
             return None
         if has_second_factor(user):
-            return _go(request, _with_next(resolve_url("twofactor:verify"), request))
+            return navigate(request, _with_next(resolve_url("twofactor:verify"), request))
         if not user.is_clinician:
             # A patient who turned two-step verification off in another session.
             request.session[OTP_REQUIRED_KEY] = False
             return None
-        return _go(request, _with_next(resolve_url("twofactor:setup"), request))
+        return navigate(request, _with_next(resolve_url("twofactor:setup"), request))

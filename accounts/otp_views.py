@@ -22,8 +22,8 @@ from django.views.decorators.vary import vary_on_headers
 from audit.models import Action, Outcome
 from audit.services import record
 from audit.subjects import patient_ref_for_user
+from core.htmx import navigate, render_form_page
 
-from .http import redirect_after_post, render_form_page
 from .otp import (
     confirmed_totp_device,
     format_recovery_code,
@@ -84,7 +84,7 @@ def security(request: HttpRequest) -> HttpResponse:
 def setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if has_second_factor(user) and not user.is_verified():
-        return redirect_after_post(request, "twofactor:verify")
+        return navigate(request, "twofactor:verify")
     device = pending_totp_device(user)
     form = TOTPSetupForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -94,7 +94,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             _show_codes_once(request, recovery_codes_issue(user))
             record(request, Action.OTP_SETUP, obj=user, patient=_own_patient_pk(request))
             messages.success(request, _("Two-step verification is on."))
-            return redirect_after_post(request, "twofactor:recovery_codes")
+            return navigate(request, "twofactor:recovery_codes")
         form.add_error(
             "code",
             _("Too many wrong codes. Wait a minute, then try again.")
@@ -121,9 +121,9 @@ def verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     next_url = _next_url(request)
     if user.is_verified():
-        return redirect_after_post(request, next_url or "home")
+        return navigate(request, next_url or "home")
     if not has_second_factor(user):
-        return redirect_after_post(request, "twofactor:setup" if user.is_clinician else "home")
+        return navigate(request, "twofactor:setup" if user.is_clinician else "home")
     form = OTPVerifyForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         result = second_factor_verify(user, form.cleaned_data["code"])
@@ -148,7 +148,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                     )
                     % {"count": left},
                 )
-            return redirect_after_post(request, next_url or "home")
+            return navigate(request, next_url or "home")
         record(
             request,
             Action.OTP_FAILED,
@@ -183,7 +183,7 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     _show_codes_once(request, recovery_codes_issue(user))
     record(request, Action.RECOVERY_CODES, obj=user, patient=_own_patient_pk(request))
-    return redirect_after_post(request, "twofactor:recovery_codes")
+    return navigate(request, "twofactor:recovery_codes")
 
 
 @require_POST
@@ -198,7 +198,7 @@ def disable(request: HttpRequest) -> HttpResponse:
     request.session[OTP_REQUIRED_KEY] = False
     record(request, Action.OTP_DISABLED, obj=user, patient=_own_patient_pk(request))
     messages.success(request, _("Two-step verification is off."))
-    return redirect_after_post(request, "twofactor:security")
+    return navigate(request, "twofactor:security")
 
 
 def _own_patient_pk(request: HttpRequest) -> int | None:

@@ -8,11 +8,11 @@ Anyone else gets 404 (clinic_admin_required); another clinic's email is a 404 to
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from core.htmx import navigate, render_page, wants_fragment
 from core.outbox import undelivered_mail
 
 from .access import get_outbox_message_for_user
@@ -28,10 +28,7 @@ def _list(request: HttpRequest, *, done: str = "") -> HttpResponse:
         request.GET.get("page")
     )
     context = {"page": page, "zone": request.user.clinic.time_zone, "done": done}
-    template = TEMPLATE
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#mail"
-    return render(request, template, context)
+    return render_page(request, TEMPLATE, context, fragment="mail")
 
 
 @require_GET
@@ -43,10 +40,10 @@ def undelivered_mail_list(request: HttpRequest) -> HttpResponse:
 
 def _after_action(request: HttpRequest, done: str) -> HttpResponse:
     """htmx swaps the list in with the outcome; without JavaScript, POST/redirect/GET."""
-    if request.htmx:
+    if wants_fragment(request):
         return _list(request, done=done)
     messages.info(request, done)
-    return redirect("accounts:undelivered_mail")
+    return navigate(request, "accounts:undelivered_mail")
 
 
 @require_POST

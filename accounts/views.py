@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from audit.decorators import audited
+from core.htmx import navigate, render_form_page
 
 from .access import get_patient_for_user, get_therapist_for_user
 from .decorators import clinic_admin_required, clinician_required
@@ -20,7 +21,6 @@ from .forms import (
     TherapistInviteForm,
     add_validation_error,
 )
-from .http import redirect_after_post, render_form_page
 from .language import activate_user_language
 from .models import Clinic, Patient
 from .selectors import InvitationState, invitation_by_token, invitation_state, therapists_for_admin
@@ -127,7 +127,7 @@ def therapist_add(request: HttpRequest) -> HttpResponse:
                 _("We have emailed %(name)s a link to set a password.")
                 % {"name": therapist.full_name},
             )
-            return redirect_after_post(request, "accounts:therapist_list")
+            return navigate(request, "accounts:therapist_list")
     return render_form_page(request, "accounts/therapist_add.html", {"form": form})
 
 
@@ -166,5 +166,5 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
             add_validation_error(form, error)
         else:
             messages.success(request, _("The clinic settings are saved."))
-            return redirect_after_post(request, "accounts:clinic_settings")
+            return navigate(request, "accounts:clinic_settings")
     return render_form_page(request, "accounts/clinic_settings.html", {"form": form})

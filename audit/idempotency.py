@@ -31,10 +31,10 @@ from functools import wraps
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
+
+from core.htmx import navigate
 
 from .models import FormSubmission
 
@@ -79,7 +79,7 @@ def _repeat(request: HttpRequest, token: str) -> HttpResponse:
     )
     messages.info(request, _("This form was already sent, so it was saved only once."))
     url = _same_site(request, target or "") or "/"
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return navigate(request, url)
 
 
 def idempotent(view: View) -> View:

@@ -3,7 +3,6 @@ or as a ZIP of CSV files. It reads every app, so it lives above them (docs/archi
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -18,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Patient
+from core.csv_export import BOM, csv_text
 from exercises.models import ExerciseLog, PlanItem
 from redflags.models import Alert
 from symptoms.models import Intake, PTSession, SymptomEntry
@@ -143,30 +143,22 @@ def patient_data_json(patient: Patient) -> bytes:
     ).encode()
 
 
-# A cell a spreadsheet would run as a formula is written as text (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, list):
-        value = ";".join(str(item) for item in value)
+        return ";".join(str(item) for item in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
     return value
 
 
 def _csv(rows: list[Row]) -> str:
-    buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({key: _cell(value) for key, value in row.items()})
-    return buffer.getvalue()
+    """One table as CSV (core.csv_export guards every cell and adds the byte-order mark)."""
+    if not rows:
+        return BOM  # an empty table is still a file spreadsheet programs open as UTF-8
+    header = list(rows[0])
+    return csv_text(header, ([_cell(row[name]) for name in header] for row in rows))
 
 
 README = """PT Tracker: a copy of your data
@@ -206,6 +198,5 @@ def patient_data_zip(patient: Patient) -> bytes:
             README.format(exported_at=data["exported_at"], time_zone=data["patient"]["time_zone"]),
         )
         for name, text in files.items():
-            # A byte-order mark, so spreadsheet programs read the accents right.
-            archive.writestr(name, "\ufeff" + text)
+            archive.writestr(name, text)
     return buffer.getvalue()

@@ -1,8 +1,9 @@
 """Forms for the library, the plan builder and dose logging.
 
 The plan builder keeps its draft in the form: adding, removing and reordering rows are submit
-buttons (``name="action"``) that post the whole draft and get it back re-rendered, with htmx or
-without JavaScript alike; only "Save" validates and writes a version.
+buttons (``name="action"``) that post the whole draft; without JavaScript the page comes back
+re-rendered, with htmx only the part the action changed. Only "Save" validates and writes a
+version.
 """
 
 from __future__ import annotations

@@ -115,33 +115,15 @@ def plan_version_save(
     the version that was in force. ``now`` stands in for the clock (the demo seeder's past).
     """
     now = now or timezone.now()
-    if isinstance(plan_or_patient, Plan):
-        plan, patient = plan_or_patient, plan_or_patient.patient
-    else:
-        plan, patient = Plan.objects.filter(patient=plan_or_patient).first(), plan_or_patient
+    plan, patient = _plan_and_patient(plan_or_patient)
     today = patient.local_day(now)
     note = note or ""
-
-    errors: dict[str, list[str]] = {}
-    if not items:
-        errors.setdefault("items", []).append(_("Add at least one exercise to the plan."))
     exercise_ids = [
         item["exercise"].pk if isinstance(item["exercise"], Exercise) else item["exercise"]
         for item in items
     ]
     available = {exercise.pk: exercise for exercise in Exercise.objects.filter(pk__in=exercise_ids)}
-    for exercise_id in exercise_ids:
-        exercise = available.get(exercise_id)
-        if exercise is None or exercise.clinic_id not in (None, patient.clinic_id):
-            errors.setdefault("items", []).append(
-                _("That exercise is not in your clinic's library.")
-            )
-    if len(set(exercise_ids)) != len(exercise_ids):
-        errors.setdefault("items", []).append(_("Each exercise can be in the plan only once."))
-    if end_date is not None and end_date < start_date:
-        errors.setdefault("end_date", []).append(
-            _("The end date must be on or after the start date.")
-        )
+    errors = _draft_errors(patient, exercise_ids, available, start_date, end_date)
 
     previous = latest_version(plan)
     rows = []
@@ -154,49 +136,109 @@ def plan_version_save(
             previous, rows, exercise_ids, start_date, end_date, note, today
         ):
             return previous
-    if previous is not None:
-        if start_date < previous.start_date:
-            errors.setdefault("start_date", []).append(
-                _("A change cannot start before the version it replaces (%(date)s).")
-                % {"date": previous.start_date.isoformat()}
-            )
-        elif start_date < today:
-            errors.setdefault("start_date", []).append(
-                _("A change to the plan starts today or later, so the past stays as it was.")
-            )
+    if previous is not None and (date_errors := _start_date_errors(previous, start_date, today)):
+        errors["start_date"] = date_errors
     if errors:
         raise ValidationError(errors)
 
     with transaction.atomic():
-        if plan is None:
-            plan = Plan.objects.create(patient=patient, created_by=actor, created_at=now)
-        # Lock the plan row so two saves at once cannot take the same version number.
-        plan = Plan.objects.select_for_update().get(pk=plan.pk)
-        number = (
-            plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
-        ) + 1
-        version = PlanVersion(
-            plan=plan,
-            number=number,
+        version = _version_create(
+            plan or Plan.objects.create(patient=patient, created_by=actor, created_at=now),
             start_date=start_date,
             end_date=end_date,
-            note_to_patient=note,
-            created_by=actor,
-            created_at=now,
+            note=note,
+            actor=actor,
+            now=now,
         )
-        version.full_clean()
-        version.save()
-        plan_items = []
-        for order, (exercise_id, values) in enumerate(zip(exercise_ids, rows, strict=True)):
-            plan_item = PlanItem(version=version, exercise_id=exercise_id, order=order, **values)
-            # Field validators cover the dosage ranges; the check constraints back them up in
-            # the database without a validation query per row.
-            plan_item.full_clean(
-                exclude=["version", "exercise"], validate_unique=False, validate_constraints=False
-            )
-            plan_items.append(plan_item)
-        PlanItem.objects.bulk_create(plan_items)
+        _items_create(version, exercise_ids, rows)
     return version
+
+
+def _plan_and_patient(plan_or_patient: Plan | Patient) -> tuple[Plan | None, Patient]:
+    """The patient's plan (None before the first save) and the patient."""
+    if isinstance(plan_or_patient, Plan):
+        return plan_or_patient, plan_or_patient.patient
+    return Plan.objects.filter(patient=plan_or_patient).first(), plan_or_patient
+
+
+def _draft_errors(
+    patient: Patient,
+    exercise_ids: list[int],
+    available: Mapping[int, Exercise],
+    start_date: dt.date,
+    end_date: dt.date | None,
+) -> dict[str, list[str]]:
+    """What is wrong with the draft on its own, before comparing it with the latest version:
+    no exercise, an exercise outside the patient's clinic's library, one exercise twice, or an
+    end before the start."""
+    item_errors = []
+    if not exercise_ids:
+        item_errors.append(_("Add at least one exercise to the plan."))
+    for exercise_id in exercise_ids:
+        exercise = available.get(exercise_id)
+        if exercise is None or exercise.clinic_id not in (None, patient.clinic_id):
+            item_errors.append(_("That exercise is not in your clinic's library."))
+    if len(set(exercise_ids)) != len(exercise_ids):
+        item_errors.append(_("Each exercise can be in the plan only once."))
+    errors = {"items": item_errors} if item_errors else {}
+    if end_date is not None and end_date < start_date:
+        errors["end_date"] = [_("The end date must be on or after the start date.")]
+    return errors
+
+
+def _start_date_errors(previous: PlanVersion, start_date: dt.date, today: dt.date) -> list[str]:
+    """A revision starts today or later, and never before the version it replaces."""
+    if start_date < previous.start_date:
+        return [
+            _("A change cannot start before the version it replaces (%(date)s).")
+            % {"date": previous.start_date.isoformat()}
+        ]
+    if start_date < today:
+        return [_("A change to the plan starts today or later, so the past stays as it was.")]
+    return []
+
+
+def _version_create(
+    plan: Plan,
+    *,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    note: str,
+    actor: User | None,
+    now: dt.datetime,
+) -> PlanVersion:
+    """The plan's next version; call inside a transaction."""
+    # Lock the plan row so two saves at once cannot take the same version number.
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = PlanVersion(
+        plan=plan,
+        number=number,
+        start_date=start_date,
+        end_date=end_date,
+        note_to_patient=note,
+        created_by=actor,
+        created_at=now,
+    )
+    version.full_clean()
+    version.save()
+    return version
+
+
+def _items_create(
+    version: PlanVersion, exercise_ids: list[int], rows: list[dict[str, Any]]
+) -> None:
+    """The version's items, in order, in one insert; call inside a transaction."""
+    plan_items = []
+    for order, (exercise_id, values) in enumerate(zip(exercise_ids, rows, strict=True)):
+        plan_item = PlanItem(version=version, exercise_id=exercise_id, order=order, **values)
+        # Field validators cover the dosage ranges; the check constraints back them up in
+        # the database without a validation query per row.
+        plan_item.full_clean(
+            exclude=["version", "exercise"], validate_unique=False, validate_constraints=False
+        )
+        plan_items.append(plan_item)
+    PlanItem.objects.bulk_create(plan_items)
 
 
 def _unchanged(

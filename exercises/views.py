@@ -1,6 +1,9 @@
-"""Patient's Today page and dose logging; the clinician's library and plan builder."""
+"""The clinician's exercise library and plan builder. (The patient's Today page and dose
+logging are in care: they screen each dose.)"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,12 +16,13 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import trigger_client_event
 
 from accounts.access import get_patient_for_user
 from accounts.decorators import clinician_required
 from accounts.models import Patient
 from audit.decorators import audited
+from core.htmx import navigate, render_page
 
 from .access import (
     get_editable_exercise_for_user,
@@ -45,8 +49,7 @@ from .services import exercise_create, exercise_update, plan_version_save
 def library(request: HttpRequest) -> HttpResponse:
     form = LibrarySearchForm(request.GET)
     context = {"form": form, "exercises": form.results(request.user.clinic_id)}
-    template = "exercises/library.html#results" if request.htmx else "exercises/library.html"
-    return render(request, template, context)
+    return render_page(request, "exercises/library.html", context, fragment="results")
 
 
 @require_GET
@@ -103,7 +106,8 @@ def exercise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @audited(Patient, kwarg="patient_pk")
 def plan_builder(request: HttpRequest, patient_pk: int) -> HttpResponse:
     """Build or revise a patient's plan. Every button posts the whole draft; only Save writes,
-    and each save that changes something is a new version."""
+    and each save that changes something is a new version. htmx gets back only the part the
+    button changed (``_plan_builder_fragment``)."""
     patient = get_patient_for_user(request.user, patient_pk)
     plan = plan_for_patient(patient)
     latest = latest_version(plan)
@@ -128,16 +132,29 @@ def plan_builder(request: HttpRequest, patient_pk: int) -> HttpResponse:
                     request, _("Plan saved as version %(number)d.") % {"number": version.number}
                 )
             url = reverse("exercises:plan_builder", args=[patient.pk])
-            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+            return navigate(request, url)
 
     context = {"patient": patient, "builder": builder, "plan": plan, "latest": latest}
-    if request.htmx and request.htmx.target == "exercise-results":
-        return render(request, "exercises/plan_builder.html#search_results", context)
-    if request.htmx:
-        return render(request, "exercises/plan_builder.html#builder", context)
+    if request.htmx and request.method == "POST":
+        return _plan_builder_fragment(request, builder, context)
     context["current"] = current_version(patient, day)
     context["reports"] = adherence_reports(patient, day)
     return render(request, "exercises/plan_builder.html", context)
+
+
+def _plan_builder_fragment(
+    request: HttpRequest, builder: PlanBuilder, context: dict[str, Any]
+) -> HttpResponse:
+    """Only the part of the builder an action changed, so htmx never replaces the search box
+    while someone types in it: the results for a search, everything below the search for an
+    invalid save, the plan's exercises for add, remove and move."""
+    verb = builder.action.verb
+    fragment = {"search": "search_results", "save": "plan_draft"}.get(verb, "plan_items")
+    response = render(request, f"exercises/plan_builder.html#{fragment}", context)
+    if verb in {"add", "remove"}:
+        # The search results mark what is in the plan: they ask for themselves again.
+        trigger_client_event(response, "planItemsChanged", after="swap")
+    return response
 
 
 @require_GET

@@ -16,11 +16,10 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
+from core.htmx import navigate
 from redflags.guidance import Guidance, guidance_for
 
 from .models import Alert, AlertEvidence, AlertState, Severity, TriageAction, TriageKind
@@ -58,10 +57,7 @@ def _pending_for_user(user: User) -> Alert | None:
 
 
 def emergency_redirect(request: HttpRequest, alert: Alert) -> HttpResponse:
-    url = resolve_url("redflags:emergency", pk=alert.pk)
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
+    return navigate(request, "redflags:emergency", pk=alert.pk)
 
 
 def emergency_response(request: HttpRequest, alerts: Iterable[Any]) -> HttpResponse | None:

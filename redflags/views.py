@@ -24,9 +24,9 @@ from django_htmx.http import trigger_client_event
 
 from accounts.decorators import clinic_admin_required, clinician_required
 from accounts.forms import add_validation_error
-from accounts.http import redirect_after_post
 from audit.decorators import audited
 from audit.idempotency import idempotent
+from core.htmx import navigate, wants_fragment
 
 from .access import get_alert_for_user, get_own_emergency_alert
 from .clinic_admin import rule_set_versions
@@ -55,11 +55,6 @@ from .triage import (
 ALERTS_CHANGED = "alertsChanged"
 
 
-def _wants_fragment(request: HttpRequest) -> bool:
-    # A history restore needs the whole page, even though htmx asks for it.
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
 # --- Inbox -------------------------------------------------------------------------------------
 
 
@@ -75,7 +70,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "page": page, "filters": filters, "query": query.urlencode()}
     template = "redflags/inbox.html"
     return render(
-        request, f"{template}#alert-list" if _wants_fragment(request) else template, context
+        request, f"{template}#alert-list" if wants_fragment(request) else template, context
     )
 
 
@@ -103,7 +98,7 @@ def _triage_context(alert: Alert, **bound: forms.Form) -> dict[str, Any]:
 @audited(Alert)
 def alert_page(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_alert_for_user(request.user, pk)
-    if _wants_fragment(request):
+    if wants_fragment(request):
         return render(request, "redflags/alert_detail.html#triage", _triage_context(alert))
     context = _triage_context(alert)
     context["detail"] = alert_detail(alert)
@@ -236,7 +231,7 @@ def emergency(request: HttpRequest, pk: int) -> HttpResponse:
 def emergency_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_own_emergency_alert(request.user, pk)
     alert_patient_confirm(alert, actor=request.user)
-    return redirect_after_post(request, after_emergency_url(alert))
+    return navigate(request, after_emergency_url(alert))
 
 
 # --- Clinic admin: rule set and case replay ----------------------------------------------------

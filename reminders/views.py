@@ -24,12 +24,12 @@ from django_htmx.http import trigger_client_event
 
 from accounts.access import get_own_patient, get_patient_for_user
 from accounts.decorators import clinician_required
-from accounts.http import redirect_after_post
 from accounts.language import activate_user_language
 from accounts.models import Patient
 from audit.decorators import audited
 from audit.models import Action
 from audit.services import record
+from core.htmx import navigate, render_page
 from core.http import private_page
 
 from .choices import ReminderKind
@@ -63,7 +63,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         else:
             if not request.htmx:
                 messages.success(request, _("Your reminders are saved."))
-                return redirect_after_post(request, "reminders:preferences")
+                return navigate(request, "reminders:preferences")
             saved = True
             form = ReminderPreferenceForm(instance=preference)
     context = {"form": form, "patient": patient, "saved": saved}
@@ -83,10 +83,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def patient_reminders(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_patient_for_user(request.user, pk)
     context = {"overview": reminder_overview(patient), "patient": patient}
-    template = "reminders/patient_reminders.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#panel"
-    return render(request, template, context)
+    return render_page(request, "reminders/patient_reminders.html", context, fragment="panel")
 
 
 # --- Unsubscribe, without logging in -------------------------------------------------------------

@@ -15,6 +15,7 @@ from .choices import (
     NOTES_MAX_LENGTH,
     PAIN_MAX,
     PAIN_MIN,
+    SCREENING_QUESTIONS,
     Context,
     Descriptor,
     Helped,
@@ -216,8 +217,6 @@ class SymptomEntry(models.Model):
 
     @property
     def screening_answers(self) -> list[str]:
-        from .choices import SCREENING_QUESTIONS
-
         return [name for name in SCREENING_QUESTIONS if getattr(self, name)]
 
 

@@ -15,12 +15,12 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.access import get_patient_for_user
 from accounts.decorators import clinician_required
 from accounts.forms import add_validation_error
-from accounts.http import redirect_after_post, render_form_page
 from accounts.models import Patient
 from accounts.selectors import pending_invitation
 from audit.decorators import audited
 from audit.idempotency import idempotent
 from audit.models import Action
+from core.htmx import navigate, render_form_page
 
 from .access import get_session_for_user
 from .choices import Intervention
@@ -85,7 +85,7 @@ def session_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
             else:
                 text = _("Session of %(date)s recorded.")
             messages.success(request, text % {"date": f"{session.date:%d %b %Y}"})
-            return redirect_after_post(request, "symptoms:patient_sessions", patient_pk=patient.pk)
+            return navigate(request, "symptoms:patient_sessions", patient_pk=patient.pk)
     context = {"patient": patient, "form": form, "session": None}
     return render_form_page(request, "symptoms/clinic/session_form.html", context)
 
@@ -105,7 +105,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_validation_error(form, error)
         else:
             messages.success(request, _("Session saved."))
-            return redirect_after_post(request, "symptoms:patient_sessions", patient_pk=patient.pk)
+            return navigate(request, "symptoms:patient_sessions", patient_pk=patient.pk)
     context = {"patient": patient, "form": form, "session": session}
     return render_form_page(request, "symptoms/clinic/session_form.html", context)
 
@@ -125,6 +125,6 @@ def intake_edit(request: HttpRequest, patient_pk: int) -> HttpResponse:
             add_validation_error(form, error)
         else:
             messages.success(request, _("Intake saved."))
-            return redirect_after_post(request, "symptoms:patient_sessions", patient_pk=patient.pk)
+            return navigate(request, "symptoms:patient_sessions", patient_pk=patient.pk)
     context = {"patient": patient, "form": form}
     return render_form_page(request, "symptoms/clinic/intake_form.html", context)

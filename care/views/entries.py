@@ -6,23 +6,20 @@ flow works through POST/redirect/GET.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import get_own_patient
 from audit.decorators import audited
 from audit.models import Action
+from core.htmx import navigate, render_page, wants_fragment
 from redflags.diary import flares_for_diary
 from redflags.emergency import emergency_first, emergency_response
 from redflags.guidance import guidance_for
@@ -41,23 +38,6 @@ from symptoms.services import EntryLocked, entry_editable_until, entry_is_editab
 from ..services import entry_correct, entry_record, entry_remove
 
 
-def _wants_fragment(request: HttpRequest) -> bool:
-    # A history restore needs the whole page, even though htmx asks for it.
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _page_or_fragment(
-    request: HttpRequest, template: str, fragment: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    if _wants_fragment(request):
-        template = f"{template}#{fragment}"
-    return render(request, template, context, status=status)
-
-
-def _go_to(request: HttpRequest, url: str) -> HttpResponse:
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
 def _add_model_errors(form: forms.Form, error: ValidationError) -> None:
     """Show the model's own validation (the service's full_clean) on the form."""
     for name, errors in error.update_error_dict({}).items():
@@ -65,7 +45,9 @@ def _add_model_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 def _locked(request: HttpRequest, entry: SymptomEntry) -> HttpResponse:
-    return _page_or_fragment(request, "care/entry_locked.html", "locked", {"entry": entry})
+    return render_page(
+        request, "care/entry_locked.html", fragment="locked", context={"entry": entry}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,7 +74,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
                 emergency = emergency_response(request, result.alerts)
                 if emergency is not None:
                     return emergency
-                return _go_to(request, reverse("care:entry_detail", args=[result.entry.pk]))
+                return navigate(request, reverse("care:entry_detail", args=[result.entry.pk]))
     else:
         # ?context= (reminder links, the flare-up button) overrides the suggestion.
         context = request.GET.get("context")
@@ -102,11 +84,11 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         if context == Context.FLARE:
             initial["is_flare"] = IsFlare.YES
         form = SymptomEntryForm(initial=initial)
-    return _page_or_fragment(
+    return render_page(
         request,
         "care/entry_form.html",
-        "entry-form",
-        {
+        fragment="entry-form",
+        context={
             "form": form,
             "suggestion": suggestion,
             "action": reverse("care:entry_create"),
@@ -125,11 +107,11 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     own = entry.patient.user_id == request.user.pk
     alerts = alerts_for_entry(entry)
     editable = own and entry_is_editable(entry)
-    return _page_or_fragment(
+    return render_page(
         request,
         "care/entry_detail.html",
-        "entry",
-        {
+        fragment="entry",
+        context={
             "entry": entry,
             "own": own,
             "guidance": guidance_for(entry, alerts),
@@ -163,14 +145,14 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 emergency = emergency_response(request, result.alerts)
                 if emergency is not None:
                     return emergency
-                return _go_to(request, reverse("care:entry_detail", args=[entry.pk]))
+                return navigate(request, reverse("care:entry_detail", args=[entry.pk]))
     else:
         form = SymptomEntryCorrectionForm(initial=SymptomEntryForm.initial_for(entry))
-    return _page_or_fragment(
+    return render_page(
         request,
         "care/entry_form.html",
-        "entry-form",
-        {
+        fragment="entry-form",
+        context={
             "form": form,
             "suggestion": context_suggestion_for_patient(entry.patient, entry.recorded_at),
             "action": reverse("care:entry_edit", args=[entry.pk]),
@@ -191,15 +173,15 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if not entry_is_editable(entry):
         return _locked(request, entry)
     if request.POST.get("confirm") != "yes":
-        return _page_or_fragment(
-            request, "care/entry_confirm_delete.html", "confirm", {"entry": entry}
+        return render_page(
+            request, "care/entry_confirm_delete.html", fragment="confirm", context={"entry": entry}
         )
     try:
         entry_remove(entry, actor=request.user)
     except EntryLocked:
         return _locked(request, entry)
     messages.success(request, _("Your entry was deleted."))
-    return _go_to(request, reverse("care:diary"))
+    return navigate(request, reverse("care:diary"))
 
 
 @require_GET
@@ -214,9 +196,13 @@ def diary(request: HttpRequest) -> HttpResponse:
     chosen = filters.cleaned_data if valid else {}
     page = diary_page(patient, until=chosen.get("until"), context=chosen.get("context", ""))
     context = {"patient": patient, "page": page, "filters": filters, "zone": patient.zone}
-    if not _wants_fragment(request):
+    if not wants_fragment(request):
         context["trend"] = trend = trend_for_patient(patient)
         context["flares"] = flares_for_diary(patient, trend.start, trend.end)
-    return _page_or_fragment(
-        request, "care/diary.html", "entries", context, status=200 if valid else 400
+    return render_page(
+        request,
+        "care/diary.html",
+        fragment="entries",
+        context=context,
+        status=200 if valid else 400,
     )

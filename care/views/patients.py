@@ -12,8 +12,8 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.access import clinicians_for_user
 from accounts.decorators import clinician_required
 from accounts.forms import add_validation_error
-from accounts.http import redirect_after_post, render_form_page
 from audit.idempotency import idempotent
+from core.htmx import navigate, render_form_page
 
 from ..forms import PatientInviteForm
 from ..services import patient_add_with_intake
@@ -49,5 +49,5 @@ def patient_add(request: HttpRequest) -> HttpResponse:
                 _("%(name)s is on the caseload. We have emailed them a link to set a password.")
                 % {"name": patient.user.full_name},
             )
-            return redirect_after_post(request, "dashboard:caseload")
+            return navigate(request, "dashboard:caseload")
     return render_form_page(request, "care/patient_add.html", {"form": form})

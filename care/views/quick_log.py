@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.http import redirect_after_post
 from accounts.language import activate_user_language
 from audit.models import Action
 from audit.services import record
+from core.htmx import navigate
 from core.http import private_page
 from redflags.emergency import emergency_page_guidance, is_pending
 from redflags.guidance import guidance_for
@@ -86,7 +86,7 @@ def quick_log(request: HttpRequest) -> HttpResponse:
     except QuickLogRefused as problem:
         if problem.token is not None and _used_here(request, problem.token.pk):
             # Saved from this browser a moment ago (a second tap or a reload): show what follows.
-            return redirect_after_post(request, "care:quick_log_done")
+            return navigate(request, "care:quick_log_done")
         if request.htmx:
             return HttpResponseClientRedirect(request.get_full_path())
         return _refused(request, problem)
@@ -116,7 +116,7 @@ def quick_log(request: HttpRequest) -> HttpResponse:
                     detail="quick-log link",
                 )
                 request.session[DONE_SESSION_KEY] = token.pk
-                return redirect_after_post(request, "care:quick_log_done")
+                return navigate(request, "care:quick_log_done")
     else:
         form = QuickLogEntryForm(context=token.context)
         record(request, Action.VIEW, patient=patient, obj=token, detail="quick-log link")
@@ -182,4 +182,4 @@ def quick_log_emergency_confirm(request: HttpRequest) -> HttpResponse:
     emergency = _first_emergency(alerts_for_entry(token.entry))
     if emergency is not None:
         alert_patient_confirm(emergency, actor=token.patient.user)
-    return redirect_after_post(request, "care:quick_log_done")
+    return navigate(request, "care:quick_log_done")

@@ -15,11 +15,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import get_own_patient
 from accounts.closure import patient_account_close
-from accounts.http import redirect_after_post, render_form_page
 from accounts.otp_forms import AccountCloseForm
 from audit.decorators import audited
 from audit.models import Action
 from audit.signals import LOGOUT_REASON_ATTR
+from core.htmx import navigate, render_form_page
 
 from ..export import patient_data_json, patient_data_zip
 
@@ -71,7 +71,7 @@ def account_close(request: HttpRequest) -> HttpResponse:
         setattr(request, LOGOUT_REASON_ATTR, "account closed")
         logout(request)
         messages.success(request, _("Your account is closed."))
-        return redirect_after_post(request, "rights:account_closed")
+        return navigate(request, "rights:account_closed")
     context = {"form": form, "patient": patient, "retention_years": patient.clinic.retention_years}
     return render_form_page(request, "care/rights/account_close.html", context)
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from .course import EntrySpec, History, SessionSpec, course
 
 DEMO_CLINIC_NAME = "Riverside Physiotherapy (demo)"
 DEMO_CLINIC_TIME_ZONE = "Europe/London"
@@ -39,35 +41,6 @@ STAFF: tuple[StaffSpec, ...] = (
 
 
 @dataclass(frozen=True)
-class SessionSpec:
-    day: int
-    kind: str = "treatment"
-    interventions: tuple[str, ...] = ()
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class EntrySpec:
-    day: int
-    time: str  # local "HH:MM"
-    context: str
-    pain_now: int
-    pain_worst: int
-    descriptors: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    # Any other entry field (rest_relief, is_flare, triggers, saddle_numbness, notes...).
-    fields: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class History:
-    sessions: list[SessionSpec]
-    entries: list[EntrySpec]
-    # Days since the patient joined the clinic (their account's creation).
-    joined_days_ago: int
-
-
-@dataclass(frozen=True)
 class PatientStory:
     key: str
     full_name: str
@@ -80,158 +53,6 @@ class PatientStory:
 
     def history(self) -> History:
         return self.build(random.Random(f"{DEMO_SEED}:{self.key}"))
-
-
-def _clip(value: float) -> int:
-    return max(0, min(10, round(value)))
-
-
-SESSION_NOTES = {
-    "assessment": (
-        "Initial assessment. Neuro exam done, home plan explained.",
-        "Assessment: symptoms and goals discussed, baseline measures taken.",
-    ),
-    "treatment": (
-        "Good session. Tolerated the progression well.",
-        "Symptoms irritable today, kept the load the same.",
-        "Reviewed home exercises, corrected technique.",
-        "Patient reports sleeping better. Progressed range.",
-    ),
-    "review": (
-        "Review of progress against goals. Plan updated.",
-        "Re-assessed: straight-leg raise improved. Continue plan.",
-    ),
-    "telehealth": (
-        "Video call. Checked home exercises on camera.",
-        "Telehealth review: symptoms discussed, plan adjusted.",
-    ),
-}
-
-DAILY_NOTES = (
-    "Walked the dog, fine.",
-    "Long day at my desk.",
-    "Slept badly.",
-    "Did all my exercises.",
-    "Stiff in the morning, eased after a walk.",
-    "Drove to see family, sore after.",
-)
-
-
-def course(
-    rng: random.Random,
-    *,
-    weeks: int,
-    start_pain: float,
-    end_pain: float,
-    regions: tuple[str, ...] | Callable[[int], tuple[str, ...]],
-    descriptors: tuple[str, ...],
-    interventions: tuple[tuple[str, ...], ...],
-    after_bump: Callable[[int], int] = lambda i: 1,
-    morning_bump: Callable[[int], int] = lambda i: 0,
-    settle_days: int = 1,
-    noise: float = 0.5,
-    daily_chance: float = 0.75,
-    stop_logging_day: int | None = None,
-    first_offset: int = 2,
-    session_kind: str = "treatment",
-    day_bump: Mapping[int, int] | None = None,
-    day_fields: Mapping[int, Mapping[str, Any]] | None = None,
-    flare_entries: Mapping[int, tuple[str, Mapping[str, Any]]] | None = None,
-    helped: tuple[str, ...] = ("gentle_movement", "heat", "home_exercises", "rest"),
-    book_next: bool = True,
-    early: bool = False,
-) -> History:
-    """Weekly sessions and the entries around them over `weeks` weeks, ending today.
-
-    Pain goes from `start_pain` to `end_pain` in a straight line, or with `early` mostly in the
-    first weeks (as most recoveries do); a session raises that
-    evening's pain by `after_bump(i)` and the next `settle_days` days by `morning_bump(i)`,
-    fading. Session-linked entries have no noise, so a story's post-session shape is exact.
-    `day_bump` adds pain on given days, `day_fields` sets entry fields on given days (both
-    make sure the day has an entry), `flare_entries` adds a "flare" entry (time, fields).
-    """
-    day_bump = day_bump or {}
-    day_fields = day_fields or {}
-    flare_entries = flare_entries or {}
-    first = -weeks * 7 + first_offset
-    session_days = list(range(first, 1, 7))
-    sessions: list[SessionSpec] = []
-    for i, day in enumerate(session_days):
-        kind = "assessment" if i == 0 else ("review" if i % 4 == 0 else session_kind)
-        chosen = ("education",) if i == 0 else interventions[(i - 1) % len(interventions)]
-        sessions.append(SessionSpec(day, kind, chosen, rng.choice(SESSION_NOTES[kind])))
-    if book_next:
-        sessions.append(SessionSpec(session_days[-1] + 7, session_kind))
-
-    def trend(day: int) -> float:
-        progress = (day - first) / (-first or 1)
-        if early:
-            progress = 1 - (1 - progress) ** 2
-        return start_pain + (end_pain - start_pain) * progress
-
-    def lingering(day: int) -> float:
-        total = 0.0
-        for i, s in enumerate(session_days):
-            since = day - s
-            if 1 <= since <= settle_days:
-                total += morning_bump(i) * (settle_days - since + 1) / settle_days
-        return total
-
-    def regions_on(day: int) -> tuple[str, ...]:
-        return regions(day) if callable(regions) else regions
-
-    def entry(
-        day: int, clock: str, context: str, pain: float, exact: bool, more: Mapping | None = None
-    ) -> EntrySpec:
-        pain += day_bump.get(day, 0)
-        if not exact:
-            pain += rng.uniform(-noise, noise)
-        now = _clip(pain)
-        worst = now if exact else min(10, now + rng.choice((0, 0, 1)))
-        k = rng.choice((1, 2)) if len(descriptors) > 1 else 1
-        extra: dict[str, Any] = {
-            "rest_relief": rng.choice(("yes", "yes", "partly")),
-            "helped": tuple(sorted(rng.sample(helped, k=rng.choice((1, 2))))),
-        }
-        if worst >= 6 and rng.random() < 0.5:
-            extra["sleep_disturbed"] = True
-        if context == "daily" and rng.random() < 0.15:
-            extra["notes"] = rng.choice(DAILY_NOTES)
-        extra.update(day_fields.get(day, {}))
-        extra.update(more or {})
-        return EntrySpec(
-            day=day,
-            time=clock,
-            context=context,
-            pain_now=now,
-            pain_worst=worst,
-            descriptors=tuple(sorted(rng.sample(descriptors, k=k))),
-            regions=regions_on(day),
-            fields=extra,
-        )
-
-    entries: list[EntrySpec] = []
-    by_day = {s: i for i, s in enumerate(session_days)}
-    for day in range(first, 1):
-        if stop_logging_day is not None and day >= stop_logging_day:
-            break
-        base = trend(day) + lingering(day)
-        if day in by_day:
-            i = by_day[day]
-            if rng.random() < 0.9:
-                entries.append(entry(day, "08:40", "before_session", base, exact=True))
-            entries.append(entry(day, "18:10", "after_session", base + after_bump(i), exact=True))
-        elif day - 1 in by_day:
-            entries.append(entry(day, "08:05", "next_morning", base, exact=True))
-            if rng.random() < 0.4:
-                entries.append(entry(day, "20:45", "daily", base, exact=False))
-        elif rng.random() < daily_chance or day in day_fields or day in day_bump:
-            clock = f"{rng.choice((19, 20, 21))}:{rng.choice(('05', '20', '35', '50'))}"
-            entries.append(entry(day, clock, "daily", base, exact=False))
-        if day in flare_entries:
-            clock, more = flare_entries[day]
-            entries.append(entry(day, clock, "flare", base, exact=True, more=more))
-    return History(sessions=sessions, entries=entries, joined_days_ago=-first + 3)
 
 
 # Region sets used by several stories.

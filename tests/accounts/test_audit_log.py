@@ -106,9 +106,10 @@ def test_audit_page_query_count_does_not_grow_with_the_log(
 def test_csv_export_lists_the_patients_events(clinic_admin_client, clinic_admin, patient, history):
     response = clinic_admin_client.get(_csv(patient))
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="audit-patient-')
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
     # Newest first, starting with this export itself.
     assert [(r["actor_email"], r["action"], r["outcome"]) for r in rows] == [
         ("ada@example.test", "export", "allowed"),
@@ -124,5 +125,6 @@ def test_csv_export_lists_the_patients_events(clinic_admin_client, clinic_admin,
 def test_csv_export_defuses_formula_like_text(clinic_admin_client, patient):
     record(None, AuditEvent.Action.LOGIN_FAILED, patient=patient, detail="=cmd|' /C calc'!A0")
     response = clinic_admin_client.get(_csv(patient))
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
     assert rows[-1]["detail"] == "'=cmd|' /C calc'!A0"

@@ -18,12 +18,10 @@ from redflags.engine.params import RuleParams
 from redflags.models import Alert, FlareEpisode, RuleSetVersion, SweepRun
 from redflags.replay_format import CaseError
 from symptoms.models import SymptomEntry
-from tests.redflags.conftest import VIGNETTES_DIR
+from tests.clinical_docs import CASES, CASES_DIR
 from tests.redflags.replay_pure import simulate_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_task_queue")]
-
-VIGNETTES = sorted(VIGNETTES_DIR.glob("*.json"))
 
 
 def run(*args) -> tuple[str, str]:
@@ -39,15 +37,17 @@ def write(tmp_path, case, name="case.json"):
 
 
 def test_the_vignettes_are_there():
-    assert len(VIGNETTES) >= 7, f"no vignettes found in {VIGNETTES_DIR}"
+    assert len(CASES) >= 7, f"no vignettes found in {CASES_DIR}"
 
 
-@pytest.mark.parametrize("path", VIGNETTES, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", CASES, ids=lambda path: path.stem)
 def test_vignette_passes_check(path):
     out, err = run("--check", path)
 
     case = json.loads(path.read_text())
-    printed = json.loads(out)
+    case_line, verdict = out.splitlines()
+    printed = json.loads(case_line)
+    assert verdict == "1 of 1 cases pass"
     assert err == ""
     assert printed == simulate_case(case)
     assert {(a["rule"], a["severity"], a["day"]) for a in printed["alerts"]} == {
@@ -57,16 +57,44 @@ def test_vignette_passes_check(path):
 
 
 def test_several_files_print_one_json_line_each():
-    out, _err = run("--check", *VIGNETTES[:3])
+    out, _err = run("--check", *CASES[:3])
 
-    lines = out.strip().splitlines()
-    assert [json.loads(line)["id"] for line in lines] == [p.stem for p in VIGNETTES[:3]]
+    *lines, verdict = out.strip().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [p.stem for p in CASES[:3]]
+    assert verdict == "3 of 3 cases pass"
+
+
+def test_check_ends_with_a_verdict_line_counting_the_cases_that_pass(tmp_path):
+    wrong = json.loads((CASES_DIR / "V03-failed-24h-response.json").read_text())
+    wrong["expect"]["alerts"] = []
+    out = StringIO()
+
+    # Two differences (R9 and R11 were not expected) and one unreadable file.
+    with pytest.raises(CommandError, match="3 problem"):
+        call_command(
+            "replay_case",
+            "--check",
+            str(CASES[0]),
+            str(write(tmp_path, wrong, "wrong.json")),
+            str(write(tmp_path, "{", "unreadable.json")),
+            str(CASES[1]),
+            stdout=out,
+            stderr=StringIO(),
+        )
+
+    assert out.getvalue().splitlines()[-1] == "2 of 4 cases pass"
+
+
+def test_without_check_there_is_no_verdict():
+    out, _err = run(*CASES[:2])
+
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [p.stem for p in CASES[:2]]
 
 
 def test_a_replay_leaves_nothing_in_the_database():
     counts = [m.objects.count() for m in (Clinic, User, SymptomEntry, Alert, RuleSetVersion)]
 
-    run(*VIGNETTES)
+    run(*CASES)
 
     assert [m.objects.count() for m in (Clinic, User, SymptomEntry, Alert, RuleSetVersion)] == (
         counts
@@ -75,7 +103,7 @@ def test_a_replay_leaves_nothing_in_the_database():
 
 
 def test_check_names_each_difference_and_fails(tmp_path):
-    case = json.loads((VIGNETTES_DIR / "V03-failed-24h-response.json").read_text())
+    case = json.loads((CASES_DIR / "V03-failed-24h-response.json").read_text())
     case["expect"]["alerts"] = [
         {"rule": "R9", "severity": "urgent", "day": 1},
         {"rule": "R11", "severity": "review", "day": 1},
@@ -87,7 +115,7 @@ def test_check_names_each_difference_and_fails(tmp_path):
 
 
 def test_check_reports_the_differences_on_stderr(tmp_path):
-    case = json.loads((VIGNETTES_DIR / "V03-failed-24h-response.json").read_text())
+    case = json.loads((CASES_DIR / "V03-failed-24h-response.json").read_text())
     case["expect"]["alerts"] = [{"rule": "R11", "severity": "review", "day": 2}]
     case["expect"]["flares"] = []
     err = StringIO()
@@ -104,7 +132,7 @@ def test_check_reports_the_differences_on_stderr(tmp_path):
 
 
 def test_without_check_a_difference_is_not_an_error(tmp_path):
-    case = json.loads((VIGNETTES_DIR / "V03-failed-24h-response.json").read_text())
+    case = json.loads((CASES_DIR / "V03-failed-24h-response.json").read_text())
     case["expect"]["alerts"] = []
 
     out, err = run(write(tmp_path, case))
@@ -206,12 +234,12 @@ def test_a_bad_file_does_not_stop_the_good_ones(tmp_path):
         call_command(
             "replay_case",
             str(write(tmp_path, "{")),
-            str(VIGNETTES[0]),
+            str(CASES[0]),
             stdout=out,
             stderr=StringIO(),
         )
 
-    assert json.loads(out.getvalue())["id"] == VIGNETTES[0].stem
+    assert json.loads(out.getvalue())["id"] == CASES[0].stem
 
 
 def test_a_missing_file_is_named(tmp_path):
@@ -225,7 +253,7 @@ def test_a_missing_file_is_named(tmp_path):
 
 
 def test_the_service_checks_a_tuned_rule_set():
-    case = json.loads((VIGNETTES_DIR / "V03-failed-24h-response.json").read_text())
+    case = json.loads((CASES_DIR / "V03-failed-24h-response.json").read_text())
     params = RuleParams(enabled=RuleParams().enabled - {"R9"})
 
     result = replay_case(case, check=True, params=params)
@@ -241,7 +269,7 @@ def test_the_service_uses_a_clinics_current_rule_set(clinic, clinic_admin):
     rule_sets.rule_set_update(
         clinic, {"enabled": sorted(RuleParams().enabled - {"R11"})}, actor=clinic_admin
     )
-    case = json.loads((VIGNETTES_DIR / "V07-self-reported-flare.json").read_text())
+    case = json.loads((CASES_DIR / "V07-self-reported-flare.json").read_text())
 
     result = replay_case(case, clinic=clinic)
 

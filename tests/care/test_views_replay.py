@@ -3,10 +3,8 @@ what the case expects and the differences; bad files get a clear message, never 
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -14,16 +12,16 @@ from accounts.models import Clinic
 from redflags.forms import CASE_MAX_BYTES
 from redflags.models import Alert
 from redflags.rule_sets import rule_set_update
+from tests.clinical_docs import CASES_DIR
 
 pytestmark = pytest.mark.usefixtures("no_task_queue")
 
 URL = reverse("care:replay")
-VIGNETTES = Path(settings.BASE_DIR).parent / "shared" / "clinical" / "vignettes"
 
 
 @pytest.fixture
 def cauda_equina_case() -> dict:
-    return json.loads((VIGNETTES / "V06-cauda-equina-low-pain.json").read_text())
+    return json.loads((CASES_DIR / "V06-cauda-equina-low-pain.json").read_text())
 
 
 def _upload(client, content, name="case.json"):

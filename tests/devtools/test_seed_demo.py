@@ -56,14 +56,23 @@ def test_seed_demo_creates_the_clinic_and_its_stories_and_a_second_run_changes_n
     assert demo.DEMO_PASSWORD in output
     clinic = Clinic.objects.get(name="Riverside Physiotherapy (demo)")
     assert (clinic.time_zone, clinic.emergency_number) == ("Europe/London", "999")
+    patients = Patient.objects.filter(clinic=clinic)
+    _assert_staff_and_logins(rf, clinic, patients)
+    _assert_histories(patients)
+    _assert_each_story_shows_its_sign()
 
+    before = _counts()
+    _seed()
+    assert _counts() == before
+
+
+def _assert_staff_and_logins(rf, clinic, patients):
     staff = User.objects.filter(clinic=clinic).exclude(role=User.Role.PATIENT)
     assert sorted(staff.values_list("email", "role")) == [
         ("ada.demo@example.com", "clinic_admin"),
         ("tess.demo@example.com", "therapist"),
         ("tom.demo@example.com", "therapist"),
     ]
-    patients = Patient.objects.filter(clinic=clinic)
     assert patients.count() == 12
     assert Intake.objects.filter(patient__in=patients).count() == 12
     # Every demo login works with the documented password.
@@ -71,9 +80,10 @@ def test_seed_demo_creates_the_clinic_and_its_stories_and_a_second_run_changes_n
         request = rf.post("/accounts/login/")
         assert authenticate(request, username=user.email, password=demo.DEMO_PASSWORD) == user
 
+
+def _assert_histories(patients):
     now = timezone.now()
     assert not SymptomEntry.objects.filter(patient__in=patients, recorded_at__gt=now).exists()
-
     # Histories of 6-10 weeks, with weekly sessions and entries around them.
     for story in demo.STORIES:
         patient = _patient(story.key)
@@ -85,7 +95,13 @@ def test_seed_demo_creates_the_clinic_and_its_stories_and_a_second_run_changes_n
         contexts = set(_entries(patient).values_list("context", flat=True))
         assert {"before_session", "after_session", "next_morning", "daily"} <= contexts, story.key
         assert PTSession.objects.filter(patient=patient, date__gt=patient.local_day()).exists()
+    # Entries were linked to their sessions by the service.
+    assert not SymptomEntry.objects.filter(
+        patient__in=patients, context="after_session", session__isnull=True
+    ).exists()
 
+
+def _assert_each_story_shows_its_sign():
     # Emergency: saddle numbness a few days ago.
     david = _patient("david")
     assert _entries(david, since_days=6).filter(saddle_numbness=True).count() == 1
@@ -142,15 +158,6 @@ def test_seed_demo_creates_the_clinic_and_its_stories_and_a_second_run_changes_n
     marco = _patient("marco")
     assert marco.time_zone == "Europe/Madrid"
     assert marco.therapists.count() == 2
-
-    # Entries were linked to their sessions by the service.
-    assert not SymptomEntry.objects.filter(
-        patient__in=patients, context="after_session", session__isnull=True
-    ).exists()
-
-    before = _counts()
-    _seed()
-    assert _counts() == before
 
 
 def test_story_histories_are_deterministic():

@@ -1,5 +1,7 @@
 """The plan builder (htmx and plain posts), plan history and the printable plan."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -218,31 +220,72 @@ def test_a_change_dated_in_the_past_is_refused_beside_the_date(
 # --- htmx ----------------------------------------------------------------------------------------
 
 
+SEARCH_BOX = 'id="builder-q"'
+
+
 def test_htmx_search_as_you_type_gets_only_the_results(therapist_client, patient):
     response = therapist_client.post(
-        builder_url(patient),
-        draft([], action="search", q="ulnar"),
-        HTTP_HX_TARGET="exercise-results",
-        **HTMX,
+        builder_url(patient), draft([], action="search", q="ulnar"), **HTMX
     )
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="exercise-results"')
     assert "Ulnar nerve glide" in html
+    assert SEARCH_BOX not in html and 'id="plan-items"' not in html
     assert "HX-Request" in response["Vary"]
+    assert "HX-Trigger-After-Swap" not in response
 
 
-def test_htmx_add_gets_the_builder_fragment(therapist_client, patient):
+def test_htmx_add_gets_only_the_plan_s_exercises_and_refreshes_the_results(
+    therapist_client, patient
+):
     slump = library("slump-slider")
     response = therapist_client.post(
-        builder_url(patient),
-        draft([], action=f"add:{slump.pk}"),
-        HTTP_HX_TARGET="plan-builder",
-        **HTMX,
+        builder_url(patient), draft([], action=f"add:{slump.pk}", q="slump"), **HTMX
     )
     html = response.content.decode()
-    assert html.lstrip().startswith('<form id="plan-builder"')
-    assert "Slump slider (sitting)" in html
-    assert "<html" not in html
+    assert html.lstrip().startswith('<section id="plan-items"')
+    assert "1. Slump slider (sitting)" in html
+    assert 'name="items-TOTAL_FORMS" value="1"' in html
+    # Neither the search box (someone may be typing) nor the dates and note come back.
+    assert SEARCH_BOX not in html and 'name="start_date"' not in html and "<html" not in html
+    assert json.loads(response["HX-Trigger-After-Swap"]) == {"planItemsChanged": {}}
+    assert not PlanVersion.objects.exists()
+
+
+def test_htmx_remove_gets_only_the_plan_s_exercises_and_refreshes_the_results(
+    therapist_client, patient, glide, bridge
+):
+    response = therapist_client.post(
+        builder_url(patient), draft([row(glide), row(bridge)], action="remove:0"), **HTMX
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="plan-items"')
+    assert "1. Bridge" in html and "Sciatic glide" not in html
+    assert SEARCH_BOX not in html
+    assert json.loads(response["HX-Trigger-After-Swap"]) == {"planItemsChanged": {}}
+
+
+@pytest.mark.parametrize("action", ["up:1", "down:0"])
+def test_htmx_move_gets_only_the_plan_s_exercises(therapist_client, patient, glide, bridge, action):
+    response = therapist_client.post(
+        builder_url(patient), draft([row(glide), row(bridge)], action=action), **HTMX
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="plan-items"')
+    assert html.index("1. Bridge") < html.index("2. Sciatic glide")
+    assert SEARCH_BOX not in html
+    # The same exercises are in the plan: the results need not ask again.
+    assert "HX-Trigger-After-Swap" not in response
+
+
+def test_htmx_add_refused_shows_why_in_the_plan_s_exercises(therapist_client, patient, glide):
+    response = therapist_client.post(
+        builder_url(patient), draft([row(glide)], action=f"add:{glide.pk}"), **HTMX
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="plan-items"')
+    assert "Sciatic glide is already in the plan." in html
+    assert 'name="items-TOTAL_FORMS" value="1"' in html
 
 
 def test_htmx_save_redirects_the_browser(therapist_client, patient, glide):
@@ -252,10 +295,37 @@ def test_htmx_save_redirects_the_browser(therapist_client, patient, glide):
     assert PlanVersion.objects.count() == 1
 
 
-def test_htmx_invalid_save_rerenders_with_200(therapist_client, patient, glide):
-    response = therapist_client.post(builder_url(patient), draft([row(glide, reps=-1)]), **HTMX)
+def test_htmx_invalid_save_rerenders_everything_below_the_search_with_200(
+    therapist_client, patient, glide
+):
+    response = therapist_client.post(
+        builder_url(patient), draft([row(glide, reps=-1)], end="2026-11-01"), **HTMX
+    )
+    html = response.content.decode()
     assert response.status_code == 200
-    assert "Ensure this value is greater than or equal to 0." in response.content.decode()
+    assert html.lstrip().startswith('<div id="plan-draft"')
+    assert "Ensure this value is greater than or equal to 0." in html
+    assert "The end date must be on or after the start date." in html
+    assert SEARCH_BOX not in html
+    assert not PlanVersion.objects.exists()
+
+
+def test_htmx_save_of_an_empty_plan_shows_why_below_the_search(therapist_client, patient):
+    html = therapist_client.post(builder_url(patient), draft([]), **HTMX).content.decode()
+    assert html.lstrip().startswith('<div id="plan-draft"')
+    assert "Add at least one exercise" in html
+
+
+def test_page_keeps_the_search_box_outside_every_swapped_part(therapist_client, patient):
+    html = therapist_client.get(builder_url(patient)).content.decode()
+    search_box = html.index(SEARCH_BOX)
+    assert search_box < html.index('id="exercise-results"') < html.index('id="plan-draft"')
+    assert html.index('id="plan-draft"') < html.index('id="plan-items"')
+    # Every htmx control is a field or submit button of the real form (works without JavaScript).
+    form_start = html.index('<form id="plan-builder"')
+    form = html[form_start : html.index("</form>", form_start)]
+    hx_post = f'hx-post="{builder_url(patient)}"'
+    assert html.count(hx_post) == form.count(hx_post) > 0
 
 
 # --- adherence, history, print -------------------------------------------------------------------
@@ -351,6 +421,27 @@ def test_builder_save_queries_do_not_grow_with_the_plan(
     with django_assert_max_num_queries(22):
         response = therapist_client.post(builder_url(patient), draft(rows))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("size", [2, 20])
+@pytest.mark.parametrize(
+    ("action", "bound"),
+    [("search", 8), ("add", 7), ("remove:0", 7), ("down:0", 7), ("save", 7)],
+)
+def test_htmx_fragment_queries_do_not_grow_with_the_plan(
+    therapist_client, patient, size, action, bound, django_assert_max_num_queries
+):
+    rows = [row(e) for e in ExerciseFactory.create_batch(size)]
+    if action == "add":
+        action = f"add:{library('slump-slider').pk}"
+    # An invalid save (the end before the start) re-renders below the search without writing.
+    data = draft(rows, action=action, q="slider", end="2026-11-01")
+    # The bound includes the per-request queries of the shared middleware (session, user,
+    # two-step verification, audit), as above; a search also runs the search itself.
+    with django_assert_max_num_queries(bound):
+        response = therapist_client.post(builder_url(patient), data, **HTMX)
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
 
 
 def test_search_marks_exercises_already_in_the_plan(therapist_client, patient):

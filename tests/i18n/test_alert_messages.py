@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -22,10 +21,10 @@ from redflags.engine.flare import FlareEpisode
 from redflags.engine.params import RuleParams
 from redflags.engine.rules import common, day_end, patterns, screening
 from redflags.messages import alert_patient_message, patient_message, patient_reason
+from tests.clinical_docs import CASES, CASES_DIR
 from tests.i18n.conftest import english_left
 from tests.redflags.replay_pure import simulate_case
 
-VIGNETTES = Path(__file__).resolve().parents[3] / "shared" / "clinical" / "vignettes"
 P = RuleParams()
 D0 = date(2026, 1, 5)
 
@@ -102,9 +101,8 @@ def _all_findings(monkeypatch) -> list:
 
     for module in (screening, patterns, day_end):
         monkeypatch.setattr(module, "make_finding", recording)
-    cases = sorted(VIGNETTES.glob("*.json"))
-    assert cases, f"no vignettes in {VIGNETTES}"
-    for path in cases:
+    assert CASES, f"no clinical-safety cases in {CASES_DIR}"
+    for path in CASES:
         simulate_case(json.loads(path.read_text()))
     seen.extend(_combinations())
     return seen

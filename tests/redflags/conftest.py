@@ -1,7 +1,6 @@
 """Helpers for the engine's database tests: records go through the real services."""
 
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -20,15 +19,6 @@ IMMEDIATE_TASKS = {
 DUMMY_TASKS = {
     "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}
 }
-
-
-def _repo_root() -> Path:
-    here = Path(__file__).resolve()
-    return next(parent for parent in here.parents if (parent / "manage.py").exists())
-
-
-#: ../shared/clinical/vignettes beside the repository (CLINICAL.md section 6).
-VIGNETTES_DIR = _repo_root().parent / "shared" / "clinical" / "vignettes"
 
 
 def day(number: int) -> date:

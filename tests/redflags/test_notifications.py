@@ -14,8 +14,9 @@ from core.outbox import mail_deliver, mail_retry_due
 from redflags import notifications, sweep
 from redflags.models import Alert, Notification
 from redflags.triage import alert_escalate
+from tests.clinical_docs import CASES_DIR
 from tests.factories import ClinicAdminFactory, PatientFactory, TherapistFactory
-from tests.redflags.conftest import IMMEDIATE_TASKS, VIGNETTES_DIR, log_entry
+from tests.redflags.conftest import IMMEDIATE_TASKS, log_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -233,7 +234,7 @@ def test_replaying_a_case_with_an_emergency_sends_no_email_and_leaves_nothing(se
 
     from accounts.models import Clinic
 
-    call_command("replay_case", "--check", str(VIGNETTES_DIR / "V06-cauda-equina-low-pain.json"))
+    call_command("replay_case", "--check", str(CASES_DIR / "V06-cauda-equina-low-pain.json"))
 
     assert mail.outbox == []
     assert not Notification.objects.exists()

@@ -1,16 +1,13 @@
-"""The pure replay simulator (CLINICAL.md section 6) against every public vignette, plus a few
-synthetic cases for sweep-driven behaviour the vignettes do not cover."""
+"""The pure replay simulator (CLINICAL.md section 6) against every clinical-safety case in
+docs/clinical/cases, plus a few synthetic cases for sweep-driven behaviour they do not cover."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from redflags.engine.params import RuleParams
+from tests.clinical_docs import CASES, CASES_DIR
 from tests.redflags.replay_pure import simulate_case
-
-VIGNETTES = Path(__file__).resolve().parents[2].parent / "shared" / "clinical" / "vignettes"
-CASES = sorted(VIGNETTES.glob("*.json"))
 
 
 def alert_set(alerts):
@@ -18,7 +15,7 @@ def alert_set(alerts):
 
 
 def test_vignettes_are_found():
-    assert CASES, f"no vignettes in {VIGNETTES}"
+    assert CASES, f"no clinical-safety cases in {CASES_DIR}"
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)

@@ -1,9 +1,11 @@
-"""``python manage.py replay_case [--check] FILE...`` (CLINICAL.md section 6).
+"""``python manage.py replay_case [--check] FILE...`` (docs/clinical/spec.md, section 10).
 
 Loads each case into a throw-away clinic through the same services the forms use (nothing is
 left in the database), runs the daily sweep at the end of each day, and prints one JSON line
 per case. With ``--check`` it compares each case with its ``expect``, prints every difference
-naming the case and the item, and exits non-zero if any case differs or cannot be read.
+naming the case and the item, ends with a verdict line such as ``7 of 7 cases pass`` (a file
+that cannot be read counts as a case that does not pass), and exits non-zero if any case
+differs or cannot be read.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -36,6 +38,7 @@ class Command(BaseCommand):
             if source is None:
                 raise CommandError(f"There is no clinic with id {clinic}.")
         problems = []
+        passed = 0
         for path in files:
             try:
                 case = load_case_file(path)
@@ -48,6 +51,10 @@ class Command(BaseCommand):
             for difference in result.differences:
                 self.stderr.write(f"difference: {difference}")
             problems.extend(result.differences)
+            if result.passed:
+                passed += 1
+        if check:
+            self.stdout.write(f"{passed} of {len(files)} cases pass")
         if problems:
             raise CommandError(
                 f"{len(problems)} problem(s) in {len(files)} case file(s), listed above."

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
@@ -207,9 +208,7 @@ def test_a_failing_backend_is_retried_with_backoff_and_dead_after_the_last_attem
 
 
 def test_the_default_is_48_attempts():
-    from django.conf import settings
-
-    assert settings.MAIL_OUTBOX_MAX_ATTEMPTS == 48
+    assert django_settings.MAIL_OUTBOX_MAX_ATTEMPTS == 48
 
 
 def test_a_refused_address_is_given_up_at_once(settings):

@@ -7,7 +7,7 @@ Anyone else gets 404 (clinic_admin_required); another clinic's email is a 404 to
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -18,12 +18,13 @@ from core.outbox import undelivered_mail
 from .access import get_outbox_message_for_user
 from .decorators import clinic_admin_required
 from .services import outbox_message_discard, outbox_message_retry
+from .types import AuthenticatedRequest
 
 PER_PAGE = 50
 TEMPLATE = "accounts/undelivered_mail.html"
 
 
-def _list(request: HttpRequest, *, done: str = "") -> HttpResponse:
+def _list(request: AuthenticatedRequest, *, done: str = "") -> HttpResponse:
     page = Paginator(undelivered_mail(request.user.clinic_id), PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -34,11 +35,11 @@ def _list(request: HttpRequest, *, done: str = "") -> HttpResponse:
 @require_GET
 @clinic_admin_required
 @vary_on_headers("HX-Request")
-def undelivered_mail_list(request: HttpRequest) -> HttpResponse:
+def undelivered_mail_list(request: AuthenticatedRequest) -> HttpResponse:
     return _list(request)
 
 
-def _after_action(request: HttpRequest, done: str) -> HttpResponse:
+def _after_action(request: AuthenticatedRequest, done: str) -> HttpResponse:
     """htmx swaps the list in with the outcome; without JavaScript, POST/redirect/GET."""
     if wants_fragment(request):
         return _list(request, done=done)
@@ -49,7 +50,7 @@ def _after_action(request: HttpRequest, done: str) -> HttpResponse:
 @require_POST
 @clinic_admin_required
 @vary_on_headers("HX-Request")
-def undelivered_mail_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def undelivered_mail_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     message = get_outbox_message_for_user(request.user, pk)
     if outbox_message_retry(message, actor=request.user, request=request):
         done = _("The email to %(to)s is being sent again.")
@@ -64,7 +65,7 @@ def undelivered_mail_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinic_admin_required
 @vary_on_headers("HX-Request")
-def undelivered_mail_discard(request: HttpRequest, pk: int) -> HttpResponse:
+def undelivered_mail_discard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     message = get_outbox_message_for_user(request.user, pk)
     if outbox_message_discard(message, actor=request.user, request=request):
         done = _("The email to %(to)s is discarded: it will not be sent.")

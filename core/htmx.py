@@ -26,7 +26,9 @@ def wants_fragment(request: HttpRequest) -> bool:
     """htmx swapping part of the page: not a plain request, a boosted link or a history
     restore, which all need the whole page."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return not htmx.boosted and not htmx.history_restore_request
 
 
 def render_page(

@@ -5,7 +5,9 @@ DATABASE_URL (postgres://...) switches to PostgreSQL, which is what clinics depl
 """
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -122,7 +124,7 @@ TEMPLATES = [
 
 # Database: SQLite file unless DATABASE_URL is set.
 SQLITE_PATH = Path(env_str("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")))
-DATABASES = {
+DATABASES: dict[str, Mapping[str, Any]] = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": SQLITE_PATH,
@@ -231,7 +233,7 @@ EMAIL_BACKEND_PATH = env_str(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+MAILERS: dict[str, dict[str, Any]] = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
 if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": env_str("DJANGO_EMAIL_HOST", "localhost"),

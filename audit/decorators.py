@@ -19,16 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, Concatenate
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from .models import Action, Outcome
 from .services import record
 from .subjects import PatientRef, patient_ref, patient_ref_for_object, patient_ref_for_user
 
-View = Callable[..., HttpResponse]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -41,19 +41,19 @@ def _outcome_for_status(status: int) -> Outcome:
     return Outcome.ALLOWED
 
 
-def audited(
+def audited[Req: HttpRequest, **P, R: HttpResponseBase](
     model: type[models.Model] | None = None,
     *,
     kwarg: str = "pk",
     patient_path: str = "patient",
     read: Action = Action.VIEW,
     write: Action = Action.UPDATE,
-) -> Callable[[View], View]:
+) -> Callable[[Callable[Concatenate[Req, P], R]], Callable[Concatenate[Req, P], R]]:
     """Record every call of the view. `model` and `kwarg` say which record the URL names."""
 
     is_patient_model = model is not None and model._meta.label_lower == "accounts.patient"
 
-    def subject_before(request: HttpRequest, kwargs: dict) -> PatientRef | None:
+    def subject_before(request: HttpRequest, kwargs: dict[str, Any]) -> PatientRef | None:
         """Looked up before the view runs, so a record it deletes is still attributed."""
         if model is None:
             return patient_ref_for_user(request.user, getattr(request, "session", None))
@@ -61,16 +61,19 @@ def audited(
             return None
         return patient_ref_for_object(model, kwargs.get(kwarg), patient_path)
 
-    def subject_after(request: HttpRequest, kwargs: dict, outcome: Outcome) -> PatientRef | None:
+    def subject_after(
+        request: HttpRequest, kwargs: dict[str, Any], outcome: Outcome
+    ) -> PatientRef | None:
         pk = kwargs.get(kwarg)
-        if outcome == Outcome.ALLOWED and isinstance(pk, int) and request.user.clinic_id:
+        clinic_id = request.user.clinic_id if request.user.is_authenticated else None
+        if outcome == Outcome.ALLOWED and isinstance(pk, int) and clinic_id:
             # The view let them in, so the patient is in the actor's clinic: no query.
-            return PatientRef(pk, request.user.clinic_id)
+            return PatientRef(pk, clinic_id)
         return patient_ref(pk)
 
-    def decorator(view: View) -> View:
+    def decorator(view: Callable[Concatenate[Req, P], R]) -> Callable[Concatenate[Req, P], R]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: Req, *args: P.args, **kwargs: P.kwargs) -> R:
             action = read if request.method in SAFE_METHODS else write
             ref_before = subject_before(request, kwargs)
 

@@ -27,10 +27,11 @@ import re
 import uuid
 from collections.abc import Callable
 from functools import wraps
+from typing import Concatenate
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -43,14 +44,12 @@ TOKEN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 URL_MAX = FormSubmission._meta.get_field("result_url").max_length
 DONE_HEADERS = ("HX-Redirect", "HX-Location", "HX-Trigger")
 
-View = Callable[..., HttpResponse]
-
 
 def new_token() -> str:
     return uuid.uuid4().hex
 
 
-def _finished(response: HttpResponse) -> bool:
+def _finished(response: HttpResponseBase) -> bool:
     return 300 <= response.status_code < 400 or any(h in response for h in DONE_HEADERS)
 
 
@@ -62,7 +61,7 @@ def _same_site(request: HttpRequest, url: str) -> str:
     return ""
 
 
-def _where_it_went(request: HttpRequest, response: HttpResponse) -> str:
+def _where_it_went(request: HttpRequest, response: HttpResponseBase) -> str:
     """Where the first submission sent the person: its redirect, else the page they were on."""
     for header in ("Location", "HX-Redirect", "HX-Location"):
         if header in response:
@@ -71,9 +70,9 @@ def _where_it_went(request: HttpRequest, response: HttpResponse) -> str:
     return _same_site(request, current)[:URL_MAX]
 
 
-def _repeat(request: HttpRequest, token: str) -> HttpResponse:
+def _repeat(request: HttpRequest, user_id: int, token: str) -> HttpResponse:
     target = (
-        FormSubmission.objects.filter(user=request.user, token=token)
+        FormSubmission.objects.filter(user_id=user_id, token=token)
         .values_list("result_url", flat=True)
         .first()
     )
@@ -82,23 +81,26 @@ def _repeat(request: HttpRequest, token: str) -> HttpResponse:
     return navigate(request, url)
 
 
-def idempotent(view: View) -> View:
+def idempotent[Req: HttpRequest, **P, R: HttpResponseBase](
+    view: Callable[Concatenate[Req, P], R],
+) -> Callable[Concatenate[Req, P], R | HttpResponse]:
     """Run the view at most once per form token (see the module docstring)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: Req, *args: P.args, **kwargs: P.kwargs) -> R | HttpResponse:
         token = request.POST.get(FIELD_NAME, "") if request.method == "POST" else ""
-        if not TOKEN_PATTERN.match(token) or not request.user.is_authenticated:
+        user = request.user
+        if not TOKEN_PATTERN.match(token) or not user.is_authenticated:
             # A form without a token (an old page, a script) is handled as before.
             return view(request, *args, **kwargs)
         with transaction.atomic():
             try:
                 with transaction.atomic():
                     claim = FormSubmission.objects.create(
-                        user=request.user, token=token, path=request.path[:URL_MAX]
+                        user=user, token=token, path=request.path[:URL_MAX]
                     )
             except IntegrityError:
-                return _repeat(request, token)
+                return _repeat(request, user.pk, token)
             response = view(request, *args, **kwargs)
             if _finished(response):
                 claim.result_url = _where_it_went(request, response)

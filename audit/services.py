@@ -69,9 +69,10 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-        if patient is None and getattr(obj, "patient_id", None):
-            patient = obj.patient_id
-    if isinstance(patient, patient_class):
+        owner_id = getattr(obj, "patient_id", None)  # the patient of an entry, alert, plan...
+        if patient is None and owner_id:
+            patient = owner_id
+    if isinstance(patient, models.Model):
         clinic_id = clinic_id or getattr(patient, "clinic_id", None)
         patient_id: int | None = patient.pk
     else:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from core.models import OutboxMessage
 
-from .models import Patient, User
+from .models import Clinic, Patient, User
 
 
 def patients_for_user(user: User) -> QuerySet[Patient]:
@@ -24,6 +24,20 @@ def patients_for_user(user: User) -> QuerySet[Patient]:
     if user.is_clinic_admin and user.clinic_id:
         return Patient.objects.filter(clinic_id=user.clinic_id)
     return Patient.objects.none()
+
+
+def get_own_clinic(user: User) -> Clinic:
+    """The clinic a therapist or clinic admin works in (404 for anyone without one)."""
+    if not user.is_authenticated or not user.is_clinician or user.clinic is None:
+        raise Http404
+    return user.clinic
+
+
+def own_clinic_id(user: User) -> int:
+    """The id of that clinic, without loading it (404 for anyone without one)."""
+    if not user.is_authenticated or not user.is_clinician or user.clinic_id is None:
+        raise Http404
+    return user.clinic_id
 
 
 def get_patient_for_user(user: User, pk: int) -> Patient:

@@ -7,7 +7,7 @@ put on record by the audit middleware.
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -21,6 +21,7 @@ from core.htmx import render_page
 from .access import get_patient_for_user
 from .decorators import clinic_admin_required
 from .models import Patient
+from .types import AuthenticatedRequest
 
 EVENTS_PER_PAGE = 50
 CSV_COLUMNS = [
@@ -45,7 +46,7 @@ CSV_COLUMNS = [
 @clinic_admin_required
 @audited(Patient, kwarg="patient_pk")
 @vary_on_headers("HX-Request")
-def patient_log(request: HttpRequest, patient_pk: int) -> HttpResponse:
+def patient_log(request: AuthenticatedRequest, patient_pk: int) -> HttpResponse:
     patient = get_patient_for_user(request.user, patient_pk)
     page = Paginator(events_for_patient(patient.pk), EVENTS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -78,7 +79,7 @@ def _event_rows(patient_pk: int):
 @require_GET
 @clinic_admin_required
 @audited(Patient, kwarg="patient_pk", read=Action.EXPORT)
-def patient_log_csv(request: HttpRequest, patient_pk: int) -> HttpResponse:
+def patient_log_csv(request: AuthenticatedRequest, patient_pk: int) -> StreamingHttpResponse:
     patient = get_patient_for_user(request.user, patient_pk)
     name = f"audit-patient-{patient.pk}-{timezone.localdate():%Y-%m-%d}.csv"
     return csv_download(name, CSV_COLUMNS, _event_rows(patient.pk))

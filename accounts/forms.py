@@ -110,7 +110,7 @@ class ClinicSettingsForm(forms.ModelForm):
         return number
 
 
-def add_validation_error(form: forms.Form, error: ValidationError) -> None:
+def add_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: on the field it names when the form has
     that field, else at the top of the form, so a model check never turns into a 500."""
     if not hasattr(error, "error_dict"):

@@ -1,7 +1,7 @@
 """Session limits and two-step verification, enforced on every request.
 
 Order in settings.MIDDLEWARE: after authentication, OTP, messages and htmx (they use
-request.user, request.user.is_verified(), messages and request.htmx), before axes.
+request.user, request.session_verified(user), messages and request.htmx), before axes.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from audit.signals import LOGOUT_REASON_ATTR
 from core.htmx import navigate
 
-from .otp import has_second_factor
+from .otp import has_second_factor, session_verified
 from .security import (
     OTP_REQUIRED_KEY,
     absolute_limit,
@@ -107,7 +107,7 @@ class TwoFactorRequiredMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated or session_verified(user):
             return None
         if not (user.is_clinician or request.session.get(OTP_REQUIRED_KEY)):
             return None

@@ -1,6 +1,7 @@
 """Users, roles, clinics and the caseload (which therapist looks after which patient)."""
 
 import zoneinfo
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -34,7 +35,7 @@ class Clinic(models.Model):
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra):
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -42,12 +43,12 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         extra.setdefault("role", User.Role.CLINIC_ADMIN)
@@ -62,9 +63,11 @@ class User(AbstractUser):
         THERAPIST = "therapist", _("Therapist")
         CLINIC_ADMIN = "clinic_admin", _("Clinic admin")
 
-    username = None
-    first_name = None
-    last_name = None
+    # AbstractUser's name fields removed (login by email, one full name); the stubs cannot say
+    # that a subclass drops a field.
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PATIENT)
@@ -75,7 +78,8 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
-    objects = UserManager()
+    # An email-login manager: the stubs type AbstractUser.objects as auth's username UserManager.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         constraints = [

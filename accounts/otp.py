@@ -2,7 +2,7 @@
 
 Therapists and clinic admins must use it; patients may turn it on from their Security page.
 A session counts as verified once django_otp.login() has stored the device that passed
-(OTPMiddleware then sets request.user.is_verified()).
+(OTPMiddleware then marks request.user with it: session_verified() below).
 
 Recovery codes are django-otp static tokens: ten single-use codes, shown once. django-otp stores
 them as they are (not hashed); see docs/security.md.
@@ -18,6 +18,7 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
+from django_otp.middleware import is_verified
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -43,6 +44,12 @@ class VerifyResult:
     @property
     def used_recovery_code(self) -> bool:
         return isinstance(self.device, StaticDevice)
+
+
+def session_verified(user: User) -> bool:
+    """Whether this login passed the second step: the request's user, which OTPMiddleware marks
+    with the device that verified the session (the user.is_verified() it installs)."""
+    return bool(is_verified(user))
 
 
 def confirmed_totp_device(user: User) -> TOTPDevice | None:

@@ -33,12 +33,14 @@ from .otp import (
     recovery_codes_left,
     second_factor_remove,
     second_factor_verify,
+    session_verified,
     totp_confirm,
     totp_qr_svg,
     totp_secret_text,
 )
 from .otp_forms import OTPVerifyForm, TOTPSetupForm
 from .security import OTP_REQUIRED_KEY
+from .types import AuthenticatedRequest
 
 # The new recovery codes wait here between the POST that made them and the page that shows
 # them, once.
@@ -67,7 +69,7 @@ def _show_codes_once(request: HttpRequest, codes: list[str]) -> None:
 
 @require_GET
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     context = {
         "device": confirmed_totp_device(user),
@@ -81,9 +83,9 @@ def security(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @vary_on_headers("HX-Request")
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if has_second_factor(user) and not user.is_verified():
+    if has_second_factor(user) and not session_verified(user):
         return navigate(request, "twofactor:verify")
     device = pending_totp_device(user)
     form = TOTPSetupForm(request.POST if request.method == "POST" else None)
@@ -117,10 +119,10 @@ def setup(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @vary_on_headers("HX-Request")
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     next_url = _next_url(request)
-    if user.is_verified():
+    if session_verified(user):
         return navigate(request, next_url or "home")
     if not has_second_factor(user):
         return navigate(request, "twofactor:setup" if user.is_clinician else "home")
@@ -169,7 +171,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 @never_cache
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
     context = {"codes": codes, "codes_left": recovery_codes_left(request.user)}
     return render(request, "accounts/otp/recovery_codes.html", context)
@@ -177,9 +179,9 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+def recovery_codes_new(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not has_second_factor(user) or not user.is_verified():
+    if not has_second_factor(user) or not session_verified(user):
         raise Http404
     _show_codes_once(request, recovery_codes_issue(user))
     record(request, Action.RECOVERY_CODES, obj=user, patient=_own_patient_pk(request))
@@ -188,10 +190,10 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def disable(request: HttpRequest) -> HttpResponse:
+def disable(request: AuthenticatedRequest) -> HttpResponse:
     """Patients may turn two-step verification off; clinicians must keep it."""
     user = request.user
-    if user.is_clinician or not has_second_factor(user) or not user.is_verified():
+    if user.is_clinician or not has_second_factor(user) or not session_verified(user):
         raise Http404
     second_factor_remove(user)
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)

@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from core.htmx import navigate, render_page, wants_fragment
 from core.outbox import undelivered_mail
 
-from .access import get_outbox_message_for_user
+from .access import get_outbox_message_for_user, get_own_clinic
 from .decorators import clinic_admin_required
 from .services import outbox_message_discard, outbox_message_retry
 from .types import AuthenticatedRequest
@@ -25,10 +25,9 @@ TEMPLATE = "accounts/undelivered_mail.html"
 
 
 def _list(request: AuthenticatedRequest, *, done: str = "") -> HttpResponse:
-    page = Paginator(undelivered_mail(request.user.clinic_id), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    context = {"page": page, "zone": request.user.clinic.time_zone, "done": done}
+    clinic = get_own_clinic(request.user)
+    page = Paginator(undelivered_mail(clinic.pk), PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "zone": clinic.time_zone, "done": done}
     return render_page(request, TEMPLATE, context, fragment="mail")
 
 

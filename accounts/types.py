@@ -16,4 +16,4 @@ from .models import User
 class AuthenticatedRequest(HtmxRequest):
     """A request of a logged-in user (behind login_required or a role decorator)."""
 
-    user: User  # type: ignore[assignment]
+    user: User

@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from audit.decorators import audited
 from core.htmx import navigate, render_form_page
 
-from .access import get_patient_for_user, get_therapist_for_user
+from .access import get_own_clinic, get_patient_for_user, get_therapist_for_user, own_clinic_id
 from .decorators import clinic_admin_required, clinician_required
 from .forms import (
     ClinicSettingsForm,
@@ -32,6 +32,7 @@ from .services import (
     invitation_resend,
     therapist_invite,
 )
+from .types import AuthenticatedRequest
 
 # The password was just set through the invitation, so there is no credential for axes to check.
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -44,7 +45,7 @@ def _form_data(request: HttpRequest):
 @require_POST
 @clinician_required
 @audited(Patient)
-def patient_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_invitation_resend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = get_patient_for_user(request.user, pk)
     try:
         invitation_resend(patient.user, actor=request.user)
@@ -101,7 +102,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @clinic_admin_required
-def therapist_list(request: HttpRequest) -> HttpResponse:
+def therapist_list(request: AuthenticatedRequest) -> HttpResponse:
     therapists = therapists_for_admin(request.user)
     return render(request, "accounts/therapist_list.html", {"therapists": therapists})
 
@@ -109,12 +110,12 @@ def therapist_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @clinic_admin_required
 @vary_on_headers("HX-Request")
-def therapist_add(request: HttpRequest) -> HttpResponse:
+def therapist_add(request: AuthenticatedRequest) -> HttpResponse:
     form = TherapistInviteForm(_form_data(request))
     if form.is_valid():
         try:
             therapist = therapist_invite(
-                clinic=request.user.clinic,
+                clinic=get_own_clinic(request.user),
                 full_name=form.cleaned_data["full_name"],
                 email=form.cleaned_data["email"],
                 actor=request.user,
@@ -133,7 +134,7 @@ def therapist_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @clinic_admin_required
-def therapist_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def therapist_invitation_resend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     therapist = get_therapist_for_user(request.user, pk)
     try:
         invitation_resend(therapist, actor=request.user)
@@ -154,10 +155,10 @@ def therapist_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @clinic_admin_required
 @vary_on_headers("HX-Request")
-def clinic_settings(request: HttpRequest) -> HttpResponse:
+def clinic_settings(request: AuthenticatedRequest) -> HttpResponse:
     # A fresh copy: validating a ModelForm writes into its instance, and an invalid name must
     # not show up elsewhere on the page.
-    clinic = get_object_or_404(Clinic, pk=request.user.clinic_id)
+    clinic = get_object_or_404(Clinic, pk=own_clinic_id(request.user))
     form = ClinicSettingsForm(_form_data(request), instance=clinic)
     if form.is_valid():
         try:

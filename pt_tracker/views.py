@@ -4,10 +4,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
+from accounts.types import AuthenticatedRequest
+
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Send each role to where its work starts."""
     if request.user.is_patient:
         return redirect("care:today")

@@ -110,11 +110,12 @@ def _sentences(
 def _flare_bands(frame: Frame, flares: Sequence[Period], prefix: str) -> list[str]:
     parts = []
     for period in flares:
+        end = period.end or frame.end  # an open flare-up runs to the chart's end
         x = frame.band_left(period.start)
-        width = frame.band_left(period.end) + frame.band - x
+        width = frame.band_left(end) + frame.band - x
         label = _("Flare-up from %(start)s to %(end)s") % {
             "start": day_label(period.start),
-            "end": day_label(period.end),
+            "end": day_label(end),
         }
         parts.append(
             f'<rect class="chart-flare" x="{n(x)}" y="{n(frame.top)}" width="{n(width)}" '

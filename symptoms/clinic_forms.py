@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import datetime as dt
+from datetime import timedelta
 
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
@@ -97,7 +98,7 @@ class PTSessionForm(forms.Form):
         help_text=_("Only clinicians see these notes."),
     )
 
-    def __init__(self, *args, today: date, session: PTSession | None = None, **kwargs):
+    def __init__(self, *args, today: dt.date, session: PTSession | None = None, **kwargs):
         if session is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "date": session.date,
@@ -113,7 +114,7 @@ class PTSessionForm(forms.Form):
         self.helper.disable_csrf = True  # the template's <form> has the token
         self.helper.layout = Layout("date", "kind", InlineCheckboxes("interventions"), "notes")
 
-    def clean_date(self) -> date:
+    def clean_date(self) -> dt.date:
         value = self.cleaned_data["date"]
         if value < self.today - timedelta(days=SESSION_MAX_DAYS_BACK):
             raise forms.ValidationError(

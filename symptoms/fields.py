@@ -65,7 +65,7 @@ def choice_set_check(field: str, values: Iterable[str]) -> Exact:
     values = sorted(values)
     if any(char in value for value in values for char in '", \\'):
         raise ValueError("Choice values must not contain quotes, commas, spaces or backslashes.")
-    text = Cast(field, models.TextField())
+    text: models.Func = Cast(field, models.TextField())
     for removed in [f'"{value}"' for value in values] + [",", " "]:
         text = Replace(text, models.Value(removed), output_field=models.TextField())
     return Exact(text, models.Value("[]", output_field=models.TextField()))

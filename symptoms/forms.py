@@ -179,7 +179,8 @@ class SymptomEntryForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         now, worst = cleaned.get("pain_now"), cleaned.get("pain_worst")
         if now is not None and "pain_worst" not in self.errors:
             if worst is None:
@@ -244,7 +245,7 @@ class SymptomEntryForm(forms.Form):
 class SymptomEntryCorrectionForm(SymptomEntryForm):
     """The same questions, to correct an entry within the correction window."""
 
-    idempotency_key = None
+    idempotency_key = None  # type: ignore[assignment]  # a form drops a field so; no stub can say it
 
 
 class DiaryFilterForm(forms.Form):

@@ -104,6 +104,10 @@ class PTSession(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.date:%d %b %Y}"
 
+    @property
+    def intervention_labels(self) -> list[str]:
+        return [str(Intervention(value).label) for value in sorted(self.interventions)]
+
 
 class SymptomEntry(models.Model):
     """One entry of the patient's log; many per day are allowed (CLINICAL.md section 1)."""

@@ -6,7 +6,7 @@ who is asking. Each issues a fixed number of queries, whatever the number of row
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -210,7 +210,10 @@ def diary_page(
 
 
 def diary_groups(
-    entries: list[SymptomEntry], sessions: list[PTSession], *, keep_empty_sessions: bool = True
+    entries: Sequence[SymptomEntry],
+    sessions: Sequence[PTSession],
+    *,
+    keep_empty_sessions: bool = True,
 ) -> list[DayGroup]:
     """Group entries by day and, within the session's day, by session; newest day first.
 
@@ -223,16 +226,17 @@ def diary_groups(
         return day_groups.setdefault(day, DayGroup(day))
 
     for entry in entries:
-        if entry.session_id is None:
+        session = entry.session
+        if session is None:
             day_group(entry.day).entries.append(entry)
             continue
-        group = session_groups.get(entry.session_id)
+        group = session_groups.get(session.pk)
         if group is None:
-            group = session_groups[entry.session_id] = SessionGroup(entry.session)
+            group = session_groups[session.pk] = SessionGroup(session)
         group.entries.append(entry)
     for group in session_groups.values():
         if group.entries or keep_empty_sessions:
             day_group(group.session.date).sessions.append(group)
-    for group in day_groups.values():
-        group.sessions.sort(key=lambda g: g.session.pk, reverse=True)
+    for day in day_groups.values():
+        day.sessions.sort(key=lambda g: g.session.pk, reverse=True)
     return sorted(day_groups.values(), key=lambda g: g.day, reverse=True)

@@ -17,13 +17,13 @@ from accounts.decorators import clinician_required
 from accounts.forms import add_validation_error
 from accounts.models import Patient
 from accounts.selectors import pending_invitation
+from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.idempotency import idempotent
 from audit.models import Action
 from core.htmx import navigate, render_form_page
 
 from .access import get_session_for_user
-from .choices import Intervention
 from .clinic_forms import IntakeForm, PTSessionForm
 from .models import Intake, PTSession
 from .services import intake_save, pt_session_create, pt_session_update
@@ -34,14 +34,6 @@ def sessions_for_patient(patient: Patient) -> QuerySet[PTSession]:
     return patient.sessions.annotate(entry_count=Count("entries")).order_by("-date", "-id")
 
 
-def _with_labels(sessions: list[PTSession]) -> list[PTSession]:
-    for session in sessions:
-        session.intervention_labels = [
-            Intervention(value).label for value in sorted(session.interventions)
-        ]
-    return sessions
-
-
 def _form_data(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
@@ -49,10 +41,10 @@ def _form_data(request: HttpRequest):
 @require_GET
 @clinician_required
 @audited(Patient, kwarg="patient_pk")
-def patient_sessions(request: HttpRequest, patient_pk: int) -> HttpResponse:
+def patient_sessions(request: AuthenticatedRequest, patient_pk: int) -> HttpResponse:
     patient = get_patient_for_user(request.user, patient_pk)
     today = patient.local_day()
-    sessions = _with_labels(list(sessions_for_patient(patient)))
+    sessions = list(sessions_for_patient(patient))
     context = {
         "patient": patient,
         "invitation": pending_invitation(patient.user),
@@ -68,7 +60,7 @@ def patient_sessions(request: HttpRequest, patient_pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @audited(Patient, kwarg="patient_pk", write=Action.CREATE)
 @idempotent
-def session_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
+def session_create(request: AuthenticatedRequest, patient_pk: int) -> HttpResponse:
     patient = get_patient_for_user(request.user, patient_pk)
     today = patient.local_day()
     form = PTSessionForm(
@@ -94,7 +86,7 @@ def session_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
 @clinician_required
 @vary_on_headers("HX-Request")
 @audited(PTSession)
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def session_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     patient = session.patient
     form = PTSessionForm(_form_data(request), today=patient.local_day(), session=session)
@@ -114,7 +106,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @clinician_required
 @vary_on_headers("HX-Request")
 @audited(Patient, kwarg="patient_pk")
-def intake_edit(request: HttpRequest, patient_pk: int) -> HttpResponse:
+def intake_edit(request: AuthenticatedRequest, patient_pk: int) -> HttpResponse:
     patient = get_patient_for_user(request.user, patient_pk)
     intake = Intake.objects.filter(patient=patient).first()
     form = IntakeForm(_form_data(request), initial=IntakeForm.initial_from(intake))

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .access import exercises_for_clinic
@@ -75,7 +76,7 @@ class ExerciseForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["movement"].required = True
-        self.fields["default_sets"].min_value = 1
+        cast(forms.IntegerField, self.fields["default_sets"]).min_value = 1
         self.fields["default_sets"].widget.attrs.update(min=1, max=20)
         self.fields["default_reps"].widget.attrs.update(min=0, max=200)
         self.fields["default_hold_seconds"].widget.attrs.update(min=0, max=600)
@@ -179,7 +180,8 @@ class PlanVersionForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date must be on or after the start date."))
@@ -214,6 +216,8 @@ class PlanItemForm(forms.Form):
             if self.is_bound
             else self.initial.get("exercise")
         )
+        if raw is None:
+            return None
         try:
             return int(raw)
         except (TypeError, ValueError):
@@ -225,10 +229,11 @@ class BasePlanItemFormSet(forms.BaseFormSet):
         self.exercises = exercises
         super().__init__(*args, **kwargs)
 
-    def _construct_form(self, i: int, **kwargs: Any) -> PlanItemForm:
-        form = super()._construct_form(i, **kwargs)
-        form.exercise_obj = self.exercises.get(form.exercise_value())
-        return form
+    def add_fields(self, form: PlanItemForm, index: int | None) -> None:
+        """Each row's form (the empty one too) gets its exercise from the draft's lookup."""
+        super().add_fields(form, index)
+        exercise_id = form.exercise_value()
+        form.exercise_obj = self.exercises.get(exercise_id) if exercise_id is not None else None
 
     def clean(self) -> None:
         if any(self.errors):
@@ -253,13 +258,17 @@ class BasePlanItemFormSet(forms.BaseFormSet):
         ]
 
 
-PlanItemFormSet = forms.formset_factory(
-    PlanItemForm,
-    formset=BasePlanItemFormSet,
-    extra=0,
-    max_num=MAX_ITEMS,
-    validate_max=True,
-    absolute_max=MAX_ITEMS,
+# formset_factory makes a subclass of `formset`; its stub says only BaseFormSet.
+PlanItemFormSet = cast(
+    type[BasePlanItemFormSet],
+    forms.formset_factory(
+        PlanItemForm,
+        formset=BasePlanItemFormSet,
+        extra=0,
+        max_num=MAX_ITEMS,
+        validate_max=True,
+        absolute_max=MAX_ITEMS,
+    ),
 )
 
 
@@ -320,7 +329,7 @@ class PlanBuilder:
     ) -> None:
         self.clinic_id = clinic_id
         self.available = exercises_for_clinic(clinic_id)
-        self.errors: list[str] = []
+        self.errors: list[str | Promise] = []
         self.action = Action.parse(data.get("action")) if data is not None else Action("search")
         self.search = LibrarySearchForm(data if data is not None else None)
 
@@ -389,7 +398,7 @@ class PlanBuilder:
     def _apply(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         verb, arg = self.action.verb, self.action.arg
         if verb == "add":
-            exercise = self.exercises.get(arg)
+            exercise = self.exercises.get(arg) if arg is not None else None
             if exercise is None:
                 self.errors.append(_("That exercise is not in your clinic's library."))
             elif arg in self._row_ids(rows):
@@ -445,8 +454,9 @@ class PlanBuilder:
                 self.errors.extend(messages)
 
     @property
-    def all_errors(self) -> list[str]:
+    def all_errors(self) -> list[str | Promise]:
         errors = list(self.errors)
         if self.formset.is_bound:
-            errors.extend(self.formset.non_form_errors())
+            # An ErrorList yields its messages (the stub says ValidationErrors too).
+            errors.extend(str(message) for message in self.formset.non_form_errors())
         return errors

@@ -229,6 +229,10 @@ def dosage_text(
     }
 
 
+# A form's key for one dose log (the idempotency key), as long as the service accepts.
+IDEMPOTENCY_KEY_MAX_LENGTH = 64
+
+
 class ExerciseLog(models.Model):
     """One dose of one exercise on one day, with the pain felt during it."""
 
@@ -246,7 +250,7 @@ class ExerciseLog(models.Model):
     pain_during = models.PositiveSmallIntegerField(validators=between(0, 10))
     difficulty = models.CharField(max_length=8, choices=Difficulty.choices, default=Difficulty.OK)
     note = models.TextField(blank=True, max_length=1000)
-    idempotency_key = models.CharField(max_length=64, blank=True)
+    idempotency_key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

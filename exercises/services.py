@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Clinic, Patient, User
 
-from .models import Exercise, ExerciseLog, Plan, PlanItem, PlanVersion
+from .models import (
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    Exercise,
+    ExerciseLog,
+    Plan,
+    PlanItem,
+    PlanVersion,
+)
 from .selectors import current_version, latest_version
 
 # --- Exercise library ----------------------------------------------------------------------------
@@ -43,11 +50,10 @@ EXERCISE_FIELDS = (
 
 def _unique_slug(clinic: Clinic, name: str, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:120] or "exercise"
-    taken = set(
-        Exercise.objects.filter(clinic=clinic, slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    same_start = Exercise.objects.filter(clinic=clinic, slug__startswith=base)
+    if exclude_pk is not None:
+        same_start = same_start.exclude(pk=exclude_pk)
+    taken = set(same_start.values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -67,14 +73,15 @@ def exercise_create(clinic: Clinic, data: Mapping[str, Any], *, actor: User) -> 
 
 def exercise_update(exercise: Exercise, data: Mapping[str, Any], *, actor: User) -> Exercise:
     """Edit a clinic's own exercise; the shared library is read-only."""
-    if exercise.is_library:
+    clinic = exercise.clinic
+    if clinic is None:  # the shared library (Exercise.is_library)
         raise ValidationError(
             _("Library exercises cannot be changed. Make a copy for your clinic.")
         )
     for name in EXERCISE_FIELDS:
         if name in data:
             setattr(exercise, name, data[name])
-    exercise.slug = _unique_slug(exercise.clinic, exercise.name, exclude_pk=exercise.pk)
+    exercise.slug = _unique_slug(clinic, exercise.name, exclude_pk=exercise.pk)
     exercise.full_clean()
     exercise.save()
     return exercise
@@ -329,7 +336,7 @@ def exercise_log_prepare(
         idempotency_key=idempotency_key or "",
         created_at=now,
     )
-    if len(log.idempotency_key) > ExerciseLog._meta.get_field("idempotency_key").max_length:
+    if len(log.idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
         raise ValidationError(
             {"idempotency_key": _("This form has expired. Please reload the page.")}
         )

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from accounts.access import get_patient_for_user
+from accounts.access import get_own_clinic, get_patient_for_user, own_clinic_id
 from accounts.decorators import clinician_required
 from accounts.models import Patient
+from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from core.htmx import navigate, render_page
 
@@ -46,22 +47,22 @@ from .services import exercise_create, exercise_update, plan_version_save
 @require_GET
 @clinician_required
 @vary_on_headers("HX-Request")
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: AuthenticatedRequest) -> HttpResponse:
     form = LibrarySearchForm(request.GET)
-    context = {"form": form, "exercises": form.results(request.user.clinic_id)}
+    context = {"form": form, "exercises": form.results(own_clinic_id(request.user))}
     return render_page(request, "exercises/library.html", context, fragment="results")
 
 
 @require_GET
 @clinician_required
-def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def exercise_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     exercise = get_exercise_for_user(request.user, pk)
     return render(request, "exercises/exercise_detail.html", {"exercise": exercise})
 
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def exercise_new(request: HttpRequest) -> HttpResponse:
+def exercise_new(request: AuthenticatedRequest) -> HttpResponse:
     """Add a clinic exercise, from scratch or as a copy of one the clinic can see (?copy=pk)."""
     initial = {}
     copy_pk = request.GET.get("copy", "")
@@ -72,7 +73,9 @@ def exercise_new(request: HttpRequest) -> HttpResponse:
     form = ExerciseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            exercise = exercise_create(request.user.clinic, form.cleaned_data, actor=request.user)
+            exercise = exercise_create(
+                get_own_clinic(request.user), form.cleaned_data, actor=request.user
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -83,7 +86,7 @@ def exercise_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def exercise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def exercise_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     exercise = get_editable_exercise_for_user(request.user, pk)
     form = ExerciseForm(request.POST or None, instance=exercise)
     if request.method == "POST" and form.is_valid():
@@ -104,7 +107,7 @@ def exercise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @clinician_required
 @vary_on_headers("HX-Request")
 @audited(Patient, kwarg="patient_pk")
-def plan_builder(request: HttpRequest, patient_pk: int) -> HttpResponse:
+def plan_builder(request: AuthenticatedRequest, patient_pk: int) -> HttpResponse:
     """Build or revise a patient's plan. Every button posts the whole draft; only Save writes,
     and each save that changes something is a new version. htmx gets back only the part the
     button changed (``_plan_builder_fragment``)."""
@@ -160,7 +163,7 @@ def _plan_builder_fragment(
 @require_GET
 @login_required
 @audited(Patient, kwarg="patient_pk")
-def plan_history_view(request: HttpRequest, patient_pk: int) -> HttpResponse:
+def plan_history_view(request: AuthenticatedRequest, patient_pk: int) -> HttpResponse:
     """Every version of the plan: what was prescribed when (therapist and patient)."""
     plan = get_plan_for_user(request.user, patient_pk)
     context = {"plan": plan, "patient": plan.patient, "spans": plan_history(plan)}
@@ -170,7 +173,7 @@ def plan_history_view(request: HttpRequest, patient_pk: int) -> HttpResponse:
 @require_GET
 @login_required
 @audited(Patient, kwarg="patient_pk")
-def plan_print(request: HttpRequest, patient_pk: int) -> HttpResponse:
+def plan_print(request: AuthenticatedRequest, patient_pk: int) -> HttpResponse:
     """The plan on paper: the version in force today (or the next one, before it starts)."""
     plan = get_plan_for_user(request.user, patient_pk)
     version = current_version(plan.patient, plan.patient.local_day()) or latest_version(plan)

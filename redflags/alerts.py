@@ -157,7 +157,7 @@ def alert_raise(
     urgent), records an ``auto_escalate`` triage action and notifies. An emergency or urgent
     alert queues its emails in the caller's transaction (``notification_queue``)."""
     now = timezone.now()
-    session_id = getattr(session, "pk", session)
+    session_id = session.pk if isinstance(session, PTSession) else session
     alert, created = _alert_open(
         patient, finding, day=day, rule_set_version=rule_set_version, now=now
     )

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import Any, Concatenate
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 
 from accounts.models import User
@@ -69,11 +69,13 @@ def emergency_response(request: HttpRequest, alerts: Iterable[Any]) -> HttpRespo
     return emergency_redirect(request, emergencies[0])
 
 
-def emergency_first(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def emergency_first[Req: HttpRequest, **P, R: HttpResponseBase](
+    view: Callable[Concatenate[Req, P], R],
+) -> Callable[Concatenate[Req, P], R | HttpResponse]:
     """Patient pages: while emergency advice is unconfirmed, go to it instead."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: Req, *args: P.args, **kwargs: P.kwargs) -> R | HttpResponse:
         user = request.user
         if user.is_authenticated and user.is_patient:
             alert = _pending_for_user(user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -16,7 +16,7 @@ from accounts.models import User
 from .engine.domain import RULE_IDS
 from .engine.params import MANDATORY_RULES, RuleParams
 from .explain import PARAMS, format_value, rule_name
-from .models import ContactMethod, Severity
+from .models import RULE_SET_NOTE_MAX_LENGTH, ContactMethod, Severity
 from .triage import NOTE_MAX_LENGTH
 
 
@@ -68,7 +68,7 @@ class InboxFilterForm(forms.Form):
         if therapists is None:
             del self.fields["therapist"]
         else:
-            self.fields["therapist"].queryset = therapists
+            cast(forms.ModelChoiceField, self.fields["therapist"]).queryset = therapists
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
         self.helper = _helper()
@@ -153,7 +153,14 @@ class EscalateForm(forms.Form):
 # --- Rule set ----------------------------------------------------------------------------------
 
 
-class FractionField(forms.CharField):
+class ThresholdField(forms.Field):
+    """A threshold of the rule set, with what its row shows: the unit and the default value."""
+
+    unit = ""
+    default_display = ""
+
+
+class FractionField(ThresholdField):
     """A share between 0 and 1, typed as a decimal (0.3) or a fraction (3/10)."""
 
     default_error_messages = {
@@ -161,16 +168,20 @@ class FractionField(forms.CharField):
     }
 
     def to_python(self, value: Any) -> Fraction | None:
-        value = super().to_python(value)
-        if value in self.empty_values:
+        text = "" if value in self.empty_values else str(value).strip()
+        if not text:
             return None
         try:
-            number = Fraction(str(value).strip().replace(" ", ""))
+            number = Fraction(text.replace(" ", ""))
         except (ValueError, ZeroDivisionError) as error:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from error
         if not 0 <= number <= 1:
             raise ValidationError(self.error_messages["invalid"], code="out_of_range")
         return number
+
+
+class ThresholdIntegerField(ThresholdField, forms.IntegerField):
+    pass
 
 
 def _fraction_text(value: Fraction) -> str:
@@ -204,7 +215,7 @@ class RuleSetForm(forms.Form):
 
     note = forms.CharField(
         label=_("What changed and why"),
-        max_length=500,
+        max_length=RULE_SET_NOTE_MAX_LENGTH,
         required=False,
         help_text=_("Kept with the new version, for your clinical lead."),
     )
@@ -215,11 +226,11 @@ class RuleSetForm(forms.Form):
         for name, info in PARAMS.items():
             value = getattr(params, name)
             if info.is_fraction:
-                field: forms.Field = FractionField(
+                field: ThresholdField = FractionField(
                     label=info.label, help_text=info.help, initial=_fraction_text(value)
                 )
             else:
-                field = forms.IntegerField(
+                field = ThresholdIntegerField(
                     label=info.label,
                     min_value=info.minimum,
                     max_value=info.maximum,
@@ -250,7 +261,8 @@ class RuleSetForm(forms.Form):
         return [self[f"enable_{rule}"] for rule in RULE_IDS]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for lower, upper, message in CROSS_CHECKS:
             low, high = cleaned.get(lower), cleaned.get(upper)
             if low is not None and high is not None and low > high:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from symptoms.models import SymptomEntry
@@ -26,15 +27,16 @@ SEVERITY_ORDER = ("emergency", "urgent", "review", "low")
 
 @dataclass(frozen=True)
 class Guidance:
+    # The texts are lazy (gettext_lazy): rendered in the patient's language.
     severity: str
-    heading: str
-    body: str
-    tips: tuple[str, ...] = ()
+    heading: str | Promise
+    body: str | Promise
+    tips: tuple[str | Promise, ...] = ()
     # Why: what the patient told us, from the alerts' patient messages ("You told us ...").
     reasons: tuple[str, ...] = ()
     # The clinic's emergency number, shown as a tap-to-call link (emergency and urgent).
     call_number: str = ""
-    tips_heading: str = ""
+    tips_heading: str | Promise = ""
 
     @property
     def call_href(self) -> str:
@@ -43,7 +45,8 @@ class Guidance:
         return f"tel:{'+' if self.call_number.strip().startswith('+') else ''}{digits}"
 
 
-GuidanceSource = Guidance | Callable[[SymptomEntry, Sequence[Any]], Guidance]
+# An entry, or None for an alert's own page (the emergency page), and the alerts.
+GuidanceSource = Guidance | Callable[[SymptomEntry | None, Sequence[Any]], Guidance]
 
 NORMAL_RECOVERY = Guidance(
     severity=NORMAL,
@@ -197,7 +200,7 @@ def highest_severity(alerts: Sequence[Any]) -> str:
     return UNLISTED.severity if severities else NORMAL
 
 
-def guidance_for(entry: SymptomEntry, alerts: Sequence[Any]) -> Guidance:
+def guidance_for(entry: SymptomEntry | None, alerts: Sequence[Any]) -> Guidance:
     """What to tell the patient about this entry, given the alerts it raised or added to."""
     severity = highest_severity(alerts)
     source = GUIDANCE.get(severity, UNLISTED)

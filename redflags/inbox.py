@@ -8,10 +8,12 @@ fixed number of queries, whatever the number of rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.utils.functional import Promise
 
 from accounts.access import clinicians_for_user
 from accounts.models import User
@@ -23,6 +25,22 @@ from .forms import InboxFilterForm
 from .models import Alert, AlertEvidence, AlertState, Notification, TriageAction, TriageKind
 
 INBOX_PAGE_SIZE = 25
+
+
+class InboxAnnotations(TypedDict):
+    """What inbox_alerts adds to each alert."""
+
+    unresolved_first: int
+    severity_order: int
+    last_action_kind: str | None
+    last_action_at: datetime | None
+    last_action_by: str | None
+
+
+if TYPE_CHECKING:  # django-stubs' helper types only (django_stubs_ext is not a run-time need)
+    from django_stubs_ext import WithAnnotations
+
+    InboxAlert = WithAnnotations[Alert, InboxAnnotations]
 
 _SEVERITY_ORDER = Case(
     *(When(severity=severity, then=Value(rank)) for rank, severity in enumerate(SEVERITY_ORDER)),
@@ -41,7 +59,7 @@ def inbox_alerts(
     severity: str = "",
     rule: str = "",
     therapist: User | None = None,
-) -> QuerySet[Alert]:
+) -> QuerySet[InboxAlert]:
     """The user's alerts, filtered; unresolved before resolved, then emergencies, urgent,
     review, low, newest first within each; with the latest triage action of each."""
     alerts = alerts_for_user(user)
@@ -69,14 +87,28 @@ def inbox_alerts(
     )
 
 
-def inbox_page(alerts: QuerySet[Alert], page_number: Any) -> Page:
-    """One page of the inbox, each alert labelled with its rule name and last action."""
+@dataclass(frozen=True)
+class InboxRow:
+    """One line of the inbox: the alert with its rule's name and its last action's."""
+
+    alert: InboxAlert
+    rule_name: str
+    last_action_label: str | Promise
+
+
+def inbox_page(
+    alerts: QuerySet[InboxAlert], page_number: Any
+) -> tuple[Page[InboxAlert], list[InboxRow]]:
+    """One page of the inbox (for its links) and its rows, each alert labelled with its rule
+    name and last action."""
     page = Paginator(alerts, INBOX_PAGE_SIZE).get_page(page_number)
-    for alert in page.object_list:
-        alert.rule_name = rule_name(alert.rule)
-        kind = alert.last_action_kind
-        alert.last_action_label = TriageKind(kind).label if kind in TriageKind.values else ""
-    return page
+    return page, [_inbox_row(alert) for alert in page.object_list]
+
+
+def _inbox_row(alert: InboxAlert) -> InboxRow:
+    kind = alert.last_action_kind
+    label = TriageKind(kind).label if kind in TriageKind.values else ""
+    return InboxRow(alert, rule_name(alert.rule), label)
 
 
 @dataclass

@@ -34,6 +34,9 @@ class Severity(models.TextChoices):
 RULE_CHOICES = [(rule, f"{rule} {code.replace('_', ' ')}") for rule, code in RULE_CODES.items()]
 
 
+RULE_SET_NOTE_MAX_LENGTH = 500
+
+
 class RuleSetVersion(models.Model):
     """One saved state of a clinic's rule set. Every change makes a new version."""
 
@@ -41,7 +44,7 @@ class RuleSetVersion(models.Model):
     number = models.PositiveIntegerField()
     # RuleParams.to_dict(): thresholds and the enabled rules (R1-R7 always on).
     params = models.JSONField()
-    note = models.CharField(max_length=500, blank=True)
+    note = models.CharField(max_length=RULE_SET_NOTE_MAX_LENGTH, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

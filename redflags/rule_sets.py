@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Clinic, User
 
 from .engine.params import RuleParams
-from .models import RuleSetVersion
+from .models import RULE_SET_NOTE_MAX_LENGTH, RuleSetVersion
 
 
 def current_rule_set(clinic: Clinic) -> RuleSetVersion:
@@ -32,7 +32,7 @@ def current_rule_set(clinic: Clinic) -> RuleSetVersion:
             )
     except IntegrityError:
         # Another request created version 1 at the same moment.
-        return RuleSetVersion.objects.filter(clinic=clinic).order_by("-number").first()
+        return RuleSetVersion.objects.filter(clinic=clinic).latest("number")
 
 
 def _params_error(error: Exception) -> ValidationError:
@@ -43,7 +43,7 @@ def _params_error(error: Exception) -> ValidationError:
     return ValidationError(message)
 
 
-NOTE_MAX_LENGTH = RuleSetVersion._meta.get_field("note").max_length
+NOTE_MAX_LENGTH = RULE_SET_NOTE_MAX_LENGTH
 
 
 def rule_set_update(

@@ -15,15 +15,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from accounts.access import get_own_clinic
 from accounts.decorators import clinic_admin_required, clinician_required
 from accounts.forms import add_validation_error
+from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.idempotency import idempotent
 from core.htmx import navigate, wants_fragment
@@ -61,13 +63,19 @@ ALERTS_CHANGED = "alertsChanged"
 @require_GET
 @clinician_required
 @vary_on_headers("HX-Request")
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None, therapists=therapist_choices(request.user))
     filters = form.filters()
-    page = inbox_page(inbox_alerts(request.user, **filters), request.GET.get("page"))
+    page, rows = inbox_page(inbox_alerts(request.user, **filters), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "filters": filters, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "query": query.urlencode(),
+    }
     template = "redflags/inbox.html"
     return render(
         request, f"{template}#alert-list" if wants_fragment(request) else template, context
@@ -96,7 +104,7 @@ def _triage_context(alert: Alert, **bound: forms.Form) -> dict[str, Any]:
 @clinician_required
 @vary_on_headers("HX-Request")
 @audited(Alert)
-def alert_page(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     alert = get_alert_for_user(request.user, pk)
     if wants_fragment(request):
         return render(request, "redflags/alert_detail.html#triage", _triage_context(alert))
@@ -106,7 +114,7 @@ def alert_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _triage_action(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     pk: int,
     form_name: str,
     act: Callable[[Alert, dict[str, Any]], object],
@@ -134,7 +142,7 @@ def _triage_action(
 
 
 def _triage_done(
-    request: HttpRequest, alert: Alert, text: str, level: int = messages.SUCCESS
+    request: AuthenticatedRequest, alert: Alert, text: str, level: int = messages.SUCCESS
 ) -> HttpResponse:
     if request.htmx:
         context = _triage_context(alert)
@@ -151,7 +159,7 @@ def _triage_done(
 @vary_on_headers("HX-Request")
 @audited(Alert)
 @idempotent
-def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def acknowledge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _triage_action(
         request,
         pk,
@@ -166,7 +174,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @audited(Alert)
 @idempotent
-def contact(request: HttpRequest, pk: int) -> HttpResponse:
+def contact(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _triage_action(
         request,
         pk,
@@ -183,7 +191,7 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @audited(Alert)
 @idempotent
-def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def resolve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _triage_action(
         request,
         pk,
@@ -198,7 +206,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @audited(Alert)
 @idempotent
-def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+def escalate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _triage_action(
         request,
         pk,
@@ -214,7 +222,7 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 @audited(Alert)
-def emergency(request: HttpRequest, pk: int) -> HttpResponse:
+def emergency(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     alert = get_own_emergency_alert(request.user, pk)
     context = {
         "alert": alert,
@@ -228,7 +236,7 @@ def emergency(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @audited(Alert)
-def emergency_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def emergency_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     alert = get_own_emergency_alert(request.user, pk)
     alert_patient_confirm(alert, actor=request.user)
     return navigate(request, after_emergency_url(alert))
@@ -239,8 +247,8 @@ def emergency_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @clinic_admin_required
-def rule_set(request: HttpRequest) -> HttpResponse:
-    clinic = request.user.clinic
+def rule_set(request: AuthenticatedRequest) -> HttpResponse:
+    clinic = get_own_clinic(request.user)
     current = current_rule_set(clinic)
     params = current.rule_params()
     form = RuleSetForm(request.POST if request.method == "POST" else None, params=params)

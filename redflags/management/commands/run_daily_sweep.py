@@ -41,8 +41,8 @@ class Command(BaseCommand):
         if enqueue:
             if day or clinic or force:
                 raise CommandError("--enqueue sweeps every clinic; it takes no other option.")
-            result = run_daily_sweep.enqueue()
-            self.stdout.write(f"Queued the daily sweep (task {result.id}).")
+            queued = run_daily_sweep.enqueue()
+            self.stdout.write(f"Queued the daily sweep (task {queued.id}).")
             return
         if clinic is not None:
             clinics = list(Clinic.objects.filter(pk=clinic))

@@ -3,11 +3,12 @@ and the patient's reminder preferences."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from symptoms.choices import Context
 from symptoms.forms import SymptomEntryForm
 
 from .choices import ReminderKind
@@ -18,11 +19,12 @@ class QuickLogEntryForm(SymptomEntryForm):
     """The symptom entry form with its "When is this?" answer fixed to the link's check-in:
     one choice, disabled, so whatever is posted for it is ignored (Django uses the initial)."""
 
-    def __init__(self, *args: Any, context: str, **kwargs: Any) -> None:
+    def __init__(self, data: Any = None, *, context: str, **kwargs: Any) -> None:
         initial = {**kwargs.pop("initial", {}), "context": context}
-        super().__init__(*args, initial=initial, **kwargs)
-        field = self.fields["context"]
-        field.choices = [choice for choice in field.choices if choice[0] == context]
+        super().__init__(data, initial=initial, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["context"])
+        # The entry form offers Context.choices; this one only the link's.
+        field.choices = [choice for choice in Context.choices if choice[0] == context]
         field.disabled = True
 
 
@@ -73,7 +75,8 @@ class ReminderPreferenceForm(forms.ModelForm):
     }
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("quiet_start"), cleaned.get("quiet_end")
         if start is not None and start == end:
             self.add_error("quiet_end", _("Quiet hours need a different start and end time."))

@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ReminderKind
@@ -24,12 +25,14 @@ from .tokens import unsubscribe_token
 
 @dataclass(frozen=True)
 class Copy:
-    subject: str
-    question: str
-    action: str
+    """The wording of one kind of reminder (lazy: in the patient's language when sent)."""
+
+    subject: str | Promise
+    question: str | Promise
+    action: str | Promise
 
 
-COPY = {
+COPY: dict[str, Copy] = {
     ReminderKind.AFTER_SESSION: Copy(
         _("How do you feel after your session today?"),
         _("How do you feel after your session today?"),

@@ -24,7 +24,7 @@ from .schedule import (
 )
 
 #: The entry context a quick-log link of each kind logs (the exercise reminder has no link).
-KIND_CONTEXT = {
+KIND_CONTEXT: dict[str, str] = {
     ReminderKind.AFTER_SESSION: Context.AFTER_SESSION,
     ReminderKind.NEXT_MORNING: Context.NEXT_MORNING,
     ReminderKind.DAILY: Context.DAILY,

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import CharField, Q, Value
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Patient
@@ -137,8 +138,8 @@ def skip_reason(patient: Patient, kind: str, local_date: date) -> str:
 @dataclass(frozen=True)
 class DueCheckin:
     context: str
-    prompt: str
-    action: str
+    prompt: str | Promise
+    action: str | Promise
 
 
 AFTER_SESSION_PROMPT = DueCheckin(
@@ -212,7 +213,7 @@ def due_checkins(patient: Patient, now: datetime | None = None) -> list[DueCheck
 @dataclass(frozen=True)
 class KindRow:
     kind: str
-    label: str
+    label: str | Promise
     enabled: bool
     at: time
     # Where quiet hours move it to, if they do.

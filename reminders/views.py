@@ -26,6 +26,7 @@ from accounts.access import get_own_patient, get_patient_for_user
 from accounts.decorators import clinician_required
 from accounts.language import activate_user_language
 from accounts.models import Patient
+from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.models import Action
 from audit.services import record
@@ -48,7 +49,7 @@ from .tokens import BadToken, unsubscribe_token_read
 @login_required
 @vary_on_headers("HX-Request")
 @audited()
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     """Turn each reminder on or off and set its time. htmx saves on every change; without
     JavaScript the Save button does the same (POST/redirect/GET)."""
     patient = get_own_patient(request.user)
@@ -80,7 +81,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @clinician_required
 @vary_on_headers("HX-Request")
 @audited(Patient)
-def patient_reminders(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_reminders(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = get_patient_for_user(request.user, pk)
     context = {"overview": reminder_overview(patient), "patient": patient}
     return render_page(request, "reminders/patient_reminders.html", context, fragment="panel")

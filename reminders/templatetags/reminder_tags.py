@@ -1,6 +1,7 @@
 """Template tags: the due check-ins on the patient's home, and labels for the panel."""
 
 from django import template
+from django.utils.functional import Promise
 
 from accounts.models import Patient
 
@@ -17,10 +18,10 @@ def due_checkins_for(patient: Patient) -> dict:
 
 
 @register.filter
-def reminder_kind_label(kind: str) -> str:
+def reminder_kind_label(kind: str) -> str | Promise:
     return ReminderKind(kind).label if kind in ReminderKind.values else kind
 
 
 @register.filter
-def reminder_skip_label(reason: str) -> str:
+def reminder_skip_label(reason: str) -> str | Promise:
     return SkipReason(reason).label if reason in SkipReason.values else reason

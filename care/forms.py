@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from crispy_forms.layout import Layout
 from django import forms
 from django.conf import settings
@@ -49,14 +51,15 @@ class PatientInviteForm(PersonInviteFields, IntakeForm):
 
     def __init__(self, *args, therapist_choices: QuerySet[User] | None, clinic: Clinic, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = [
             ("", _("Same as the clinic (%(zone)s)") % {"zone": clinic.time_zone}),
             *time_zone_choices(),
         ]
         if therapist_choices is None:
             del self.fields["therapists"]
         else:
-            self.fields["therapists"].queryset = therapist_choices.order_by("full_name")
+            therapists = cast(forms.ModelMultipleChoiceField, self.fields["therapists"])
+            therapists.queryset = therapist_choices.order_by("full_name")
         # Rebuild the layout now that the field list is final.
         self.helper.layout = Layout(*self._layout_fields())
 

@@ -83,9 +83,9 @@ def replay_report(case: dict[str, Any], clinic: Clinic) -> ReplayReport:
         output_json=json.dumps(result.as_dict(), indent=2),
         actual_alerts=_alert_rows(result.alerts),
         actual_flares=result.flares,
-        expected_alerts=_alert_rows(expect.get("alerts", [])) if check else None,
+        expected_alerts=_alert_rows(expect.get("alerts", [])) if expect is not None else None,
         expected_flares=sorted(expect.get("flares", []), key=lambda f: f["start_day"])
-        if check
+        if expect is not None
         else None,
         differences=result.differences,
     )

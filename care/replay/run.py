@@ -306,7 +306,8 @@ class _Replay:
                 end_day = following - 1
             elif following is None:
                 ends = [item.get("end_day") for item in items]
-                end_day = None if None in ends else max(ends)
+                known = [end for end in ends if end is not None]
+                end_day = max(known) if len(known) == len(ends) else None
             versions.append({"start_day": day, "end_day": end_day, "items": items})
         return versions
 

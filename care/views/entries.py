@@ -10,13 +10,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import get_own_patient
+from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.models import Action
 from core.htmx import navigate, render_page, wants_fragment
@@ -44,7 +45,7 @@ def _add_model_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-def _locked(request: HttpRequest, entry: SymptomEntry) -> HttpResponse:
+def _locked(request: AuthenticatedRequest, entry: SymptomEntry) -> HttpResponse:
     return render_page(
         request, "care/entry_locked.html", fragment="locked", context={"entry": entry}
     )
@@ -54,7 +55,7 @@ def _locked(request: HttpRequest, entry: SymptomEntry) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 @audited(write=Action.CREATE)
-def entry_create(request: HttpRequest) -> HttpResponse:
+def entry_create(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     suggestion = context_suggestion_for_patient(patient)
     if request.method == "POST":
@@ -101,7 +102,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 @audited(SymptomEntry)
-def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """What was logged and the guidance for it. Clinicians may look, never change."""
     entry = get_entry_for_user(request.user, pk)
     own = entry.patient.user_id == request.user.pk
@@ -128,7 +129,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 @audited(SymptomEntry)
-def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     entry = get_own_entry(request.user, pk)
     if not entry_is_editable(entry):
         return _locked(request, entry)
@@ -167,7 +168,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 @audited(SymptomEntry, write=Action.DELETE)
-def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Delete within the correction window, once the patient has confirmed (confirm=yes)."""
     entry = get_own_entry(request.user, pk)
     if not entry_is_editable(entry):
@@ -189,7 +190,7 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @emergency_first
 @audited()
-def diary(request: HttpRequest) -> HttpResponse:
+def diary(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     filters = DiaryFilterForm(request.GET)
     valid = filters.is_valid()

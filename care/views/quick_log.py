@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.language import activate_user_language
 from audit.models import Action
 from audit.services import record
-from core.htmx import navigate
+from core.htmx import HtmxRequest, navigate
 from core.http import private_page
 from redflags.emergency import emergency_page_guidance, is_pending
 from redflags.guidance import guidance_for
@@ -77,7 +77,7 @@ def _used_here(request: HttpRequest, token_id: int | None) -> bool:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def quick_log(request: HttpRequest) -> HttpResponse:
+def quick_log(request: HtmxRequest) -> HttpResponse:
     """The reminder's check-in form: the shared entry form, its check-in and session fixed by
     the link, one save, no login. Used, expired or changed links get a clear page."""
     signed = request.GET.get("t", "")
@@ -137,7 +137,8 @@ def quick_log(request: HttpRequest) -> HttpResponse:
 
 
 def _done_token(request: HttpRequest) -> QuickLogToken | None:
-    """The link this browser spent in the last two hours, with its entry; else None."""
+    """The link this browser spent in the last two hours, with its entry (never None: the
+    query asks for one); else None."""
     token_id = request.session.get(DONE_SESSION_KEY)
     if not isinstance(token_id, int):
         return None
@@ -154,7 +155,7 @@ def quick_log_done(request: HttpRequest) -> HttpResponse:
     """What follows a quick-log save, in the browser that saved it: the emergency page first
     if the entry raised an emergency alert, else the guidance a logged-in save would show."""
     token = _done_token(request)
-    if token is None:
+    if token is None or token.entry is None:
         return _refused(request, QuickLogUsed())
     activate_user_language(request, token.patient.user)
     entry = token.entry
@@ -177,7 +178,7 @@ def quick_log_emergency_confirm(request: HttpRequest) -> HttpResponse:
     """The patient confirms reading the emergency advice, from the browser that saved the
     entry. Recorded as the patient's confirmation: the link was theirs."""
     token = _done_token(request)
-    if token is None:
+    if token is None or token.entry is None:
         return _refused(request, QuickLogUsed())
     emergency = _first_emergency(alerts_for_entry(token.entry))
     if emergency is not None:

@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.access import get_own_patient
 from accounts.closure import patient_account_close
 from accounts.otp_forms import AccountCloseForm
+from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.models import Action
 from audit.signals import LOGOUT_REASON_ATTR
@@ -38,7 +39,7 @@ def _file_name(extension: str) -> str:
 @require_GET
 @login_required
 @audited()
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     return render(request, "care/rights/my_data.html", {"patient": patient})
 
@@ -46,7 +47,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 @audited(read=Action.EXPORT)
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     return _download(patient_data_json(patient), "application/json", _file_name("json"))
 
@@ -54,7 +55,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 @audited(read=Action.EXPORT)
-def export_zip(request: HttpRequest) -> HttpResponse:
+def export_zip(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     return _download(patient_data_zip(patient), "application/zip", _file_name("zip"))
 
@@ -63,7 +64,7 @@ def export_zip(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @vary_on_headers("HX-Request")
-def account_close(request: HttpRequest) -> HttpResponse:
+def account_close(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     form = AccountCloseForm(request.user, request.POST if request.method == "POST" else None)
     if form.is_valid():

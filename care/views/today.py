@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -17,6 +17,7 @@ from django_htmx.http import trigger_client_event
 
 from accounts.access import get_own_patient
 from accounts.models import Patient
+from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.models import Action
 from exercises.access import get_plan_item_for_patient
@@ -70,7 +71,7 @@ def _today_context(
 @vary_on_headers("HX-Request")
 @emergency_first
 @audited()
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: AuthenticatedRequest) -> HttpResponse:
     """The patient's home: today's doses to tick off, the last traffic light, adherence."""
     patient = get_own_patient(request.user)
     if request.htmx and request.htmx.target == "adherence":
@@ -89,7 +90,7 @@ def today(request: HttpRequest) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 @audited(PlanItem, kwarg="item_pk", patient_path="version__plan__patient", write=Action.CREATE)
-def dose_log(request: HttpRequest, item_pk: int) -> HttpResponse:
+def dose_log(request: AuthenticatedRequest, item_pk: int) -> HttpResponse:
     """Log one dose of a plan item and show its traffic light. A double tap stores one log."""
     patient = get_own_patient(request.user)
     item = get_plan_item_for_patient(patient, item_pk)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 from django.db.models import Count, Q, QuerySet
 
@@ -52,13 +53,24 @@ def plan_items_in_force(patient: Patient, day: date) -> list[PlanItem]:
     return version_items(current_version(patient, day))
 
 
+class DatedVersion(Protocol):
+    """What ``version_spans`` reads of a plan version: a PlanVersion, or a row of its fields."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def start_date(self) -> date: ...
+    @property
+    def end_date(self) -> date | None: ...
+
+
 @dataclass(frozen=True)
-class VersionSpan:
+class VersionSpan[V]:
     """A version and the days it was (or will be) in force; ``last_day`` None = open-ended, and
     an empty span (``last_day`` before ``first_day``) means a later version replaced it before it
     started."""
 
-    version: PlanVersion
+    version: V
     first_day: date
     last_day: date | None
 
@@ -74,7 +86,7 @@ class VersionSpan:
         )
 
 
-def version_spans(versions: Iterable[PlanVersion]) -> list[VersionSpan]:
+def version_spans[V: DatedVersion](versions: Iterable[V]) -> list[VersionSpan[V]]:
     """Spans of versions, oldest first: each runs from its start date to its end date or the
     day before a later version starts, whichever is earlier (see ``current_version``)."""
     ordered = sorted(versions, key=lambda version: version.number)
@@ -210,7 +222,7 @@ def adherence(patient: Patient, end_day: date, days: int) -> AdherenceReport:
     return adherence_reports(patient, end_day, (days,))[0]
 
 
-def plan_history(plan: Plan) -> list[VersionSpan]:
+def plan_history(plan: Plan) -> list[VersionSpan[PlanVersion]]:
     """Every version, newest first, with its items and exercises and the days it was in force."""
     versions = plan.versions.select_related("created_by").prefetch_related("items__exercise")
     return list(reversed(version_spans(versions)))

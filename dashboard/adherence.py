@@ -70,7 +70,7 @@ def adherence_by_patient(
 
 def _spans_in_window(
     patient_ids: Sequence[int], first: date, last: date
-) -> dict[int, tuple[int, VersionSpan]]:
+) -> dict[int, tuple[int, VersionSpan[_Version]]]:
     """Each plan version in force on some day of the window: its patient and its days."""
     versions: dict[int, list[_Version]] = defaultdict(list)
     for patient_id, pk, number, start_date, end_date in fetch(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -38,6 +38,20 @@ from symptoms.models import DailySummary
 from .selectors import clinic_zone
 from .sql import column, table
 from .summaries.risk import Risk, not_logging_since
+
+
+class CaseloadAnnotations(TypedDict):
+    """What ``caseload_patients`` adds to each patient."""
+
+    risk: int  # a Risk
+    last_entry_day: date | None
+    intake_baseline: int
+
+
+if TYPE_CHECKING:  # django-stubs' helper types only (django_stubs_ext is not a run-time need)
+    from django_stubs_ext import WithAnnotations
+
+    CaseloadPatient = WithAnnotations[Patient, CaseloadAnnotations]
 
 #: Patients per caseload page.
 CASELOAD_PAGE_SIZE = 25
@@ -143,7 +157,7 @@ def _last_entry_day() -> RawSQL:
 
 def caseload_patients(
     user: User, *, today: date, filters: CaseloadFilters = CaseloadFilters()
-) -> QuerySet[Patient]:
+) -> QuerySet[CaseloadPatient]:
     """The open patients the user may see, most pressing first (``summaries.risk.Risk``), then
     by name; each carries ``risk``, ``last_entry_day`` and ``intake_baseline``. The page's other
     figures come from ``caseload_rows``."""
@@ -163,9 +177,9 @@ def caseload_patients(
     return patients.select_related("user").order_by("risk", "user__full_name", "pk")
 
 
-def _filtered(
-    patients: QuerySet[Patient], filters: CaseloadFilters, *, today: date
-) -> QuerySet[Patient]:
+def _filtered[Patients: QuerySet[Patient]](
+    patients: Patients, filters: CaseloadFilters, *, today: date
+) -> Patients:
     # The filters' subqueries are built only when a filter needs them: building one costs a
     # good part of a millisecond, on every request of the page.
     if filters.show == SHOW_ALERTS:
@@ -182,5 +196,5 @@ def _filtered(
     return patients
 
 
-def caseload_page(patients: QuerySet[Patient], page_number: Any) -> Page:
+def caseload_page(patients: QuerySet[CaseloadPatient], page_number: Any) -> Page[CaseloadPatient]:
     return Paginator(patients, CASELOAD_PAGE_SIZE).get_page(page_number)

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accounts.models import Patient
 from redflags.engine.params import RuleParams
@@ -27,6 +27,9 @@ from symptoms.models import DailySummary, PTSession, SymptomEntry
 
 from .sql import among, column, fetch, plain, plain_date, table
 from .summaries.responses import Flare
+
+if TYPE_CHECKING:
+    from .caseload import CaseloadPatient
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class Figures:
 
 
 def load_figures(
-    patients: Sequence[Patient], *, first: date, today: date, params: RuleParams
+    patients: Sequence[CaseloadPatient], *, first: date, today: date, params: RuleParams
 ) -> Figures:
     """Five statements, whatever the number of patients. ``first`` is the sparkline's first
     day; each patient carries ``last_entry_day`` (``caseload.caseload_patients``)."""
@@ -65,7 +68,7 @@ def load_figures(
 
 
 def _daily_pains(
-    patients: Sequence[Patient], first: date, params: RuleParams
+    patients: Sequence[CaseloadPatient], first: date, params: RuleParams
 ) -> dict[int, list[tuple[date, int, bool]]]:
     """The sparkline's days, and the 14 days before each patient's latest logged day for the
     baseline of current pain, whenever that was: one condition per distinct window (most

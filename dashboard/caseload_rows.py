@@ -10,10 +10,10 @@ never from a loop over entries.
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -32,6 +32,9 @@ from .summaries.pain import CurrentPain, current_pain
 from .summaries.responses import Flare
 from .summaries.risk import Risk, highest_alert, is_not_logging
 
+if TYPE_CHECKING:
+    from .caseload import CaseloadPatient
+
 
 @dataclass
 class CaseloadRow:
@@ -39,7 +42,7 @@ class CaseloadRow:
     risk: Risk
     #: The most serious unresolved alert (``id``, ``rule``, ``severity``, ``state``,
     #: ``opened_at``), and how many are unresolved.
-    alert: dict[str, Any] | None
+    alert: Mapping[str, Any] | None
     open_alerts: int
     flare_open: bool
     #: The latest flare-up open now or ended within RECENT_FLARE_DAYS.
@@ -59,7 +62,11 @@ class CaseloadRow:
 
 
 def caseload_rows(
-    patients: Sequence[Patient], *, today: date, params: RuleParams, zone: zoneinfo.ZoneInfo
+    patients: Sequence[CaseloadPatient],
+    *,
+    today: date,
+    params: RuleParams,
+    zone: zoneinfo.ZoneInfo,
 ) -> list[CaseloadRow]:
     """The figures of one caseload page: eight statements whatever the number of patients
     (``caseload_figures`` and ``adherence``). ``today`` and ``zone`` are the clinic's, as in
@@ -84,7 +91,7 @@ def caseload_rows(
 
 
 def _row(
-    patient: Patient,
+    patient: CaseloadPatient,
     figures: Figures,
     adherence: adherence_arithmetic.Adherence | None,
     first: date,

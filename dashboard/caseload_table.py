@@ -9,7 +9,7 @@ on every row; here each is translated once per page, links are reversed once per
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypedDict
 
@@ -131,7 +131,7 @@ def _table_row(row: CaseloadRow, words: _Words, today: date) -> TableRow:
     )
 
 
-def _alert(alert: dict[str, Any] | None, words: _Words) -> dict[str, Any] | None:
+def _alert(alert: Mapping[str, Any] | None, words: _Words) -> dict[str, Any] | None:
     if alert is None:
         return None
     severity = alert["severity"]
@@ -151,14 +151,12 @@ def _more_alerts(count: int) -> str:
 
 def _flare(row: CaseloadRow, words: _Words) -> str:
     flare = row.recent_flare
-    if row.flare_open:
+    if flare is None:
+        return ""
+    # Without an open flare-up the recent one has ended (its end is None only while open).
+    if row.flare_open or flare.end is None:
         return words.flare_now % {"start": day_label(flare.start)}
-    if flare is not None:
-        return words.flare_between % {
-            "start": day_label(flare.start),
-            "end": day_label(flare.end),
-        }
-    return ""
+    return words.flare_between % {"start": day_label(flare.start), "end": day_label(flare.end)}
 
 
 def _iso(moment: datetime | None) -> str:

@@ -3,6 +3,8 @@ filtered view can be bookmarked."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -48,7 +50,7 @@ class CaseloadFilterForm(forms.Form):
         if therapists is None:
             del self.fields["therapist"]
         else:
-            self.fields["therapist"].queryset = therapists
+            cast(forms.ModelChoiceField, self.fields["therapist"]).queryset = therapists
 
     def filters(self) -> CaseloadFilters:
         """The valid filters; an invalid one (say a therapist of another clinic) is dropped and

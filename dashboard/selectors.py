@@ -23,14 +23,14 @@ from redflags.engine.params import RuleParams
 from redflags.models import RuleSetVersion
 
 
-def rule_params_for_clinic(clinic_id: int | None) -> RuleParams:
+def rule_params_for_clinic(clinic_id: int) -> RuleParams:
     """The thresholds of the clinic's current rule-set version; the defaults without one."""
     version = RuleSetVersion.objects.filter(clinic_id=clinic_id).order_by("-number").first()
     return version.rule_params() if version else RuleParams()
 
 
 def clinic_zone(user: User) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(user.clinic.time_zone if user.clinic_id else "UTC")
+    return zoneinfo.ZoneInfo(user.clinic.time_zone if user.clinic is not None else "UTC")
 
 
 def clinic_today(user: User) -> date:

@@ -11,16 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.access import clinicians_for_user, get_patient_for_user
+from accounts.access import clinicians_for_user, get_patient_for_user, own_clinic_id
 from accounts.decorators import clinic_admin_required, clinician_required
 from accounts.models import Patient
+from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.models import Action
+from core.htmx import wants_fragment
 
 from . import exports, selectors
 from .caseload import SPARKLINE_DAYS, caseload_page, caseload_patients
@@ -33,17 +35,10 @@ from .overview.loader import load_overview
 from .summaries.risk import NOT_LOGGING_DAYS
 
 
-def _wants_fragment(request: HttpRequest) -> bool:
-    """htmx swapping part of the page (not a boosted link or a history restore, which need the
-    whole page)."""
-    htmx = request.htmx
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
 @require_GET
 @clinician_required
 @vary_on_headers("HX-Request")
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     therapists = clinicians_for_user(user).order_by("full_name") if user.is_clinic_admin else None
     form = CaseloadFilterForm(request.GET or None, therapists=therapists)
@@ -54,7 +49,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     rows = caseload_rows(
         list(page.object_list),
         today=today,
-        params=selectors.rule_params_for_clinic(user.clinic_id),
+        params=selectors.rule_params_for_clinic(own_clinic_id(user)),
         zone=selectors.clinic_zone(user),
     )
     query = request.GET.copy()
@@ -69,19 +64,19 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "sparkline_days": SPARKLINE_DAYS,
         "not_logging_days": NOT_LOGGING_DAYS,
     }
-    if _wants_fragment(request):
+    if wants_fragment(request):
         return render(request, "dashboard/caseload.html#caseload-list", context)
     return render(request, "dashboard/caseload.html", context)
 
 
 @require_GET
 @clinic_admin_required
-def clinic(request: HttpRequest) -> HttpResponse:
+def clinic(request: AuthenticatedRequest) -> HttpResponse:
     overview = clinic_overview(request.user)
     return render(request, "dashboard/clinic.html", {"overview": overview})
 
 
-def _overview(request: HttpRequest, pk: int) -> PatientOverview:
+def _overview(request: AuthenticatedRequest, pk: int) -> PatientOverview:
     patient = get_patient_for_user(request.user, pk)
     range_key = RangeForm(request.GET or None).range_key()
     return build_overview(load_overview(patient, range_key))
@@ -91,10 +86,10 @@ def _overview(request: HttpRequest, pk: int) -> PatientOverview:
 @clinician_required
 @vary_on_headers("HX-Request")
 @audited(Patient)
-def patient_overview(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_overview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     overview = _overview(request, pk)
     context = {"overview": overview, "patient": overview.patient, "ranges": RANGE_CHOICES}
-    if _wants_fragment(request):
+    if wants_fragment(request):
         return render(request, "dashboard/patient_overview.html#overview-body", context)
     return render(request, "dashboard/patient_overview.html", context)
 
@@ -102,7 +97,7 @@ def patient_overview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @clinician_required
 @audited(Patient)
-def patient_summary_print(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_summary_print(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     overview = _overview(request, pk)
     context = {"overview": overview, "patient": overview.patient, "ranges": RANGE_CHOICES}
     return render(request, "dashboard/patient_summary_print.html", context)
@@ -126,7 +121,7 @@ def _csv_response(
 @require_GET
 @clinician_required
 @audited(Patient, read=Action.EXPORT)
-def export_entries_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def export_entries_csv(request: AuthenticatedRequest, pk: int) -> StreamingHttpResponse:
     patient = get_patient_for_user(request.user, pk)
     return _csv_response(
         "entries",
@@ -140,7 +135,7 @@ def export_entries_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 @require_GET
 @clinician_required
 @audited(Patient, read=Action.EXPORT)
-def export_logs_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def export_logs_csv(request: AuthenticatedRequest, pk: int) -> StreamingHttpResponse:
     patient = get_patient_for_user(request.user, pk)
     return _csv_response(
         "exercise-logs",
@@ -154,7 +149,7 @@ def export_logs_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 @require_GET
 @clinician_required
 @audited(Patient, read=Action.EXPORT)
-def export_alerts_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def export_alerts_csv(request: AuthenticatedRequest, pk: int) -> StreamingHttpResponse:
     patient = get_patient_for_user(request.user, pk)
     return _csv_response(
         "alerts",

@@ -13,7 +13,7 @@ from .assembler import PatientOverview, intervention_labels
 
 #: The few letters drawn above a session marker for each intervention (the figure's caption
 #: spells them out).
-INTERVENTION_SHORT = {
+INTERVENTION_SHORT: dict[str, str] = {
     Intervention.MANUAL_THERAPY: "MT",
     Intervention.NERVE_MOBILISATION: "NM",
     Intervention.EXERCISE_PROGRESSION: "EP",

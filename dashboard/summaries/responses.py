@@ -206,13 +206,13 @@ def flare_summary(
     )
 
     trigger_counts: Counter[str] = Counter()
-    entries = [(day, frozenset(triggers)) for day, triggers in trigger_entries]
+    entries = [(day, frozenset(named)) for day, named in trigger_entries]
     for flare in flares:
-        named: set[str] = set()
-        for day, triggers in entries:
+        named_in_flare: set[str] = set()
+        for day, named in entries:
             if flare.covers(day, today):
-                named |= triggers
-        trigger_counts.update(named)
+                named_in_flare |= named
+        trigger_counts.update(named_in_flare)
     triggers = tuple(sorted(trigger_counts.items(), key=lambda pair: (-pair[1], pair[0]))[:top])
 
     reported = set(reported_days)

@@ -121,9 +121,9 @@ def _patient_year(patient, rng, zone, first, today, baseline, sessions, now_hour
         rows = [_entry_row(patient.pk, day, spec, rng, zone) for spec in made]
         entry_rows.extend(rows)
         count = len(rows)
-        worst = max((row[6] for row in rows), default=None)
-        flare_yes = any(row[19] == "yes" for row in rows)
         if count:
+            worst = max(row[6] for row in rows)
+            flare_yes = any(row[19] == "yes" for row in rows)
             summary_rows.append((patient.pk, day.isoformat(), worst, flare_yes, count))
             day_pains[day] = worst
         day += timedelta(days=1)

@@ -333,7 +333,7 @@ class VirtualPatient(VirtualUser):
     def record(self, kind: str, key: str, match: re.Match | None) -> None:
         with self.run_.lock:
             if match:
-                record_id = int(match.group(match.lastindex))
+                record_id = int(match.group(match.lastindex or 0))
                 self.run_.acks.append(Ack(kind, key, self.patient_id, record_id, time.monotonic()))
             else:
                 self.run_.unacknowledged.append((kind, key))

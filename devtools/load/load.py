@@ -12,6 +12,7 @@ from .driver import (
     Start,
     VirtualPatient,
     VirtualTherapist,
+    VirtualUser,
     format_table,
     percentile,
     table,
@@ -53,6 +54,7 @@ def drive(port: int, clinic, think: float, retry_writes: bool) -> tuple[Run, lis
             "retry_writes": retry_writes,
         }
         browser = Browser(HOST, port, run)
+        user: VirtualUser
         if kind == "patient":
             user = VirtualPatient(
                 browser,

@@ -30,6 +30,7 @@ class _Handler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         sink: SmtpSink = self.server.sink  # type: ignore[attr-defined]
         self.reply("220 pt-tracker-loadtest ESMTP sink")
+        recipients: list[str]
         sender, recipients = "", []
         while True:
             line = self.rfile.readline()

@@ -134,6 +134,8 @@ class Command(BaseCommand):
         patient = (
             Patient.objects.filter(therapists=small).order_by("pk").select_related("user").first()
         )
+        if patient is None:
+            raise CommandError("The bench clinic has no patients: run without --keep to build it.")
         repeat = options["repeat"]
         big, few = self.verified_client(therapist), self.verified_client(small)
         caseload = reverse("dashboard:caseload")
@@ -188,7 +190,7 @@ class Command(BaseCommand):
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
-        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key or ""
         return client
 
     def entry_saver(self, clinic) -> Callable[[], None]:
@@ -214,7 +216,7 @@ class Command(BaseCommand):
         return save
 
     def timed(
-        self, runs: dict[str, Callable[[], None]], repeat: int, warmup: int = 2
+        self, runs: dict[str, Callable[[], object]], repeat: int, warmup: int = 2
     ) -> dict[str, dict[str, Any]]:
         """Warm-up runs, one run each with its SQL counted, then ``repeat`` timed runs each,
         the runs taking turns."""
@@ -247,7 +249,7 @@ class Command(BaseCommand):
         }
 
     @staticmethod
-    def counted(run: Callable[[], None]) -> int:
+    def counted(run: Callable[[], object]) -> int:
         """The SQL statements of one run, counted with an execute wrapper (the request signals
         reset connection.queries)."""
         executed = []

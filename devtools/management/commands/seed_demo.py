@@ -76,38 +76,38 @@ def write_history(patient: Patient, history: demo.History, *, therapist: User) -
     today = patient.local_day()
     now = timezone.now()
     sessions = defaultdict(list)
-    for spec in history.sessions:
-        sessions[spec.day].append(spec)
+    for session_spec in history.sessions:
+        sessions[session_spec.day].append(session_spec)
     entries = defaultdict(list)
-    for spec in history.entries:
-        entries[spec.day].append(spec)
+    for entry_spec in history.entries:
+        entries[entry_spec.day].append(entry_spec)
     for offset in sorted(sessions.keys() | entries.keys()):
         day = today + timedelta(days=offset)
-        for spec in sessions[offset]:
+        for session_spec in sessions[offset]:
             pt_session_create(
                 patient,
                 {
                     "date": day,
-                    "kind": spec.kind,
-                    "interventions": list(spec.interventions),
-                    "notes": spec.notes,
+                    "kind": session_spec.kind,
+                    "interventions": list(session_spec.interventions),
+                    "notes": session_spec.notes,
                     "created_at": min(now, _at(patient, day, "10:00")),
                 },
                 actor=therapist,
             )
-        for spec in sorted(entries[offset], key=lambda e: e.time):
-            recorded_at = _at(patient, day, spec.time)
+        for entry_spec in sorted(entries[offset], key=lambda e: e.time):
+            recorded_at = _at(patient, day, entry_spec.time)
             if recorded_at > now:
                 continue
             data = {
                 "recorded_at": recorded_at,
                 "created_at": recorded_at,
-                "context": spec.context,
-                "pain_now": spec.pain_now,
-                "pain_worst": spec.pain_worst,
-                "descriptors": list(spec.descriptors),
-                "regions": list(spec.regions),
-                **_as_lists(spec.fields),
+                "context": entry_spec.context,
+                "pain_now": entry_spec.pain_now,
+                "pain_worst": entry_spec.pain_worst,
+                "descriptors": list(entry_spec.descriptors),
+                "regions": list(entry_spec.regions),
+                **_as_lists(entry_spec.fields),
             }
             entry_record(patient, data, actor=patient.user)
 
@@ -161,7 +161,11 @@ def _delete_with_dependents(queryset, depth: int = 0) -> None:
             return
         except (ProtectedError, RestrictedError) as error:
             # Never str(error): it renders every blocking object, one query each.
-            blockers = getattr(error, "protected_objects", None) or error.restricted_objects
+            blockers = (
+                error.protected_objects
+                if isinstance(error, ProtectedError)
+                else error.restricted_objects
+            )
             by_model = defaultdict(set)
             for obj in blockers:
                 by_model[type(obj)].add(obj.pk)

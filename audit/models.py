@@ -53,6 +53,8 @@ class AuditEventQuerySet(models.QuerySet):
     def bulk_update(self, objs, fields, batch_size=None):
         raise AuditLogImmutable("Audit events cannot be changed.")
 
+    # Flags Django reads off QuerySet methods (a manager does not copy queryset_only ones; a
+    # template never calls alters_data ones); the stubs know no attributes on functions.
     update.queryset_only = True  # type: ignore[attr-defined]
     delete.queryset_only = True  # type: ignore[attr-defined]
     delete.alters_data = True  # type: ignore[attr-defined]

@@ -23,12 +23,13 @@ class Received:
 
 class _Handler(socketserver.StreamRequestHandler):
     timeout = 30
+    server: _Server  # the server that made this handler
 
     def reply(self, line: str) -> None:
         self.wfile.write(line.encode() + b"\r\n")
 
     def handle(self) -> None:
-        sink: SmtpSink = self.server.sink  # type: ignore[attr-defined]
+        sink = self.server.sink
         self.reply("220 pt-tracker-loadtest ESMTP sink")
         recipients: list[str]
         sender, recipients = "", []
@@ -73,6 +74,7 @@ class _Handler(socketserver.StreamRequestHandler):
 class _Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
+    sink: SmtpSink  # set by SmtpSink.start() before it serves
 
 
 class SmtpSink:
@@ -90,7 +92,7 @@ class SmtpSink:
 
     def start(self) -> None:
         server = _Server((self.host, self.port), _Handler)
-        server.sink = self  # type: ignore[attr-defined]
+        server.sink = self
         self.port = server.server_address[1]
         self._server = server
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -74,10 +74,13 @@ test: install
 test-fast: install
 	$(PY) -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
 
+# mypy checks the app packages ([tool.mypy] in pyproject.toml); django-stubs imports the
+# settings, which need development settings (DEBUG on) without a secret key.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	DJANGO_DEBUG=true $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -3,6 +3,7 @@ added to a model must join its list or its bookkeeping, and the forms ask exactl
 
 import pytest
 
+from symptoms.choices import CHOICE_SETS
 from symptoms.clinic_forms import IntakeForm, PTSessionForm
 from symptoms.field_lists import (
     ENTRY_BOOKKEEPING,
@@ -14,7 +15,9 @@ from symptoms.field_lists import (
     INTAKE_FIELDS,
     SESSION_BOOKKEEPING,
     SESSION_FIELDS,
+    fields_of_kind,
 )
+from symptoms.fields import ChoiceSetField
 from symptoms.forms import SymptomEntryForm
 from symptoms.models import Intake, PTSession, SymptomEntry
 from tests.model_fields import model_field_names
@@ -70,3 +73,10 @@ def test_the_intake_form_asks_the_intake_list_in_order():
 
 def test_the_session_form_asks_the_session_list_in_order():
     assert tuple(PTSessionForm.base_fields) == SESSION_FIELDS
+
+
+@pytest.mark.parametrize(("model", "names", "bookkeeping"), LISTS)
+def test_every_set_of_choices_has_its_labels_by_field_name(model, names, bookkeeping):
+    for name in fields_of_kind(model, names, ChoiceSetField):
+        field = model._meta.get_field(name)
+        assert tuple(CHOICE_SETS[name].values) == field.choice_values, name

@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core.models import OutboxMessage
+
 from .models import Patient, User
 
 
@@ -49,3 +51,15 @@ def get_therapist_for_user(user: User, pk: int) -> User:
     if not user.is_authenticated or not user.is_clinic_admin:
         raise Http404
     return get_object_or_404(clinicians_for_user(user), pk=pk)
+
+
+def outbox_messages_for_user(user: User) -> QuerySet[OutboxMessage]:
+    """The emails of the clinic admin's clinic (the mail outbox knows clinics by id)."""
+    if user.is_authenticated and user.is_active and user.is_clinic_admin and user.clinic_id:
+        return OutboxMessage.objects.filter(clinic_id=user.clinic_id)
+    return OutboxMessage.objects.none()
+
+
+def get_outbox_message_for_user(user: User, pk: int) -> OutboxMessage:
+    """One email of the clinic admin's clinic, without its bodies (404 for anyone else)."""
+    return get_object_or_404(outbox_messages_for_user(user).defer("body_text", "body_html"), pk=pk)

@@ -7,9 +7,6 @@ manual, documented process (docs/security.md), never an automatic deletion.
 
 from __future__ import annotations
 
-import logging
-from functools import partial
-
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,28 +14,28 @@ from django.utils import timezone, translation
 
 from audit.models import Action
 from audit.services import record
+from core.models import MailKind
+from core.outbox import mail_queue
 
 from .models import Patient, User
 from .security import user_deactivate
 
-logger = logging.getLogger(__name__)
 
-
-def _closure_email_send(patient_pk: int) -> None:
-    """Tell the patient's therapists (no clinical detail in the email). Runs after commit; a
-    failure is logged, not raised: the account is closed either way."""
-    patient = Patient.objects.select_related("user", "clinic").get(pk=patient_pk)
-    for therapist in patient.therapists.filter(is_active=True):
+def _closure_emails_queue(patient: Patient) -> None:
+    """Tell the patient's therapists (no clinical detail in the email), through the mail
+    outbox in the closure's transaction: one email per therapist per closure."""
+    for therapist in patient.therapists.filter(is_active=True).exclude(email=""):
         context = {"patient": patient, "therapist": therapist, "clinic": patient.clinic}
-        try:
-            with translation.override(therapist.preferred_language):
-                subject = render_to_string("accounts/email/account_closed_subject.txt", context)
-                body = render_to_string("accounts/email/account_closed.txt", context)
-            EmailMessage(subject=" ".join(subject.split()), body=body, to=[therapist.email]).send()
-        except Exception:
-            logger.exception(
-                "Could not tell therapist %s about closed patient %s", therapist.pk, patient.pk
-            )
+        with translation.override(therapist.preferred_language):
+            subject = render_to_string("accounts/email/account_closed_subject.txt", context)
+            body = render_to_string("accounts/email/account_closed.txt", context)
+        mail_queue(
+            EmailMessage(subject=" ".join(subject.split()), body=body, to=[therapist.email]),
+            kind=MailKind.ACCOUNT_CLOSED,
+            dedup_key=f"account-closed-{patient.pk}-{patient.closed_at:%Y%m%d%H%M%S%f}-"
+            f"{therapist.pk}",
+            clinic_id=patient.clinic_id,
+        )
 
 
 def patient_account_close(patient: Patient, *, request=None, actor: User | None = None) -> Patient:
@@ -51,5 +48,5 @@ def patient_account_close(patient: Patient, *, request=None, actor: User | None 
         patient.refresh_from_db(fields=["closed_at"])
         user_deactivate(patient.user, actor=actor, request=request)
         record(request, Action.ACCOUNT_CLOSED, actor=actor, patient=patient, obj=patient)
-        transaction.on_commit(partial(_closure_email_send, patient.pk))
+        _closure_emails_queue(patient)
     return patient

@@ -9,7 +9,8 @@
 * Pages reached from an email link without logging in (an invitation, a reminder's quick log)
   call `activate_user_language` with the person the link belongs to, for the same reason.
 * Emails go out in the recipient's language: `PasswordResetForm` here; invitations, reminders
-  and alerts use `translation.override(user.preferred_language)` where they are sent.
+  and alerts use `translation.override(user.preferred_language)` where they are queued. All of
+  them leave through the mail outbox (core.outbox).
 """
 
 from __future__ import annotations
@@ -18,10 +19,15 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
+
+from core.models import MailKind
+from core.outbox import mail_queue
 
 from .models import User
 
@@ -74,9 +80,28 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordResetForm(DjangoPasswordResetForm):
-    """The reset email in the language of the person it is for, not of whoever asked."""
+    """The reset email in the language of the person it is for, not of whoever asked, sent
+    through the mail outbox (retried while the mail server is down)."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        language = getattr(context.get("user"), "preferred_language", settings.LANGUAGE_CODE)
-        with translation.override(language):
-            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        user = context.get("user")
+        with translation.override(getattr(user, "preferred_language", settings.LANGUAGE_CODE)):
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            message = EmailMultiAlternatives(
+                subject, render_to_string(email_template_name, context), to=[to_email]
+            )
+            if html_email_template_name is not None:
+                message.attach_alternative(
+                    render_to_string(html_email_template_name, context), "text/html"
+                )
+        mail_queue(
+            message, kind=MailKind.PASSWORD_RESET, clinic_id=getattr(user, "clinic_id", None)
+        )

@@ -8,26 +8,28 @@ settings.INVITATION_VALID_DAYS days; issuing a new one invalidates the earlier o
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Clinic, Invitation, Patient, User
+from audit.models import Action
+from audit.services import record
+from core.models import MailKind, OutboxMessage
+from core.outbox import mail_discard, mail_queue, mail_retry_now
 
-logger = logging.getLogger(__name__)
+from .models import Clinic, Invitation, Patient, User
 
 INVITATION_TOKEN_BYTES = 32
 
@@ -57,9 +59,9 @@ def invitation_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("accounts:invitation_accept", args=[token])
 
 
-def invitation_email_send(invitation: Invitation, token: str) -> None:
-    """Email the link (text and HTML). Runs after commit; a failure is logged, not raised,
-    because the records are saved and the clinician can resend the invitation."""
+def invitation_email_queue(invitation: Invitation, token: str) -> None:
+    """Put the link (text and HTML) in the mail outbox, in the invitation's transaction: it is
+    delivered once that commits, and retried while the mail server is down."""
     user = invitation.user
     context = {
         "user": user,
@@ -69,24 +71,27 @@ def invitation_email_send(invitation: Invitation, token: str) -> None:
         "valid_days": settings.INVITATION_VALID_DAYS,
         "expires_at": invitation.expires_at,
     }
-    try:
-        with translation.override(user.preferred_language):
-            subject = render_to_string("accounts/email/invitation_subject.txt", context)
-            message = EmailMultiAlternatives(
-                subject=" ".join(subject.split()),
-                body=render_to_string("accounts/email/invitation.txt", context),
-                to=[user.email],
-            )
-            message.attach_alternative(
-                render_to_string("accounts/email/invitation.html", context), "text/html"
-            )
-        message.send()
-    except Exception:
-        logger.exception("Could not send the invitation email to user %s", user.pk)
+    with translation.override(user.preferred_language):
+        subject = render_to_string("accounts/email/invitation_subject.txt", context)
+        message = EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=render_to_string("accounts/email/invitation.txt", context),
+            to=[user.email],
+        )
+        message.attach_alternative(
+            render_to_string("accounts/email/invitation.html", context), "text/html"
+        )
+    mail_queue(
+        message,
+        kind=MailKind.INVITATION,
+        dedup_key=f"invitation-{invitation.pk}",
+        clinic_id=user.clinic_id,
+    )
 
 
 def invitation_issue(user: User, *, actor: User | None) -> IssuedInvitation:
-    """Create a fresh link for `user`, invalidate their earlier unused links, email it on commit."""
+    """Create a fresh link for `user`, invalidate their earlier unused links, and queue the
+    email in the same transaction (delivered once it commits)."""
     now = timezone.now()
     with transaction.atomic():
         Invitation.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
@@ -100,7 +105,7 @@ def invitation_issue(user: User, *, actor: User | None) -> IssuedInvitation:
             created_at=now,
             expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
-        transaction.on_commit(partial(invitation_email_send, invitation, token))
+        invitation_email_queue(invitation, token)
     return IssuedInvitation(invitation=invitation, token=token)
 
 
@@ -209,3 +214,27 @@ def clinic_update(clinic: Clinic, data: dict[str, Any], *, actor: User) -> Clini
     clinic.full_clean()
     clinic.save(update_fields=list(data))
     return clinic
+
+
+def outbox_message_retry(
+    message: OutboxMessage, *, actor: User, request: HttpRequest | None = None
+) -> bool:
+    """A clinic admin asks for another attempt at an email that could not be delivered, now.
+    On record when it changed something; False (nothing recorded) when there was nothing to
+    retry, so a second click does nothing more."""
+    with transaction.atomic():
+        retried = mail_retry_now(message)
+        if retried:
+            record(request, Action.UPDATE, obj=message, actor=actor, detail="Email: retry now")
+    return retried
+
+
+def outbox_message_discard(
+    message: OutboxMessage, *, actor: User, request: HttpRequest | None = None
+) -> bool:
+    """A clinic admin gives up an email for good. On record when it changed something."""
+    with transaction.atomic():
+        discarded = mail_discard(message)
+        if discarded:
+            record(request, Action.UPDATE, obj=message, actor=actor, detail="Email: discarded")
+    return discarded

@@ -12,6 +12,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxRequest(HttpRequest):
+    """A request that went through django-htmx's middleware (every request here does): for
+    type checking only, as django-htmx's documentation suggests."""
+
+    htmx: HtmxDetails
 
 
 def wants_fragment(request: HttpRequest) -> bool:

@@ -1,4 +1,4 @@
-"""CSV exports of one patient's entries, exercise logs and alerts.
+"""CSV exports of one patient's entries, exercise logs and alerts: what they read, and the rows.
 
 Column names are the data dictionary's (CLINICAL.md section 1); sets are joined with ";";
 times are the patient's local time in ISO 8601. A cell that a spreadsheet would read as a
@@ -13,11 +13,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import Patient
 from exercises.models import ExerciseLog
-from redflags.models import Alert
+from redflags.models import Alert, TriageAction
 from symptoms.choices import SCREENING_QUESTIONS
 from symptoms.models import SymptomEntry
 
@@ -173,3 +174,35 @@ def alert_rows(patient: Patient, alerts: Iterable[Alert]) -> Iterator[list[Any]]
             _local(alert.resolved_at, patient),
             "; ".join(_action_text(action, patient) for action in alert.actions.all()),
         ]
+
+
+# --- What the exports read ----------------------------------------------------------------------
+
+
+def entries_for_export(patient: Patient) -> QuerySet[SymptomEntry]:
+    return (
+        SymptomEntry.objects.filter(patient=patient)
+        .select_related("session")
+        .order_by("recorded_at", "id")
+    )
+
+
+def exercise_logs_for_export(patient: Patient) -> QuerySet[ExerciseLog]:
+    return (
+        ExerciseLog.objects.filter(patient=patient)
+        .select_related("exercise")
+        .order_by("logged_at", "id")
+    )
+
+
+def alerts_for_export(patient: Patient) -> QuerySet[Alert]:
+    return (
+        Alert.objects.filter(patient=patient)
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=TriageAction.objects.select_related("actor").order_by("created_at", "id"),
+            )
+        )
+        .order_by("opened_at", "id")
+    )

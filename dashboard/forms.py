@@ -9,16 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .selectors import (
-    DEFAULT_RANGE,
-    RANGE_4_WEEKS,
-    RANGE_12_WEEKS,
-    RANGE_ALL,
-    SHOW_ALERTS,
-    SHOW_FLARING,
-    SHOW_NOT_LOGGING,
-    CaseloadFilters,
-)
+from .caseload import SHOW_ALERTS, SHOW_FLARING, SHOW_NOT_LOGGING, CaseloadFilters
+from .overview.assembler import DEFAULT_RANGE, RANGE_4_WEEKS, RANGE_12_WEEKS, RANGE_ALL
 
 
 class CaseloadFilterForm(forms.Form):

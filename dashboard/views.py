@@ -23,9 +23,14 @@ from audit.decorators import audited
 from audit.models import Action
 
 from . import exports, selectors
+from .caseload import SPARKLINE_DAYS, caseload_page, caseload_patients
+from .caseload_rows import caseload_rows
+from .caseload_table import caseload_table
+from .clinic_view import clinic_overview
 from .forms import RANGE_CHOICES, CaseloadFilterForm, RangeForm
-from .links import UrlPattern
-from .summaries import NOT_LOGGING_DAYS, SPARKLINE_DAYS
+from .overview.assembler import PatientOverview, build_overview
+from .overview.loader import load_overview
+from .summaries.risk import NOT_LOGGING_DAYS
 
 
 def _wants_fragment(request: HttpRequest) -> bool:
@@ -44,21 +49,21 @@ def caseload(request: HttpRequest) -> HttpResponse:
     form = CaseloadFilterForm(request.GET or None, therapists=therapists)
     form.is_valid()
     today = selectors.clinic_today(user)
-    patients = selectors.caseload_patients(user, today=today, filters=form.filters())
-    page = selectors.caseload_page(patients, request.GET.get("page"))
-    rows = selectors.caseload_rows(
+    patients = caseload_patients(user, today=today, filters=form.filters())
+    page = caseload_page(patients, request.GET.get("page"))
+    rows = caseload_rows(
         list(page.object_list),
         today=today,
         params=selectors.rule_params_for_clinic(user.clinic_id),
         zone=selectors.clinic_zone(user),
     )
-    _add_links(rows)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "rows": rows,
+        "table": caseload_table(rows, today=today),
         "today": today,
         "query": query.urlencode(),
         "sparkline_days": SPARKLINE_DAYS,
@@ -69,30 +74,17 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/caseload.html", context)
 
 
-def _add_links(rows: list[selectors.CaseloadRow]) -> None:
-    patterns = {
-        "overview": UrlPattern("dashboard:patient_overview"),
-        "sessions": UrlPattern("symptoms:patient_sessions"),
-        "intake": UrlPattern("symptoms:intake_edit"),
-        "plan": UrlPattern("exercises:plan_builder"),
-    }
-    alert = UrlPattern("redflags:alert_detail")
-    for row in rows:
-        row.links = {key: pattern(row.patient.pk) for key, pattern in patterns.items()}
-        row.links["alert"] = alert(row.alert["id"]) if row.alert else ""
-
-
 @require_GET
 @clinic_admin_required
 def clinic(request: HttpRequest) -> HttpResponse:
-    overview = selectors.clinic_overview(request.user)
+    overview = clinic_overview(request.user)
     return render(request, "dashboard/clinic.html", {"overview": overview})
 
 
-def _overview(request: HttpRequest, pk: int) -> selectors.PatientOverview:
+def _overview(request: HttpRequest, pk: int) -> PatientOverview:
     patient = get_patient_for_user(request.user, pk)
     range_key = RangeForm(request.GET or None).range_key()
-    return selectors.patient_overview(patient, range_key)
+    return build_overview(load_overview(patient, range_key))
 
 
 @require_GET
@@ -141,7 +133,7 @@ def export_entries_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
         patient,
         exports.ENTRY_COLUMNS,
         exports.entry_rows,
-        selectors.entries_for_export(patient).iterator(chunk_size=500),
+        exports.entries_for_export(patient).iterator(chunk_size=500),
     )
 
 
@@ -155,7 +147,7 @@ def export_logs_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
         patient,
         exports.LOG_COLUMNS,
         exports.log_rows,
-        selectors.exercise_logs_for_export(patient).iterator(chunk_size=500),
+        exports.exercise_logs_for_export(patient).iterator(chunk_size=500),
     )
 
 
@@ -169,5 +161,5 @@ def export_alerts_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
         patient,
         exports.ALERT_COLUMNS,
         exports.alert_rows,
-        selectors.alerts_for_export(patient),
+        exports.alerts_for_export(patient),
     )

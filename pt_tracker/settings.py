@@ -245,6 +245,10 @@ DEFAULT_FROM_EMAIL = env_str(
     "DJANGO_DEFAULT_FROM_EMAIL", "PT Tracker <no-reply@pt-tracker.invalid>"
 )
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# Every email goes through the outbox (core.outbox): this many attempts, 1, 2, 4 ... minutes
+# apart and at most an hour (about two days), before a message is given up and shown to the
+# clinic's admins.
+MAIL_OUTBOX_MAX_ATTEMPTS = env_int("DJANGO_MAIL_OUTBOX_MAX_ATTEMPTS", 48)
 
 INVITATION_VALID_DAYS = env_int("DJANGO_INVITATION_VALID_DAYS", 7)
 ENTRY_EDIT_WINDOW_MINUTES = 30

@@ -109,7 +109,7 @@ def alert_detail(alert: Alert) -> AlertDetail:
         evidence=evidence,
         actions=alert_actions(alert),
         notifications=list(
-            alert.notifications.select_related("recipient").order_by("created_at", "id")
+            alert.notifications.select_related("recipient", "message").order_by("created_at", "id")
         ),
     )
 

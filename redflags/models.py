@@ -1,5 +1,5 @@
-"""Rule-set versions, alerts with their evidence and triage history, flare-up episodes, and the
-notification outbox (CLINICAL.md sections 3 and 5).
+"""Rule-set versions, alerts with their evidence and triage history, flare-up episodes, and who
+was told about each alert (CLINICAL.md sections 3 and 5).
 
 Nothing here is ever deleted by the application: alerts are resolved, not removed; triage
 actions are append-only; evidence rows protect the entries and logs they point at.
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Clinic, Patient
 from core.model_fields import bounded_text
+from core.models import OutboxMessage
 from exercises.models import ExerciseLog
 from symptoms.models import PTSession, SymptomEntry
 
@@ -243,50 +244,23 @@ class FlareEpisode(models.Model):
         return self.end is None
 
 
-class NotificationState(models.TextChoices):
-    PENDING = "pending", _("Waiting to send")
-    # Claimed by one delivery task; a claim older than its lease is retried.
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed, will retry")
-    GAVE_UP = "gave_up", _("Gave up")
-
-
 class Notification(models.Model):
-    """Outbox row for an email about an alert, written in the alert's transaction and delivered
-    by a task with retries, so nothing is lost while the mail server is down."""
-
-    State = NotificationState
+    """Who was told about an alert, and by which email. The email is a row of the mail outbox
+    (core), written in the alert's transaction and delivered with retries; its row says how the
+    delivery is going, and the alert page shows it."""
 
     alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="notifications")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    to_email = models.EmailField()
-    subject = models.CharField(max_length=200)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
-    state = models.CharField(
-        max_length=10, choices=NotificationState.choices, default=NotificationState.PENDING
-    )
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    message = models.OneToOneField(OutboxMessage, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(state__in=NotificationState.values),
-                name="notification_state_valid",
-            ),
-        ]
 
     def __str__(self) -> str:
-        return f"{self.subject} to {self.to_email} ({self.state})"
+        return f"Alert {self.alert_id} to user {self.recipient_id}"
 
 
 class SweepRun(models.Model):

@@ -1,6 +1,6 @@
 """The daily sweep (CLINICAL.md section 5): at the end of each patient's local day, R13, R14 and
 the R11 escalation; idempotent per clinic and day, catching up after an outage, then re-queueing
-due notifications."""
+the mail outbox's due emails (a backstop for deliveries whose task was lost)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Clinic, Patient
+from core.outbox import mail_retry_due
 
 from . import selectors
 from .alerts import alert_raise
@@ -21,7 +22,6 @@ from .engine.params import RuleParams
 from .engine.rules.evaluate import evaluate_day_end
 from .flares import flares_escalate
 from .models import Alert, RuleSetVersion, SweepRun
-from .notifications import notifications_retry_due
 from .rule_sets import current_rule_set
 
 logger = logging.getLogger(__name__)
@@ -127,8 +127,9 @@ def sweep_day_for(clinic: Clinic, now: datetime) -> date:
 
 def daily_sweep_all(now: datetime | None = None) -> list[SweepResult]:
     """Sweep every clinic for each local day that has ended and not been swept yet (at most
-    ``SWEEP_CATCH_UP_DAYS`` back, never before the clinic's first sweep), then re-queue due
-    notifications. Safe to run as often as you like: meant for an hourly cron or task."""
+    ``SWEEP_CATCH_UP_DAYS`` back, never before the clinic's first sweep), then re-queue the
+    outbox's due emails (alert emails among them). Safe to run as often as you like: meant
+    for an hourly cron or task."""
     now = now or timezone.now()
     results = []
     for clinic in Clinic.objects.order_by("pk"):
@@ -151,5 +152,5 @@ def daily_sweep_all(now: datetime | None = None) -> list[SweepResult]:
             ]
         for day in days:
             results.append(daily_sweep(clinic, day))
-    notifications_retry_due(now)
+    mail_retry_due(now)
     return results

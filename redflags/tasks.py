@@ -1,21 +1,15 @@
 """Background work of the red-flag engine, run by the django-tasks-db worker (``db_worker``).
 
-``run_daily_sweep`` and ``deliver_due_notifications`` are what the worker runs when cron (or
-anyone) queues them; the management commands of the same names do the same work in the calling
-process. ``deliver_notification``, queued when an alert's transaction commits, lives with the
-outbox that queues it (``notifications``).
+``run_daily_sweep`` is what the worker runs when cron (or anyone) queues it; the management
+command of the same name does the same work in the calling process. Alert emails are delivered
+by the mail outbox's tasks (core.tasks).
 """
 
 from __future__ import annotations
 
 from django.tasks import task
 
-from .notifications import deliver_notification, notifications_deliver_due
 from .sweep import daily_sweep_all
-
-# Delivery tasks queued before the outbox moved to ``notifications`` name this module
-# ("redflags.tasks.deliver_notification"); the worker still finds the task here.
-__all__ = ["deliver_due_notifications", "deliver_notification", "run_daily_sweep"]
 
 
 @task
@@ -31,9 +25,3 @@ def run_daily_sweep() -> list[dict]:
         }
         for result in daily_sweep_all()
     ]
-
-
-@task
-def deliver_due_notifications() -> dict[str, int]:
-    """Deliver every outbox row that is due now (new, failed and due, or abandoned)."""
-    return notifications_deliver_due()

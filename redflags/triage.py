@@ -119,7 +119,7 @@ def alert_resolve(alert: Alert, *, actor: User, note: str) -> TriageAction:
 def alert_escalate(alert: Alert, *, actor: User, note: str = "") -> TriageAction:
     """Mark the alert as needing senior attention: its severity is raised to at least urgent
     (review and low become urgent; urgent and emergency stay) and the clinic's admins are
-    notified through the notification outbox, in the same transaction."""
+    emailed through the mail outbox, in the same transaction."""
     note = _clean_note(note)
     with transaction.atomic():
         _locked(alert)
@@ -129,7 +129,9 @@ def alert_escalate(alert: Alert, *, actor: User, note: str = "") -> TriageAction
             alert.severity = Severity.URGENT
         alert.escalated_at = action.created_at
         alert.save(update_fields=["severity", "escalated_at", "updated_at"])
-        notification_queue(alert, reason="escalated", actor=actor)
+        notification_queue(
+            alert, reason="escalated", actor=actor, episode=f"escalation-{action.pk}"
+        )
     return action
 
 

@@ -31,7 +31,7 @@ class ReminderPreferenceAdmin(ReadOnlyAdmin):
 
 @admin.register(ReminderDispatch)
 class ReminderDispatchAdmin(ReadOnlyAdmin):
-    list_display = ("patient", "kind", "local_date", "state", "due_at", "sent_at", "attempts")
+    list_display = ("patient", "kind", "local_date", "state", "due_at", "sent_at")
     list_filter = ("state", "kind")
     list_select_related = ("patient__user",)
     date_hierarchy = "due_at"

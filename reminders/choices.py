@@ -12,10 +12,9 @@ class ReminderKind(models.TextChoices):
 
 
 class DispatchState(models.TextChoices):
-    CLAIMED = "claimed", _("Being sent")
+    # Handed to the mail outbox (core.outbox), which delivers it and retries while it is due.
     SENT = "sent", _("Sent")
     SKIPPED = "skipped", _("Skipped")
-    FAILED = "failed", _("Failed")
 
 
 class SkipReason(models.TextChoices):

@@ -87,9 +87,10 @@ class ReminderPreference(models.Model):
 
 
 class ReminderDispatch(models.Model):
-    """One reminder of one kind for one patient's local day: claimed, then sent, skipped or
-    failed. The unique (patient, kind, local_date) row is the exactly-once guarantee: whoever
-    inserts it sends; a concurrent run gets an IntegrityError and moves on."""
+    """One reminder of one kind for one patient's local day: sent (its email queued in the mail
+    outbox in the same transaction) or skipped. The unique (patient, kind, local_date) row is
+    the exactly-once guarantee: whoever inserts it sends; a concurrent run gets an
+    IntegrityError and moves on. Delivery, retries and giving up are the outbox's."""
 
     patient = models.ForeignKey(
         Patient, on_delete=models.CASCADE, related_name="reminder_dispatches"
@@ -101,10 +102,9 @@ class ReminderDispatch(models.Model):
     )
     due_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=DispatchState.choices)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    # When its email went into the outbox.
     sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # The skip reason (choices.SkipReason) or the last sending error.
+    # The skip reason (choices.SkipReason) of a skipped row.
     error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -121,7 +121,6 @@ class ReminderDispatch(models.Model):
                 condition=models.Q(state__in=DispatchState.values), name="reminder_state_valid"
             ),
         ]
-        indexes = [models.Index(fields=["state", "claimed_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.patient} on {self.local_date}: {self.state}"

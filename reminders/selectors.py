@@ -18,7 +18,7 @@ from symptoms.choices import Context
 from symptoms.models import PTSession, SymptomEntry
 
 from . import schedule
-from .choices import DispatchState, ReminderKind, SkipReason
+from .choices import ReminderKind, SkipReason
 from .models import ReminderDispatch, ReminderPreference
 
 RECENT_DISPATCHES = 10
@@ -102,28 +102,6 @@ def reminder_candidates(now: datetime) -> list[Candidate]:
         )
         for patient in patients
     ]
-
-
-def dispatches_to_retry(
-    now: datetime, *, lease: timedelta, retry_after: timedelta, max_attempts: int
-):
-    """Rows a run left behind: claimed by a run that never finished (after the lease), or
-    failed and due for another attempt. Rows past the catch-up limit are included so that the
-    sender can close them."""
-    return list(
-        ReminderDispatch.objects.filter(
-            Q(state=DispatchState.CLAIMED, claimed_at__lt=now - lease)
-            | Q(
-                state=DispatchState.FAILED,
-                claimed_at__lt=now - retry_after,
-                attempts__lt=max_attempts,
-            )
-        )
-        .select_related(
-            "patient__user", "patient__clinic", "patient__reminder_preference", "session"
-        )
-        .order_by("due_at", "pk")
-    )
 
 
 def skip_reason(patient: Patient, kind: str, local_date: date) -> str:

@@ -1,92 +1,68 @@
 """Writes for reminders: sending what is due exactly once, quick-log saves, preferences.
 
 Exactly once (docs/operations.md, "Reminders"):
-- A reminder is claimed by inserting its ReminderDispatch row, in a transaction of its own,
-  before anything is sent. The row is unique per (patient, kind, local_date), so of two runs at
-  the same moment one inserts it and the other gets an IntegrityError and moves on.
-- A run that dies after claiming leaves a `claimed` row. After `LEASE` (10 minutes) a later
-  run takes it over with a conditional UPDATE (state and claimed_at as it read them), so only
-  one run re-claims it; it checks again whether the check-in was logged meanwhile, then sends.
-  The only window for a second copy is a crash after the mail server accepted the message and
-  before the row says `sent` (milliseconds); both copies carry the same Message-ID.
-- A failed send (mail server down) is retried after `RETRY_AFTER`, up to `MAX_ATTEMPTS`, while
-  the reminder is within its catch-up window.
+- A reminder is claimed by inserting its ReminderDispatch row. The row is unique per (patient,
+  kind, local_date), so of two runs at the same moment one inserts it and the other gets an
+  IntegrityError and moves on.
+- The same transaction issues the quick-log link and puts the email in the mail outbox
+  (core.outbox) with the dispatch as its dedup key. A run that dies before committing leaves
+  nothing, and the next run sends the reminder; once committed, the outbox delivers it, retries
+  while the mail server is down and gives it up when it is no use any more: a check-in reminder
+  not delivered within `schedule.CATCH_UP` of its time is never sent late.
 """
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Patient
+from core.models import MailKind
+from core.outbox import mail_queue
 from symptoms.models import SymptomEntry
 
 from . import schedule
 from .choices import DispatchState, SkipReason
 from .mail import reminder_message
 from .models import KIND_CONTEXT, QuickLogToken, ReminderDispatch, ReminderPreference
-from .selectors import (
-    Candidate,
-    dispatches_to_retry,
-    preference_for,
-    reminder_candidates,
-    skip_reason,
-)
+from .selectors import Candidate, preference_for, reminder_candidates, skip_reason
 from .tokens import BadToken, quick_log_token_hash, quick_log_token_new
 
-logger = logging.getLogger(__name__)
-
-LEASE = timedelta(minutes=10)
-RETRY_AFTER = timedelta(minutes=5)
-MAX_ATTEMPTS = 3
 TOKEN_LIFETIME = timedelta(hours=24)
-ERROR_MAX = ReminderDispatch._meta.get_field("error").max_length
 
-#: Outcomes counted by reminders_send_due; TAKEN: another run had claimed it.
-SENT, SKIPPED, FAILED, TAKEN = "sent", "skipped", "failed", "taken"
+#: Outcomes counted by reminders_send_due. SENT: handed to the mail outbox; TAKEN: another run
+#: had claimed it.
+SENT, SKIPPED, TAKEN = "sent", "skipped", "taken"
 
 
 # --- Sending -------------------------------------------------------------------------------------
 
 
-def _insert(
+def _dispatch_create(
     patient: Patient, occurrence: schedule.Occurrence, **fields: Any
-) -> ReminderDispatch | None:
-    """Insert the reminder's row; None when it exists already (another run has it)."""
-    try:
-        with transaction.atomic():
-            return ReminderDispatch.objects.create(
-                patient=patient,
-                kind=occurrence.kind,
-                local_date=occurrence.local_date,
-                session_id=occurrence.session_id,
-                due_at=occurrence.due_at,
-                **fields,
-            )
-    except IntegrityError:
-        return None
-
-
-def reminder_claim(patient: Patient, occurrence: schedule.Occurrence) -> ReminderDispatch | None:
-    """Claim a reminder for sending: the inserted row, or None if it was claimed before."""
-    return _insert(
-        patient,
-        occurrence,
-        state=DispatchState.CLAIMED,
-        claimed_at=timezone.now(),
-        attempts=1,
+) -> ReminderDispatch:
+    """Insert the reminder's row; IntegrityError when it exists already (another run has it)."""
+    return ReminderDispatch.objects.create(
+        patient=patient,
+        kind=occurrence.kind,
+        local_date=occurrence.local_date,
+        session_id=occurrence.session_id,
+        due_at=occurrence.due_at,
+        **fields,
     )
 
 
 def _skip(patient: Patient, occurrence: schedule.Occurrence, reason: str) -> str:
-    row = _insert(patient, occurrence, state=DispatchState.SKIPPED, error=reason)
-    return SKIPPED if row is not None else TAKEN
+    try:
+        with transaction.atomic():
+            _dispatch_create(patient, occurrence, state=DispatchState.SKIPPED, error=reason)
+    except IntegrityError:
+        return TAKEN
+    return SKIPPED
 
 
 def quick_log_token_issue(dispatch: ReminderDispatch) -> str:
@@ -105,23 +81,25 @@ def quick_log_token_issue(dispatch: ReminderDispatch) -> str:
     return signed
 
 
-def _deliver(dispatch: ReminderDispatch) -> str:
-    """Send a claimed reminder and record the outcome (only if the claim is still ours)."""
-    ours = ReminderDispatch.objects.filter(
-        pk=dispatch.pk, state=DispatchState.CLAIMED, claimed_at=dispatch.claimed_at
-    )
-    token = quick_log_token_issue(dispatch) if dispatch.kind in KIND_CONTEXT else None
+def reminder_claim(patient: Patient, occurrence: schedule.Occurrence) -> ReminderDispatch | None:
+    """Claim a reminder and queue its email, in one transaction: the inserted row, or None if
+    it was claimed before (nothing is queued then)."""
     try:
-        reminder_message(dispatch, token).send(using="default")
-    except Exception as error:
-        ours.update(
-            state=DispatchState.FAILED, error=f"{type(error).__name__}: {error}"[:ERROR_MAX]
-        )
-        logger.warning("Reminder %s attempt %s failed: %s", dispatch.pk, dispatch.attempts, error)
-        return FAILED
-    if not ours.update(state=DispatchState.SENT, sent_at=timezone.now(), error=""):
-        logger.warning("Reminder %s was taken over while it was being sent.", dispatch.pk)
-    return SENT
+        with transaction.atomic():
+            dispatch = _dispatch_create(
+                patient, occurrence, state=DispatchState.SENT, sent_at=timezone.now()
+            )
+            token = quick_log_token_issue(dispatch) if dispatch.kind in KIND_CONTEXT else None
+            mail_queue(
+                reminder_message(dispatch, token),
+                kind=MailKind.REMINDER,
+                dedup_key=f"reminder-{dispatch.pk}",
+                clinic_id=patient.clinic_id,
+                expires_at=dispatch.due_at + schedule.CATCH_UP,
+            )
+    except IntegrityError:
+        return None
+    return dispatch
 
 
 def reminder_send(candidate: Candidate, occurrence: schedule.Occurrence) -> str | None:
@@ -133,44 +111,13 @@ def reminder_send(candidate: Candidate, occurrence: schedule.Occurrence) -> str 
     reason = skip_reason(patient, occurrence.kind, occurrence.local_date)
     if reason:
         return _skip(patient, occurrence, reason)
-    dispatch = reminder_claim(patient, occurrence)
-    if dispatch is None:
-        return TAKEN
-    return _deliver(dispatch)
-
-
-def _retry(dispatch: ReminderDispatch, now: datetime) -> str:
-    """Take over a reminder left claimed past its lease, or retry a failed one."""
-    current = ReminderDispatch.objects.filter(
-        pk=dispatch.pk, state=dispatch.state, claimed_at=dispatch.claimed_at
-    )
-    too_late = now - dispatch.due_at >= schedule.CATCH_UP
-    if dispatch.state == DispatchState.CLAIMED and (too_late or dispatch.attempts >= MAX_ATTEMPTS):
-        closed = current.update(
-            state=DispatchState.FAILED,
-            error="Given up: the run sending it stopped before it finished.",
-        )
-        return FAILED if closed else TAKEN
-    claimed_at = timezone.now()
-    if not current.update(
-        state=DispatchState.CLAIMED, claimed_at=claimed_at, attempts=F("attempts") + 1
-    ):
-        return TAKEN
-    dispatch.state, dispatch.claimed_at = DispatchState.CLAIMED, claimed_at
-    dispatch.attempts += 1
-    reason = skip_reason(dispatch.patient, dispatch.kind, dispatch.local_date)
-    if reason:
-        ReminderDispatch.objects.filter(pk=dispatch.pk, claimed_at=claimed_at).update(
-            state=DispatchState.SKIPPED, error=reason
-        )
-        return SKIPPED
-    return _deliver(dispatch)
+    return SENT if reminder_claim(patient, occurrence) is not None else TAKEN
 
 
 def reminders_send_due(now: datetime | None = None) -> dict[str, int]:
-    """Send every reminder due now, once; record stale and already-logged ones as skipped;
-    take over or retry what earlier runs left. Safe to run every few minutes, and twice at once.
-    Returns how many were sent, skipped, failed, or taken by another run."""
+    """Send every reminder due now, once (into the mail outbox); record stale and
+    already-logged ones as skipped. Safe to run every few minutes, and twice at once.
+    Returns how many were sent, skipped, or taken by another run."""
     now = now or timezone.now()
     counts: Counter[str] = Counter()
     for candidate in reminder_candidates(now):
@@ -184,10 +131,6 @@ def reminders_send_due(now: datetime | None = None) -> dict[str, int]:
             outcome = reminder_send(candidate, occurrence)
             if outcome:
                 counts[outcome] += 1
-    for dispatch in dispatches_to_retry(
-        now, lease=LEASE, retry_after=RETRY_AFTER, max_attempts=MAX_ATTEMPTS
-    ):
-        counts[_retry(dispatch, now)] += 1
     return dict(counts)
 
 
@@ -249,8 +192,8 @@ def quick_log_token_spend(token: QuickLogToken, now: datetime) -> None:
 
 
 def quick_log_token_attach(token: QuickLogToken, entry: SymptomEntry, now: datetime) -> None:
-    """Point the spent link at the entry it stored; a resent reminder's earlier link is spent
-    too: one link, one check-in."""
+    """Point the spent link at the entry it stored; any other link of the same reminder (the
+    sender before the mail outbox issued one per attempt) is spent too: one link, one check-in."""
     QuickLogToken.objects.filter(pk=token.pk).update(entry=entry)
     QuickLogToken.objects.filter(dispatch_id=token.dispatch_id, used_at__isnull=True).update(
         used_at=now

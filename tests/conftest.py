@@ -21,6 +21,20 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # The outbox hands each email to a task when its transaction commits; here that task runs
+    # at once, as a worker would, instead of waiting in the database queue. (Test transactions
+    # never commit: use django_capture_on_commit_callbacks(execute=True), or deliver what is
+    # due with core.outbox.mail_deliver_due.)
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+
+
 @pytest.fixture
 def clinic(db):
     return ClinicFactory(name="Riverside Physio", time_zone="Europe/London", emergency_number="999")

@@ -1,4 +1,5 @@
-"""Formatting for the clinician dashboard: pain figures, durations, severities and labels."""
+"""Template tags of the clinician dashboard: the figures' words (``dashboard.labels``), durations,
+choice labels, the body-map heat view and the overview's chart."""
 
 from __future__ import annotations
 
@@ -10,12 +11,19 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dashboard import heatmap
-from dashboard.summaries import Direction, Risk
-from redflags.models import Severity
+from dashboard import heatmap, labels
+from dashboard.overview import chart
+from dashboard.overview.assembler import PatientOverview
 from symptoms.choices import SCREENING_QUESTIONS, Descriptor, Intervention, Region, Trigger
 
 register = template.Library()
+
+pain = register.filter("pain", labels.pain)
+register.filter("severity_label", labels.severity_label)
+register.filter("direction_label", labels.direction_label)
+register.filter("direction_arrow", labels.direction_arrow)
+register.filter("risk_label", labels.risk_label)
+register.filter("risk_class", labels.risk_class)
 
 _CHOICES = {
     "descriptors": Descriptor,
@@ -23,17 +31,6 @@ _CHOICES = {
     "triggers": Trigger,
     "interventions": Intervention,
 }
-
-
-@register.filter
-def pain(value: Fraction | int | None) -> str:
-    """A pain figure: whole numbers as they are, a median half as ".5", else one decimal."""
-    if value is None:
-        return "–"
-    value = Fraction(value)
-    if value.denominator == 1:
-        return str(value.numerator)
-    return f"{float(value):.1f}"
 
 
 @register.filter
@@ -76,43 +73,11 @@ def choice_labels(values, field_name: str) -> list[str]:
     return [choice_label(value, field_name) for value in sorted(values or ())]
 
 
-@register.filter
-def severity_label(value: str) -> str:
-    return str(Severity(value).label) if value in Severity.values else value
-
-
-@register.filter
-def direction_label(value: Direction) -> str:
-    return {
-        Direction.RISE: _("Meaningful rise"),
-        Direction.FALL: _("Meaningful fall"),
-        Direction.STEADY: _("Steady"),
-    }[Direction(value)]
-
-
-@register.filter
-def direction_arrow(value: Direction) -> str:
-    return {Direction.RISE: "↑", Direction.FALL: "↓", Direction.STEADY: "→"}[Direction(value)]
-
-
-@register.filter
-def risk_label(value: Risk) -> str:
-    """Why a patient sorts where they do, in a few words."""
-    return {
-        Risk.EMERGENCY: _("Emergency alert"),
-        Risk.URGENT: _("Urgent alert"),
-        Risk.ACTIVE_FLARE: _("Flare-up now"),
-        Risk.REVIEW: _("Review alert"),
-        Risk.NOT_LOGGING: _("Not logging"),
-        Risk.OTHER: "",
-    }[Risk(value)]
-
-
-@register.filter
-def risk_class(value: Risk) -> str:
-    return f"risk-{Risk(value).name.lower().replace('_', '-')}"
-
-
 @register.simple_tag
 def heat_map(counts: list[tuple[str, int]], logged_days: int) -> SafeString:
     return heatmap.heat_map(dict(counts), logged_days, id_prefix="overview-heat")
+
+
+@register.simple_tag
+def overview_chart(overview: PatientOverview) -> SafeString:
+    return chart.overview_chart(overview)

@@ -194,20 +194,26 @@ def test_resend_by_get_gets_405(therapist_client, invited_patient):
     assert therapist_client.get(url).status_code == 405
 
 
-def test_a_failing_mail_server_is_logged_and_the_patient_is_still_saved(
-    therapist_client, monkeypatch, caplog, django_capture_on_commit_callbacks
+def test_a_failing_mail_server_leaves_the_invitation_in_the_outbox_and_the_patient_saved(
+    therapist_client, settings, caplog, django_capture_on_commit_callbacks
 ):
-    from django.core.mail import EmailMultiAlternatives
-
     from accounts.models import Patient
+    from core.models import OutboxMessage
     from tests.accounts.conftest import patient_post
 
-    def refuse(self, *args, **kwargs):
-        raise ConnectionRefusedError("mail server down")
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
+    settings.MAILERS = {"default": {"BACKEND": "tests.redflags.mail_backends.DownEmailBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
         response = therapist_client.post(reverse("care:patient_add"), patient_post())
     assert response.status_code == 302
-    assert Patient.objects.filter(user__email="nina@example.test").exists()
-    assert "Could not send the invitation email" in caplog.text
+    patient = Patient.objects.get(user__email="nina@example.test")
+    invitation = Invitation.objects.get(user=patient.user)
+    message = OutboxMessage.objects.get(kind="invitation")
+    assert (message.dedup_key, message.recipients, message.clinic_id) == (
+        f"invitation-{invitation.pk}",
+        ["nina@example.test"],
+        patient.clinic_id,
+    )
+    # Tried once, failed, and waiting for its retry.
+    assert (message.state, message.attempts) == ("pending", 1)
+    assert "SMTPServerDisconnected" in message.last_error
+    assert "attempt 1 failed" in caplog.text

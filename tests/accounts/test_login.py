@@ -9,6 +9,7 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import OutboxMessage
 from tests.accounts.conftest import link_path
 from tests.factories import TEST_PASSWORD
 
@@ -63,8 +64,11 @@ def test_logout_by_get_gets_405_and_keeps_the_session(therapist_client, therapis
 # Password reset -------------------------------------------------------------------------------
 
 
-def test_password_reset_email_link_sets_a_new_password(client, patient, mailoutbox):
-    response = client.post(reverse("accounts:password_reset"), {"email": "PAT@example.test"})
+def test_password_reset_email_link_sets_a_new_password(
+    client, patient, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": "PAT@example.test"})
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert len(mailoutbox) == 1
@@ -88,8 +92,11 @@ def test_password_reset_email_link_sets_a_new_password(client, patient, mailoutb
     assert _log_in(client, "pat@example.test", "meadow-kettle-violin-8").status_code == 302
 
 
-def test_password_reset_link_works_once(client, patient, mailoutbox):
-    client.post(reverse("accounts:password_reset"), {"email": "pat@example.test"})
+def test_password_reset_link_works_once(
+    client, patient, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "pat@example.test"})
     path = link_path(mailoutbox[0], "/accounts/password-reset/")
     page = client.get(path, follow=True)
     client.post(
@@ -100,11 +107,15 @@ def test_password_reset_link_works_once(client, patient, mailoutbox):
     assert "This link does not work" in again.text
 
 
-def test_password_reset_for_unknown_email_says_the_same_and_sends_nothing(client, db, mailoutbox):
-    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.test"})
+def test_password_reset_for_unknown_email_says_the_same_and_sends_nothing(
+    client, db, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.test"})
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert mailoutbox == []
+    assert not OutboxMessage.objects.exists()
 
 
 # Lockout (django-axes) ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from datetime import datetime, time
 
 from django.core import mail
 
+from core.outbox import mail_deliver_due
 from reminders.services import reminders_send_due
 from symptoms.models import SymptomEntry
 from tests.browser.conftest import screenshot
@@ -20,6 +21,7 @@ def test_a_patient_logs_the_after_session_check_in_from_the_email_in_seconds(
     today = patient.local_day()
     session = add_session(patient, today, therapist)
     reminders_send_due(now=datetime.combine(today, time(18, 1), tzinfo=patient.zone))
+    mail_deliver_due()  # delivered by the task worker; a no-op if it was already
     [message] = mail.outbox
     link = f"{live_server.url}{quick_log_path(message)}"
 

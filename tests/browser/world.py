@@ -22,6 +22,8 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import Patient, User
 from accounts.services import invitation_issue
 from care.services import entry_record
+from core.models import OutboxMessage
+from core.outbox import mail_deliver_due
 from exercises.models import Exercise
 from redflags.models import Alert
 from reminders.services import reminders_send_due
@@ -125,6 +127,7 @@ def _quick_log_path(patient: Patient, settings) -> str:
     settings.MAILERS = LOCMEM_MAIL
     mail.outbox = []
     reminders_send_due(now=datetime.combine(patient.local_day(), time(18, 1), tzinfo=patient.zone))
+    mail_deliver_due()  # what the task worker does once the scheduler's transaction commits
     for message in mail.outbox:
         found = QUICK_LOG_LINK.search(message.body)
         if found:
@@ -187,7 +190,21 @@ def build_world(clinic, therapist, clinic_admin, patient, settings) -> World:
         exercise=f"/exercises/library/{library_exercise.pk}/",
         session_edit=f"/symptoms/clinic/sessions/{session_today.pk}/edit/",
     )
+    _undelivered_mail(clinic)
     return world
+
+
+def _undelivered_mail(clinic) -> None:
+    """Two of the clinic's emails the mail server would not take: one given up, one failing."""
+    emails = list(OutboxMessage.objects.filter(clinic_id=clinic.pk).order_by("pk")[:2])
+    for email, (state, attempts) in zip(emails, [("dead", 48), ("pending", 3)], strict=False):
+        OutboxMessage.objects.filter(pk=email.pk).update(
+            state=state,
+            attempts=attempts,
+            last_error="SMTPRecipientsRefused: {'someone@example.test': (550, b'No such user')}",
+            next_attempt_at=timezone.now() + timedelta(minutes=4),
+            sent_at=None,
+        )
 
 
 def add_emergency(world: World):
@@ -277,5 +294,6 @@ def pages_for(world: World, role: str) -> list[tuple[str, str]]:
             ("alert-urgent", f"/alerts/{alerts['urgent'].pk}/"),
             ("patient-overview", f"/dashboard/patients/{pk}/"),
             ("audit-log", f"/audit/patients/{pk}/"),
+            ("undelivered-mail", "/accounts/clinic/mail/"),
         ]
     raise ValueError(role)

@@ -1,14 +1,18 @@
 """The caseload: who sees whom, risk order, filters and search through htmx and the URL,
-pagination, the per-row figures, and the SQL risk key against summaries.risk_of."""
+pagination, the per-row figures, and the SQL risk key against summaries.risk.risk_of."""
 
 import itertools
+from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
-from dashboard import selectors
-from dashboard.summaries import Direction, Risk, risk_of
+from dashboard.caseload import caseload_patients
+from dashboard.caseload_rows import caseload_rows
+from dashboard.selectors import rule_params_for_clinic
+from dashboard.summaries.pain import Direction
+from dashboard.summaries.risk import Risk, risk_of
 from tests.dashboard.conftest import TODAY, alert, day, flare, log, session
 from tests.factories import (
     ExerciseFactory,
@@ -23,6 +27,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 URL = "/dashboard/"
+SVG = "{http://www.w3.org/2000/svg}"
 clinic_zone = ZoneInfo("Europe/London")
 
 
@@ -279,8 +284,10 @@ def test_row_figures(therapist_client, clinic, therapist):
     assert row.last_entry_day == day(19)
     assert row.next_session == day(TODAY + 3)
     assert not row.not_logging
-    assert 'class="sparkline"' in str(row.sparkline)
-    assert str(row.sparkline).count('class="chart-session"') == 1
+    spark = ElementTree.fromstring(str(row.sparkline))
+    assert spark.get("class") == "sparkline"
+    # The session of day 18 (the one of day 23 is still to come).
+    assert len(spark.findall(f"{SVG}g[@class='chart-session']/{SVG}line")) == 1
 
 
 def test_new_patient_row_has_empty_figures(therapist_client, patient):
@@ -297,9 +304,9 @@ def test_baseline_reaches_back_for_a_patient_who_stopped_logging(clinic, therapi
     for number, pain in [(-20, 2), (-19, 2), (-18, 2), (-15, 6)]:
         log(person, number, pain_now=pain)
     today = day(TODAY)
-    patients = list(selectors.caseload_patients(therapist, today=today))
-    row = selectors.caseload_rows(
-        patients, today=today, params=selectors.rule_params_for_clinic(clinic.pk), zone=clinic_zone
+    patients = list(caseload_patients(therapist, today=today))
+    row = caseload_rows(
+        patients, today=today, params=rule_params_for_clinic(clinic.pk), zone=clinic_zone
     )[0]
     assert (row.current.day, row.current.pain, row.current.baseline) == (day(-15), 6, 2)
     assert row.current.direction == Direction.RISE
@@ -323,9 +330,9 @@ def test_sql_risk_key_matches_the_pure_risk_order_for_every_combination(clinic, 
         if flare_open:
             flare(person, TODAY - 1, None)
     today = day(TODAY)
-    patients = list(selectors.caseload_patients(therapist, today=today))
-    rows = selectors.caseload_rows(
-        patients, today=today, params=selectors.rule_params_for_clinic(clinic.pk), zone=clinic_zone
+    patients = list(caseload_patients(therapist, today=today))
+    rows = caseload_rows(
+        patients, today=today, params=rule_params_for_clinic(clinic.pk), zone=clinic_zone
     )
     by_name = {row.patient.user.full_name: row for row in rows}
     for index, (severity, flare_open, not_logging) in enumerate(combos):

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from dashboard import selectors
+from dashboard.clinic_view import clinic_overview
 from tests.dashboard.conftest import TODAY, alert, moment
 from tests.factories import PatientFactory
 
@@ -103,7 +103,7 @@ def alerts(patient, other_patient, therapist, other_therapist, other_clinic):
 
 
 def test_open_alerts_by_severity_and_age(clinic_admin, alerts):
-    overview = selectors.clinic_overview(clinic_admin)
+    overview = clinic_overview(clinic_admin)
     # Open now: urgent 2 h old, urgent acknowledged 2 d 3 h old, review acknowledged 1 d 3 h.
     assert [(row.severity, row.counts) for row in overview.age_rows] == [
         ("emergency", (0, 0, 0, 0)),
@@ -115,7 +115,7 @@ def test_open_alerts_by_severity_and_age(clinic_admin, alerts):
 
 
 def test_time_to_acknowledgement_per_therapist(clinic_admin, alerts, therapist, other_therapist):
-    overview = selectors.clinic_overview(clinic_admin)
+    overview = clinic_overview(clinic_admin)
     rows = {row.therapist: row.stats for row in overview.ack_rows}
     # Tess: 4 opened, waits 30 min, 2 h, 4 h: median 2 h, 90th percentile (rank 3 of 3) 4 h.
     tess = rows[therapist]
@@ -140,7 +140,7 @@ def test_clinic_page_shows_the_figures(clinic_admin_client, alerts):
 
 
 def test_other_clinic_admin_sees_only_their_clinic(other_clinic_admin, alerts):
-    overview = selectors.clinic_overview(other_clinic_admin)
+    overview = clinic_overview(other_clinic_admin)
     assert overview.open_total == 1
     assert overview.age_rows[0].counts == (1, 0, 0, 0)
     assert overview.ack_all.opened == 1

@@ -6,8 +6,10 @@ from fractions import Fraction
 import pytest
 from django.urls import reverse
 
-from dashboard import selectors
-from dashboard.summaries import Direction, Flare, InterventionLink
+from dashboard.overview.assembler import build_overview
+from dashboard.overview.loader import load_overview
+from dashboard.summaries.pain import Direction
+from dashboard.summaries.responses import Flare, InterventionLink
 from tests.dashboard.conftest import TODAY, build_history, day
 from tests.factories import PatientFactory
 
@@ -82,7 +84,7 @@ def history(patient, therapist):
 
 
 def test_overview_figures_match_the_hand_computed_history(patient, history):
-    overview = selectors.patient_overview(patient, "4w")
+    overview = build_overview(load_overview(patient, "4w"))
     s1, s2, s3 = history["sessions"]
     assert overview.today == day(TODAY)
     assert overview.start == day(TODAY - 27)
@@ -144,7 +146,7 @@ def test_overview_figures_match_the_hand_computed_history(patient, history):
 
 
 def test_chart_table_rows_carry_pain_baseline_sessions_and_alerts(patient, history):
-    overview = selectors.patient_overview(patient, "4w")
+    overview = build_overview(load_overview(patient, "4w"))
     by_day = {row.day: row for row in overview.chart_days}
     # Day 0: nothing before it, so the intake's 3.
     assert (by_day[day(0)].pain, by_day[day(0)].baseline) == (7, 3)
@@ -158,7 +160,7 @@ def test_chart_table_rows_carry_pain_baseline_sessions_and_alerts(patient, histo
 
 
 def test_all_range_starts_at_the_first_record_and_tabulates_weeks(patient, history):
-    overview = selectors.patient_overview(patient, "all")
+    overview = build_overview(load_overview(patient, "all"))
     assert overview.start == day(0)
     # 21 days: short enough for a row per day.
     assert overview.chart_days[0].day == day(0)
@@ -168,7 +170,7 @@ def test_all_range_starts_at_the_first_record_and_tabulates_weeks(patient, histo
 
 
 def test_a_long_range_tabulates_weeks_instead_of_days(patient, history):
-    overview = selectors.patient_overview(patient, "all", today=day(120))
+    overview = build_overview(load_overview(patient, "all", today=day(120)))
     assert overview.chart_days == []
     # 121 days from day 0 to day 120: 17 full weeks back from day 120 (days 2..120), then
     # days 0 and 1.
@@ -181,13 +183,13 @@ def test_a_long_range_tabulates_weeks_instead_of_days(patient, history):
 def test_a_shorter_range_leaves_out_earlier_sessions_and_flares(patient, history):
     # Four weeks back from day 20 covers everything; so check a range that cuts day 0..14 off
     # by moving "today" forward to day 40 (12 weeks still covers it, 4 weeks does not).
-    overview = selectors.patient_overview(patient, "4w", today=day(40))
+    overview = build_overview(load_overview(patient, "4w", today=day(40)))
     assert overview.start == day(13)
     assert [row.session.day for row in overview.responses] == [day(14)]
     # Only the flare-up starting on day 16 began in the range; it followed S3 (day 14).
     assert overview.flare_summary.count == 1
     assert overview.flare_summary.after_session == 1
-    longer = selectors.patient_overview(patient, "12w", today=day(40))
+    longer = build_overview(load_overview(patient, "12w", today=day(40)))
     assert longer.flare_summary.count == 3
 
 

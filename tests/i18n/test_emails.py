@@ -9,6 +9,7 @@ import pytest
 
 from accounts.models import User
 from care.services import patient_add_with_intake
+from core.outbox import mail_deliver_due
 from reminders.services import reminders_send_due
 from symptoms.services import pt_session_create
 from tests.accounts.conftest import patient_post
@@ -25,6 +26,7 @@ def test_the_reminder_email_is_in_spanish(spanish_patient, therapist, locmem_mai
     today = spanish_patient.local_day()
     pt_session_create(spanish_patient, {"date": today, "kind": "treatment"}, actor=therapist)
     reminders_send_due(now=datetime.combine(today, time(18, 1), tzinfo=spanish_patient.zone))
+    mail_deliver_due()
     [message] = locmem_mail
     text = _all_text(message)
     assert message.subject == "¿Cómo te encuentras después de tu sesión de hoy?"
@@ -80,10 +82,11 @@ def test_a_patient_added_without_a_language_gets_the_clinic_default(
 
 
 def test_the_password_reset_email_is_in_the_account_language_not_the_browsers(
-    client, spanish_patient, locmem_mail
+    client, spanish_patient, locmem_mail, django_capture_on_commit_callbacks
 ):
     client.cookies["django_language"] = "en"
-    response = client.post("/accounts/password-reset/", {"email": spanish_patient.user.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password-reset/", {"email": spanish_patient.user.email})
     assert response.status_code == 302
     [message] = locmem_mail
     assert message.subject == "Crea una contraseña nueva de PT Tracker"
@@ -91,8 +94,11 @@ def test_the_password_reset_email_is_in_the_account_language_not_the_browsers(
     assert english_left(_all_text(message)) == []
 
 
-def test_an_english_patient_still_gets_english_emails(patient, client, locmem_mail):
+def test_an_english_patient_still_gets_english_emails(
+    patient, client, locmem_mail, django_capture_on_commit_callbacks
+):
     client.cookies["django_language"] = "es"
-    client.post("/accounts/password-reset/", {"email": patient.user.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password-reset/", {"email": patient.user.email})
     [message] = locmem_mail
     assert message.subject == "Set a new PT Tracker password"

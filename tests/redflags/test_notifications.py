@@ -1,5 +1,6 @@
-"""The notification outbox: queued with the alert, delivered by a task, retried with backoff while
-the mail server is down, never sent twice, never sent for a rolled-back alert or a replay."""
+"""Alert emails: who is told, queued in the mail outbox with the alert, delivered by a task,
+retried with backoff while the mail server is down, never sent twice, never sent for a
+rolled-back alert or a replay. (The outbox itself: tests/core/test_outbox.py.)"""
 
 from datetime import UTC, datetime, timedelta
 
@@ -7,11 +8,12 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
-from django.tasks import default_task_backend
 
+from core.models import OutboxMessage
+from core.outbox import mail_deliver, mail_retry_due
 from redflags import notifications, sweep
 from redflags.models import Alert, Notification
-from redflags.notifications import deliver_notification
+from redflags.triage import alert_escalate
 from tests.clinical_docs import CASES_DIR
 from tests.factories import ClinicAdminFactory, PatientFactory, TherapistFactory
 from tests.redflags.conftest import IMMEDIATE_TASKS, log_entry
@@ -19,7 +21,6 @@ from tests.redflags.conftest import IMMEDIATE_TASKS, log_entry
 pytestmark = pytest.mark.django_db
 
 DOWN = {"default": {"BACKEND": "tests.redflags.mail_backends.DownEmailBackend"}}
-REFUSING = {"default": {"BACKEND": "tests.redflags.mail_backends.RefusingEmailBackend"}}
 WORKING = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 T0 = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 
@@ -27,6 +28,10 @@ T0 = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 def urgent_alert(patient) -> Alert:
     log_entry(patient, 0, nerve_symptoms_limit_activities=True)
     return Alert.objects.get(patient=patient, rule="R4")
+
+
+def email_of(alert: Alert) -> OutboxMessage:
+    return Notification.objects.select_related("message").get(alert=alert).message
 
 
 # --- Queued in the alert's transaction -----------------------------------------------------------
@@ -39,9 +44,16 @@ def test_an_urgent_alert_queues_one_email_per_therapist_of_the_patient(patient, 
 
     alert = urgent_alert(patient)
 
-    rows = Notification.objects.filter(alert=alert)
-    assert sorted(rows.values_list("to_email", flat=True)) == ["sam@example.test", therapist.email]
-    assert {row.state for row in rows} == {"pending"}
+    rows = Notification.objects.filter(alert=alert).select_related("message")
+    assert sorted(row.message.recipients[0] for row in rows) == [
+        "sam@example.test",
+        therapist.email,
+    ]
+    assert {row.message.state for row in rows} == {"pending"}
+    assert {(row.message.kind, row.message.clinic_id) for row in rows} == {
+        ("alert", patient.clinic_id)
+    }
+    assert OutboxMessage.objects.count() == 2
 
 
 def test_a_review_alert_emails_nobody(patient):
@@ -49,6 +61,7 @@ def test_a_review_alert_emails_nobody(patient):
 
     assert Alert.objects.get(rule="R12").severity == "review"
     assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 def test_a_patient_without_a_therapist_alerts_the_clinic_admins(clinic):
@@ -60,6 +73,7 @@ def test_a_patient_without_a_therapist_alerts_the_clinic_admins(clinic):
     assert list(Notification.objects.filter(alert=alert).values_list("recipient", flat=True)) == [
         admin.pk
     ]
+    assert email_of(alert).recipients == ["lead@example.test"]
 
 
 def test_a_manual_escalation_emails_the_admins_but_not_the_clinician_who_escalated(
@@ -72,7 +86,35 @@ def test_a_manual_escalation_emails_the_admins_but_not_the_clinician_who_escalat
     rows = notifications.notification_queue(alert, reason="escalated", actor=clinic_admin)
 
     assert [row.recipient for row in rows] == [other_admin]
-    assert rows[0].subject.startswith("[PT Tracker] ESCALATED: R12 neuropathic pattern")
+    assert rows[0].message.recipients == [other_admin.email]
+    assert rows[0].message.subject.startswith("[PT Tracker] ESCALATED: R12 neuropathic pattern")
+
+
+def test_queueing_the_same_episode_again_stores_one_email_per_recipient(patient, therapist):
+    alert = urgent_alert(patient)
+
+    assert notifications.notification_queue(alert) == []
+
+    assert Notification.objects.filter(alert=alert).count() == 1
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_each_manual_escalation_is_an_episode_of_its_own(
+    patient, therapist, clinic_admin, time_machine
+):
+    # Both at the same instant: the escalation itself, not the clock, tells them apart.
+    time_machine.move_to(T0, tick=False)
+    log_entry(patient, 0, descriptors=["burning", "tingling", "numbness"])
+    alert = Alert.objects.get(rule="R12")
+
+    alert_escalate(alert, actor=therapist, note="Worse on the phone")
+    alert_escalate(alert, actor=therapist, note="Still worse")
+
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [
+        clinic_admin.pk,
+        clinic_admin.pk,
+    ]
+    assert OutboxMessage.objects.count() == 2
 
 
 def test_the_email_names_the_rule_and_patient_and_links_to_the_alert_page(patient, settings):
@@ -81,12 +123,12 @@ def test_the_email_names_the_rule_and_patient_and_links_to_the_alert_page(patien
 
     alert = urgent_alert(patient)
 
-    row = Notification.objects.get(alert=alert)
-    assert row.subject == "[PT Tracker] URGENT: R4 function limiting nerve – Pat Patient"
-    assert f"https://clinic.example.test/clinic/alerts/{alert.pk}/" in row.body_text
-    assert alert.reason in row.body_text
+    email = email_of(alert)
+    assert email.subject == "[PT Tracker] URGENT: R4 function limiting nerve – Pat Patient"
+    assert f"https://clinic.example.test/clinic/alerts/{alert.pk}/" in email.body_text
+    assert alert.reason in email.body_text
     # Only what the therapist needs: not the patient's other answers or notes.
-    assert "pain" not in row.body_text.lower()
+    assert "pain" not in email.body_text.lower()
 
 
 def test_delivery_starts_when_the_transaction_commits(
@@ -100,10 +142,10 @@ def test_delivery_starts_when_the_transaction_commits(
     assert len(callbacks) == 1
     callbacks[0]()
 
-    row = Notification.objects.get(alert=alert)
-    assert (row.state, row.attempts) == ("sent", 1)
-    assert row.sent_at is not None
-    assert [message.to for message in mail.outbox] == [[row.to_email]]
+    email = email_of(alert)
+    assert (email.state, email.attempts) == ("sent", 1)
+    assert email.sent_at is not None
+    assert [message.to for message in mail.outbox] == [email.recipients]
 
 
 def test_a_rolled_back_save_sends_nothing(patient, settings, django_capture_on_commit_callbacks):
@@ -118,6 +160,7 @@ def test_a_rolled_back_save_sends_nothing(patient, settings, django_capture_on_c
 
     assert callbacks == []
     assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
     assert mail.outbox == []
 
 
@@ -130,115 +173,55 @@ def test_a_failing_mail_server_is_retried_with_backoff_and_delivered_exactly_onc
     time_machine.move_to(T0, tick=False)
     settings.TASKS = IMMEDIATE_TASKS
     settings.MAILERS = DOWN
-    row = Notification.objects.get(alert=urgent_alert(patient))
+    email = email_of(urgent_alert(patient))
 
-    assert notifications.notification_deliver(row.pk) == "failed"
-    row.refresh_from_db()
-    assert (row.state, row.attempts) == ("failed", 1)
-    assert row.last_error.startswith("SMTPServerDisconnected")
-    assert row.next_attempt_at == T0 + timedelta(minutes=1)
-    assert notifications.notifications_retry_due() == 0  # not due yet
+    assert mail_deliver(email.pk) == "failed"
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == ("pending", 1)
+    assert email.last_error.startswith("SMTPServerDisconnected")
+    assert email.next_attempt_at == T0 + timedelta(minutes=1)
+    assert mail_retry_due() == 0  # not due yet
 
     time_machine.move_to(T0 + timedelta(minutes=1), tick=False)
-    assert notifications.notifications_retry_due() == 1  # the task runs at once and fails again
-    row.refresh_from_db()
-    assert (row.state, row.attempts) == ("failed", 2)
-    assert row.next_attempt_at == T0 + timedelta(minutes=3)
+    assert mail_retry_due() == 1  # the task runs at once and fails again
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == ("pending", 2)
+    assert email.next_attempt_at == T0 + timedelta(minutes=3)
 
     settings.MAILERS = WORKING
     time_machine.move_to(T0 + timedelta(minutes=3), tick=False)
-    assert notifications.notifications_retry_due() == 1
-    row.refresh_from_db()
-    assert (row.state, row.attempts, row.last_error) == ("sent", 3, "")
+    assert mail_retry_due() == 1
+    email.refresh_from_db()
+    assert (email.state, email.attempts, email.last_error) == ("sent", 3, "")
     assert len(mail.outbox) == 1
 
     time_machine.move_to(T0 + timedelta(hours=2), tick=False)
-    assert notifications.notifications_retry_due() == 0
-    assert notifications.notification_deliver(row.pk) == "sent"
-    assert len(mail.outbox) == 1
-
-
-@pytest.mark.parametrize(
-    ("attempts", "delay"),
-    [(1, 1), (2, 2), (3, 4), (4, 8), (6, 32), (7, 60), (20, 60)],
-)
-def test_the_backoff_doubles_up_to_an_hour(attempts, delay):
-    assert notifications.retry_delay(attempts) == timedelta(minutes=delay)
-
-
-def test_a_failed_delivery_task_queues_its_retry_for_when_it_is_due(
-    patient, settings, time_machine
-):
-    time_machine.move_to(T0, tick=False)
-    settings.MAILERS = DOWN
-    row = Notification.objects.get(alert=urgent_alert(patient))
-    default_task_backend.clear()
-
-    assert deliver_notification.call(row.pk) == "failed"
-
-    [queued] = default_task_backend.results
-    assert queued.task.func is deliver_notification.func
-    assert list(queued.args) == [row.pk]
-    assert queued.task.run_after == T0 + timedelta(minutes=1)
-
-
-def test_the_outbox_gives_up_after_the_last_attempt(patient, settings, time_machine, monkeypatch):
-    monkeypatch.setattr(notifications, "MAX_ATTEMPTS", 2)
-    time_machine.move_to(T0, tick=False)
-    settings.MAILERS = DOWN
-    row = Notification.objects.get(alert=urgent_alert(patient))
-
-    assert notifications.notification_deliver(row.pk) == "failed"
-    time_machine.move_to(T0 + timedelta(minutes=5), tick=False)
-    assert notifications.notification_deliver(row.pk) == "gave_up"
-    time_machine.move_to(T0 + timedelta(days=1), tick=False)
-    assert notifications.notifications_due() == []
-
-
-def test_a_refused_address_is_given_up_at_once(patient, settings):
-    settings.MAILERS = REFUSING
-    row = Notification.objects.get(alert=urgent_alert(patient))
-
-    assert notifications.notification_deliver(row.pk) == "gave_up"
-    row.refresh_from_db()
-    assert "SMTPRecipientsRefused" in row.last_error
-
-
-def test_a_claim_left_by_a_killed_worker_is_retried_after_its_lease(patient, time_machine):
-    time_machine.move_to(T0, tick=False)
-    row = Notification.objects.get(alert=urgent_alert(patient))
-    Notification.objects.filter(pk=row.pk).update(
-        state="sending", attempts=1, next_attempt_at=T0 + notifications.SENDING_LEASE
-    )
-
-    assert notifications.notification_deliver(row.pk) == "sending"  # another worker holds it
-    assert mail.outbox == []
-    time_machine.move_to(T0 + notifications.SENDING_LEASE, tick=False)
-    assert notifications.notification_deliver(row.pk) == "sent"
+    assert mail_retry_due() == 0
+    assert mail_deliver(email.pk) == "sent"
     assert len(mail.outbox) == 1
 
 
 def test_the_command_delivers_what_is_due(patient, capsys):
     alert = urgent_alert(patient)
 
-    call_command("deliver_notifications")
+    call_command("deliver_mail")
 
-    assert Notification.objects.get(alert=alert).state == "sent"
+    assert email_of(alert).state == "sent"
     assert "sent: 1" in capsys.readouterr().out
-    call_command("deliver_notifications")
+    call_command("deliver_mail")
     assert "Nothing due." in capsys.readouterr().out
     assert len(mail.outbox) == 1
 
 
-def test_the_daily_sweep_requeues_due_notifications(patient, settings, time_machine):
+def test_the_daily_sweep_requeues_due_emails(patient, settings, time_machine):
     time_machine.move_to(T0, tick=False)
     settings.TASKS = IMMEDIATE_TASKS
-    row = Notification.objects.get(alert=urgent_alert(patient))
+    email = email_of(urgent_alert(patient))
 
     sweep.daily_sweep_all(now=T0)
 
-    row.refresh_from_db()
-    assert row.state == "sent"
+    email.refresh_from_db()
+    assert email.state == "sent"
 
 
 # --- A replay never emails anyone ----------------------------------------------------------------
@@ -255,6 +238,7 @@ def test_replaying_a_case_with_an_emergency_sends_no_email_and_leaves_nothing(se
 
     assert mail.outbox == []
     assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
     assert not Alert.objects.exists()
     assert not Clinic.objects.exists()
     assert not DBTaskResult.objects.exists()

@@ -32,7 +32,7 @@ def snapshot():
         list(Alert.objects.order_by("pk").values_list("pk", "rule", "severity", "state")),
         list(AlertEvidence.objects.order_by("pk").values_list("pk", "alert_id", "day")),
         list(TriageAction.objects.order_by("pk").values_list("pk", "kind")),
-        list(Notification.objects.order_by("pk").values_list("pk", "state")),
+        list(Notification.objects.order_by("pk").values_list("pk", "message__state")),
         list(FlareEpisode.objects.order_by("pk").values_list("pk", "end", "escalated_on")),
     )
 
@@ -133,7 +133,7 @@ def test_an_open_flare_is_escalated_at_the_end_of_day_start_plus_7_not_6(patient
     assert (action.kind, action.actor) == ("auto_escalate", None)
     notification = Notification.objects.get(alert=alert)
     assert notification.recipient == patient.therapists.get()
-    assert notification.subject.startswith("[PT Tracker] URGENT: R11 flare up")
+    assert notification.message.subject.startswith("[PT Tracker] URGENT: R11 flare up")
     assert "contact you today" in alert.patient_message
     assert FlareEpisode.objects.get().escalated_on == day(7)
 

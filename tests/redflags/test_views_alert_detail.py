@@ -85,17 +85,21 @@ def test_the_page_shows_what_the_patient_was_shown(therapist_client, r7_alert):
 
 
 def test_the_page_shows_notification_delivery_per_recipient(therapist_client, r7_alert, therapist):
-    notification = Notification.objects.get(alert=r7_alert, recipient=therapist)
+    email = Notification.objects.get(alert=r7_alert, recipient=therapist).message
     body = therapist_client.get(_url(r7_alert)).content.decode()
     assert therapist.email in body
     assert "Waiting to send" in body
-    notification.state = "failed"
-    notification.attempts = 3
-    notification.last_error = "SMTP server refused the connection"
-    notification.save()
+    email.attempts = 3
+    email.last_error = "SMTP server refused the connection"
+    email.save()
     body = therapist_client.get(_url(r7_alert)).content.decode()
     assert "Failed, will retry" in body
     assert "SMTP server refused the connection" in body
+    email.state = "dead"
+    email.save()
+    body = therapist_client.get(_url(r7_alert)).content.decode()
+    assert "Gave up" in body
+    assert '<span class="delivery delivery-dead">' in body
 
 
 def test_the_page_shows_the_triage_history_with_who_and_when(therapist_client, r7_alert, therapist):

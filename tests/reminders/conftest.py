@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 
 from care.services import entry_record
+from core.outbox import mail_deliver_due
 from reminders.services import reminders_send_due
 from symptoms.services import pt_session_create
 
@@ -46,8 +47,12 @@ def log(patient, moment: datetime, context: str = "daily", **fields):
 
 
 def run_at(time_machine, moment: datetime) -> dict[str, int]:
+    """Run the scheduler at `moment`, then deliver what is due in the mail outbox, as the task
+    worker would once the scheduler's transactions commit (test transactions never do)."""
     time_machine.move_to(moment, tick=False)
-    return reminders_send_due()
+    counts = reminders_send_due()
+    mail_deliver_due()
+    return counts
 
 
 def path_of(url: str) -> str:

@@ -1,5 +1,6 @@
 """The scheduler with the database: the right email at the right local time, exactly once
-(twice at once, after a crash, after a failure), skipped when already logged."""
+(twice at once, after a crash, after a failure), skipped when already logged. The emails go
+through the mail outbox; `run_at` delivers what it queued, as the task worker would."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
+from core.delivery import SENDING_LEASE
+from core.models import OutboxMessage
 from exercises.services import plan_version_save
 from reminders import services
 from reminders.choices import DispatchState, SkipReason
 from reminders.models import QuickLogToken, ReminderDispatch, ReminderPreference
-from reminders.schedule import Occurrence
+from reminders.schedule import CATCH_UP, Occurrence
 from reminders.services import reminder_claim, reminders_send_due
 from tests.factories import ExerciseFactory, ExerciseLogFactory, PatientFactory
 from tests.reminders.conftest import (
@@ -272,14 +275,22 @@ def test_running_again_sends_nothing_more(patient, therapist, time_machine):
     assert len(mail.outbox) == 1
 
 
-def test_a_reminder_can_be_claimed_only_once(patient, time_machine):
+def test_a_reminder_can_be_claimed_only_once_and_queues_one_email(patient, time_machine):
     time_machine.move_to(at(DAY, "18:00"), tick=False)
     occurrence = Occurrence(at(DAY, "18:00"), "after_session", DAY, None)
     first = reminder_claim(patient, occurrence)
     second = reminder_claim(patient, occurrence)
-    assert first is not None and first.state == DispatchState.CLAIMED
+    assert first is not None and first.state == DispatchState.SENT
     assert second is None
     assert ReminderDispatch.objects.count() == 1
+    [queued] = OutboxMessage.objects.all()
+    assert (queued.kind, queued.dedup_key, queued.recipients, queued.clinic_id) == (
+        "reminder",
+        f"reminder-{first.pk}",
+        ["pat@example.test"],
+        patient.clinic_id,
+    )
+    assert queued.expires_at == at(DAY, "18:00") + CATCH_UP
 
 
 def test_a_run_that_finds_the_reminder_claimed_by_another_run_leaves_it(
@@ -288,17 +299,18 @@ def test_a_run_that_finds_the_reminder_claimed_by_another_run_leaves_it(
     time_machine.move_to(at(DAY, "09:00"), tick=False)
     add_session(patient, DAY, therapist)
     time_machine.move_to(at(DAY, "18:00"), tick=False)
-    # Another run claimed it a moment ago and is still sending.
+    # Another run claimed it a moment ago; its email waits in the outbox.
     reminder_claim(patient, Occurrence(at(DAY, "18:00"), "after_session", DAY, None))
     assert reminders_send_due() == {}
     assert mail.outbox == []
+    assert OutboxMessage.objects.count() == 1
 
 
 class Crash(BaseException):
     """The process dies (not an error the sender could catch and record)."""
 
 
-def test_a_crash_between_claim_and_send_is_retried_once_after_the_lease(
+def test_a_crash_before_the_claim_commits_leaves_nothing_and_the_next_run_sends_it_once(
     patient, therapist, time_machine, monkeypatch
 ):
     time_machine.move_to(at(DAY, "09:00"), tick=False)
@@ -311,67 +323,87 @@ def test_a_crash_between_claim_and_send_is_retried_once_after_the_lease(
         patched.setattr(services, "reminder_message", crash)
         with pytest.raises(Crash):
             run_at(time_machine, at(DAY, "18:00"))
-    assert _rows(patient) == [("after_session", DAY, "claimed", "")]
+    # The claim, its link and its email are one transaction: all gone with the crash.
+    assert _rows(patient) == []
+    assert not QuickLogToken.objects.exists() and not OutboxMessage.objects.exists()
 
-    # Within the lease nobody touches it: the first run may still be sending.
-    run_at(time_machine, at(DAY, "18:09"))
-    assert mail.outbox == []
-    # After the lease, one run takes it over and sends it, once.
-    assert run_at(time_machine, at(DAY, "18:11")) == {"sent": 1}
+    assert run_at(time_machine, at(DAY, "18:05")) == {"sent": 1}
     run_at(time_machine, at(DAY, "18:25"))
     assert len(mail.outbox) == 1
-    dispatch = ReminderDispatch.objects.get(patient=patient)
-    assert (dispatch.state, dispatch.attempts) == ("sent", 2)
+    assert _rows(patient) == [("after_session", DAY, "sent", "")]
 
 
-def test_a_taken_over_reminder_is_not_sent_if_the_patient_logged_meanwhile(
+def test_a_reminder_whose_delivery_worker_died_is_delivered_once_after_the_lease(
     patient, therapist, time_machine
 ):
     time_machine.move_to(at(DAY, "09:00"), tick=False)
     add_session(patient, DAY, therapist)
     time_machine.move_to(at(DAY, "18:00"), tick=False)
-    reminder_claim(patient, Occurrence(at(DAY, "18:00"), "after_session", DAY, None))
-    log(patient, at(DAY, "18:05"), "after_session")
-    assert run_at(time_machine, at(DAY, "18:15")) == {"skipped": 1}
+    assert reminders_send_due() == {"sent": 1}
+    # A worker claimed the email and was killed before it finished.
+    OutboxMessage.objects.update(
+        state="sending", attempts=1, claimed_until=at(DAY, "18:00") + SENDING_LEASE
+    )
+
+    run_at(time_machine, at(DAY, "18:09"))
     assert mail.outbox == []
+    run_at(time_machine, at(DAY, "18:11"))
+    run_at(time_machine, at(DAY, "18:30"))
+    assert len(mail.outbox) == 1
+    assert OutboxMessage.objects.get().attempts == 2
 
 
-def test_a_reminder_left_claimed_past_its_window_is_given_up(patient, therapist, time_machine):
+def test_a_reminder_not_delivered_within_its_window_is_given_up_not_sent_late(
+    patient, therapist, time_machine, settings
+):
     time_machine.move_to(at(DAY, "09:00"), tick=False)
     add_session(patient, DAY, therapist)
-    time_machine.move_to(at(DAY, "18:00"), tick=False)
-    reminder_claim(patient, Occurrence(at(DAY, "18:00"), "after_session", DAY, None))
-    assert run_at(time_machine, at(NEXT_DAY, "00:30")) == {"failed": 1}
+    settings.MAILERS = DOWN_MAIL
+    assert run_at(time_machine, at(DAY, "18:00")) == {"sent": 1}
+    settings.MAILERS = WORKING_MAIL
+    # Nothing delivers mail until after midnight (no worker, no cron): too late for it.
+    assert run_at(time_machine, at(NEXT_DAY, "00:30")) == {}
     assert mail.outbox == []
-    assert _rows(patient)[0][2] == "failed"
+    message = OutboxMessage.objects.get()
+    assert message.state == "dead" and message.last_error.startswith("Expired")
+    assert _rows(patient) == [("after_session", DAY, "sent", "")]
 
 
 def test_a_failed_send_is_retried_until_it_goes(patient, therapist, time_machine, settings):
     time_machine.move_to(at(DAY, "09:00"), tick=False)
     add_session(patient, DAY, therapist)
     settings.MAILERS = DOWN_MAIL
-    assert run_at(time_machine, at(DAY, "18:00")) == {"failed": 1}
-    dispatch = ReminderDispatch.objects.get(patient=patient)
-    assert dispatch.state == "failed" and "SMTPServerDisconnected" in dispatch.error
-    # Not before the retry delay.
-    assert run_at(time_machine, at(DAY, "18:02")) == {}
+    assert run_at(time_machine, at(DAY, "18:00")) == {"sent": 1}
+    message = OutboxMessage.objects.get()
+    assert (message.state, message.attempts) == ("pending", 1)
+    assert "SMTPServerDisconnected" in message.last_error
+    # Not before the backoff (a minute after the first failure).
+    run_at(time_machine, at(DAY, "18:00:59"))
+    assert OutboxMessage.objects.get().attempts == 1
     settings.MAILERS = WORKING_MAIL
-    assert run_at(time_machine, at(DAY, "18:06")) == {"sent": 1}
-    dispatch.refresh_from_db()
-    assert (dispatch.state, dispatch.attempts, dispatch.error) == ("sent", 2, "")
+    assert run_at(time_machine, at(DAY, "18:01")) == {}
+    message.refresh_from_db()
+    assert (message.state, message.attempts, message.last_error) == ("sent", 2, "")
     assert len(mail.outbox) == 1
+    assert ReminderDispatch.objects.get(patient=patient).state == "sent"
 
 
-def test_a_send_that_keeps_failing_stops_after_three_attempts(
+def test_a_send_that_keeps_failing_is_given_up_at_the_end_of_its_window(
     patient, therapist, time_machine, settings
 ):
     time_machine.move_to(at(DAY, "09:00"), tick=False)
     add_session(patient, DAY, therapist)
     settings.MAILERS = DOWN_MAIL
-    for minute in ("18:00", "18:06", "18:12", "18:18", "18:24", "18:30"):
-        run_at(time_machine, at(DAY, minute))
-    dispatch = ReminderDispatch.objects.get(patient=patient)
-    assert (dispatch.state, dispatch.attempts) == ("failed", 3)
+    moment = at(DAY, "18:00")
+    while moment <= at(NEXT_DAY, "01:00"):
+        run_at(time_machine, moment)
+        moment += timedelta(minutes=10)
+    message = OutboxMessage.objects.get()
+    # Backoff 1, 2, 4 ... 32 minutes, then hourly: a handful of attempts in six hours.
+    assert message.state == "dead"
+    assert 6 <= message.attempts <= 12
+    assert mail.outbox == []
+    assert ReminderDispatch.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -409,6 +441,7 @@ def test_two_runs_at_the_same_moment_send_each_reminder_once(therapist, clinic, 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.user.email for p in patients)
     assert sum(result.get("sent", 0) for result in results) == len(patients)
     assert ReminderDispatch.objects.filter(state="sent").count() == len(patients)
+    assert OutboxMessage.objects.filter(state="sent").count() == len(patients)
 
 
 # --- Daylight saving, end to end ------------------------------------------------------------------
@@ -453,14 +486,19 @@ def test_across_a_clock_change_each_reminder_is_sent_once_at_its_local_time(
 # --- The command and the task ---------------------------------------------------------------------
 
 
-def test_the_command_sends_and_says_what_it_did(patient, therapist, time_machine):
+def test_the_command_sends_and_says_what_it_did(
+    patient, therapist, time_machine, django_capture_on_commit_callbacks
+):
     time_machine.move_to(at(DAY, "09:00"), tick=False)
     add_session(patient, DAY, therapist)
     time_machine.move_to(at(DAY, "18:03"), tick=False)
     out = StringIO()
-    call_command("send_due_reminders", stdout=out)
+    # Its transactions commit, and the worker delivers the email (immediate tasks here).
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_due_reminders", stdout=out)
     assert "1 sent" in out.getvalue()
-    call_command("send_due_reminders", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_due_reminders", stdout=out)
     assert "none due" in out.getvalue()
     assert len(mail.outbox) == 1
 
@@ -475,19 +513,17 @@ def test_the_dry_run_lists_what_comes_and_sends_nothing(patient, therapist, time
     assert mail.outbox == [] and not ReminderDispatch.objects.exists()
 
 
-def test_the_task_sends_in_the_worker(patient, therapist, time_machine, settings):
+def test_the_task_sends_in_the_worker(
+    patient, therapist, time_machine, django_capture_on_commit_callbacks
+):
     from reminders.tasks import send_due_reminders_task
 
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default"],
-        }
-    }
+    # Immediate tasks (tests/conftest.py): the worker runs the task, then the mail delivery.
     time_machine.move_to(at(DAY, "09:00"), tick=False)
     add_session(patient, DAY, therapist)
     time_machine.move_to(at(DAY, "18:03"), tick=False)
-    result = send_due_reminders_task.enqueue()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send_due_reminders_task.enqueue()
     assert result.return_value == {"sent": 1}
     assert len(mail.outbox) == 1
 

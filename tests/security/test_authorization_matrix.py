@@ -101,6 +101,14 @@ ROUTES: dict[str, list[Route]] = {
         )
     ],
     "accounts:clinic_settings": [Route(ADMINS, methods=GET_POST)],
+    # The clinic's undelivered email: its own admin only (another clinic's email is a 404).
+    "accounts:undelivered_mail": [Route(ADMINS)],
+    "accounts:undelivered_mail_retry": [
+        Route(frozenset({CLINIC_ADMIN}), lambda w: {"pk": w.undelivered_email.pk}, ("POST",))
+    ],
+    "accounts:undelivered_mail_discard": [
+        Route(frozenset({CLINIC_ADMIN}), lambda w: {"pk": w.undelivered_email.pk}, ("POST",))
+    ],
     # Symptoms: the patient's log and diary; the clinician's sessions and intake.
     "care:entry_create": [Route(PATIENTS, methods=GET_POST)],
     "care:entry_detail": [Route(OWNER_AND_CARE, lambda w: {"pk": w.entry.pk})],

@@ -21,7 +21,8 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from redflags.models import FlareEpisode, Notification, TriageAction
+from core.models import OutboxMessage
+from redflags.models import FlareEpisode, TriageAction
 from reminders.models import QuickLogToken, ReminderDispatch, ReminderPreference
 from symptoms.models import DailySummary
 
@@ -29,7 +30,16 @@ from .world import World
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("accounts", "symptoms", "exercises", "redflags", "reminders", "audit", "dashboard")
+PROJECT_APPS = (
+    "accounts",
+    "symptoms",
+    "exercises",
+    "redflags",
+    "reminders",
+    "audit",
+    "dashboard",
+    "core",
+)
 
 # constraint name -> field values that break it (and only it).
 VIOLATIONS: dict[str, dict] = {
@@ -68,7 +78,7 @@ VIOLATIONS: dict[str, dict] = {
     "triage_kind_valid": {"kind": "ignore"},
     "triage_contact_method_valid": {"contact_method": "pigeon"},
     "flare_end_after_start": {"start": dt.date(2026, 3, 2), "end": dt.date(2026, 3, 2)},
-    "notification_state_valid": {"state": "lost"},
+    "outbox_state_valid": {"state": "lost"},
     "reminder_quiet_hours_differ": {"quiet_start": dt.time(22), "quiet_end": dt.time(22)},
     "reminder_kind_valid": {"kind": "hourly"},
     "reminder_state_valid": {"state": "maybe"},
@@ -124,12 +134,8 @@ def _valid_rows(world: World) -> dict[type[models.Model], models.Model]:
     rows[FlareEpisode] = FlareEpisode.objects.create(
         patient=patient, start=dt.date(2026, 1, 5), baseline_at_start=2, peak=6
     )
-    rows[Notification] = Notification.objects.create(
-        alert=alert,
-        recipient=world.users["therapist"],
-        to_email="tess@example.test",
-        subject="Test",
-        body_text="Test",
+    rows[OutboxMessage] = OutboxMessage.objects.create(
+        kind="alert", recipients=["tess@example.test"], subject="Test", dedup_key="test-row"
     )
     rows[ReminderPreference] = ReminderPreference.objects.create(patient=world.other_patient)
     rows[ReminderDispatch] = ReminderDispatch.objects.filter(patient=patient).first()

@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.services import invitation_issue
+from core.models import MailKind, OutboxMessage, OutboxState
 from redflags.models import Severity
 from redflags.triage import alert_patient_confirm
 from reminders.choices import DispatchState, ReminderKind
@@ -80,6 +81,8 @@ class World:
     quick_log_token: str = ""
     invitation_token: str = ""
     invited_user: object = None
+    # An email of the owner's clinic that could not be delivered.
+    undelivered_email: object = None
 
     def client(self, role: str, **client_kwargs) -> Client:
         """A fresh client logged in as `role` (clinicians, and the owner who turned two-step
@@ -164,4 +167,10 @@ def build_world() -> World:
     invited.user.save()
     world.invited_user = invited.user
     world.invitation_token = invitation_issue(invited.user, actor=therapist).token
+    world.undelivered_email = OutboxMessage.objects.filter(
+        kind=MailKind.INVITATION, clinic_id=clinic.pk
+    ).first()
+    OutboxMessage.objects.filter(pk=world.undelivered_email.pk).update(
+        state=OutboxState.DEAD, attempts=48, last_error="SMTPServerDisconnected: down"
+    )
     return world

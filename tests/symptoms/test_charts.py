@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from symptoms.chart_frame import Frame, n
 from symptoms.charts import DayPoint, Period, SessionMark, describe, sparkline, trend_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -144,5 +145,43 @@ def test_sparkline_is_small_and_labelled():
     assert root.get("viewBox") == "0 0 100 24"
     assert root.get("role") == "img"
     assert root.find(f"{SVG}title").get("id") == "s9-title"
-    assert len(points(root)) == 2
+    assert len(root.findall(f"{SVG}g[@class='chart-points']/{SVG}circle")) == 2
     assert not list(root.iter(f"{SVG}text"))
+
+
+def test_sparkline_draws_each_mark_kind_in_one_group():
+    days = [
+        DayPoint(START, 2),
+        DayPoint(START + dt.timedelta(days=1), 7, flare_reported=True),
+        DayPoint(START + dt.timedelta(days=4), 3),
+    ]
+    sessions = [SessionMark(START), SessionMark(END)]
+    root = parse(sparkline(days, sessions, start=START, end=END, id_prefix="s1"))
+    line = root.find(f"{SVG}g[@class='chart-line']")
+    assert (line.get("stroke"), line.get("stroke-width")) == ("currentColor", "2")
+    # Solid to the next day, dashed across the two days with nothing logged.
+    assert [el.get("stroke-dasharray") for el in line] == [None, "2 4"]
+    shapes = [el.tag.removeprefix(SVG) for el in root.find(f"{SVG}g[@class='chart-points']")]
+    assert shapes == ["circle", "rect", "circle"]
+    session_group = root.find(f"{SVG}g[@class='chart-session']")
+    assert (session_group.get("stroke-dasharray"), len(session_group)) == ("2 2", 2)
+    # No flare-up: no hatching to define.
+    assert root.find(f"{SVG}defs") is None
+
+
+def test_sparkline_hatches_flare_ups():
+    root = parse(sparkline([], flares=[Period(START, None)], start=START, end=END, id_prefix="s2"))
+    (band,) = [el for el in root.iter(f"{SVG}rect") if el.get("class") == "chart-flare"]
+    assert band.get("fill") == "url(#s2-hatch)"
+    assert root.find(f"{SVG}defs/{SVG}pattern").get("id") == "s2-hatch"
+
+
+def test_sparkline_coordinates_are_the_frames():
+    # The precomputed grid gives the same coordinates as the frame itself.
+    days = [DayPoint(START + dt.timedelta(days=n), n % 11) for n in range(28)]
+    root = parse(sparkline(days, start=START, end=END, width=120, height=32))
+    frame = Frame(start=START, end=END, left=2, right=118, top=3, bottom=29)
+    circles = root.findall(f"{SVG}g[@class='chart-points']/{SVG}circle")
+    assert [(c.get("cx"), c.get("cy")) for c in circles] == [
+        (n(frame.x(point.day)), n(frame.y(point.pain))) for point in days
+    ]

@@ -1,17 +1,17 @@
-"""``python manage.py deliver_notifications [--enqueue]``
+"""``python manage.py deliver_mail [--enqueue]``
 
-Sends every alert email that is due: new ones whose task never ran, failed ones whose backoff
-has passed, and ones a killed worker left half done. Run it every few minutes from cron, so
-delivery resumes soon after the mail server comes back even without the task worker.
+Sends every email of the outbox that is due: new ones whose task never ran, failed ones whose
+backoff has passed, and ones a killed worker left half done. Run it every few minutes from cron,
+so delivery resumes soon after the mail server comes back even without the task worker.
 """
 
 from django.core.management.base import BaseCommand
 
-from redflags import notifications
+from core.outbox import mail_deliver_due, mail_retry_due
 
 
 class Command(BaseCommand):
-    help = "Deliver alert emails that are due (retries with backoff after failures)."
+    help = "Deliver the outbox's emails that are due (retries with backoff after failures)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -22,10 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue=False, **options):
         if enqueue:
-            count = notifications.notifications_retry_due()
+            count = mail_retry_due()
             self.stdout.write(f"Queued {count} deliveries.")
             return
-        counts = notifications.notifications_deliver_due()
+        counts = mail_deliver_due()
         if not counts:
             self.stdout.write("Nothing due.")
             return

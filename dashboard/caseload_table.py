@@ -1,0 +1,172 @@
+"""The caseload table as the page shows it: each row's words, classes, dates and links, made
+once per page in Python so that the template only places them.
+
+A template filter or ``{% blocktranslate %}`` costs as much as a whole row of plain lookups,
+and the same few labels (a risk's words, a direction's arrow, "Today") would be translated again
+on every row; here each is translated once per page, links are reversed once per page
+(``links.UrlPattern``), and dates are formatted with the same format strings the template used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, TypedDict
+
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from redflags.models import Severity
+from symptoms.chart_frame import day_label
+
+from . import labels
+from .caseload_rows import CaseloadRow
+from .links import UrlPattern
+from .summaries.risk import Risk
+
+
+class TableRow(TypedDict):
+    """One row of the caseload table, every cell ready to show. A dict, because the template
+    engine looks a name up in a dict first and only then tries an attribute."""
+
+    name: str
+    risk_class: str
+    risk_label: str
+    #: overview, sessions, intake, plan (empty without the route) and alert (empty without one).
+    links: dict[str, str]
+    #: The most serious unresolved alert: its severity (for the badge's class), the severity's
+    #: words, its rule and whether it was acknowledged; "N open alerts" when there is more than one.
+    alert: dict[str, Any] | None
+    more_alerts: str
+    also_not_logging: bool
+    flare_open: bool
+    #: "Now, since 3 Mar" or "1 Mar to 5 Mar"; empty without a recent flare-up.
+    flare: str
+    sparkline: SafeString
+    #: Current pain against the baseline; ``direction`` is empty without an entry.
+    direction: str
+    direction_label: str
+    direction_arrow: str
+    pain: str
+    baseline: str
+    #: Adherence as "57" and "4 of 7 doses"; empty without a plan.
+    adherence_percent: str
+    adherence_doses: str
+    last_entry_iso: str
+    last_entry_ago: str
+    #: "Today" or "Thu 27 Nov"; empty when none is booked.
+    next_session: str
+
+
+class _Words:
+    """What every row of a page says alike, translated and reversed once per page."""
+
+    def __init__(self) -> None:
+        self.risk_labels = labels.risk_labels()
+        self.risk_classes = {risk: labels.risk_class(risk) for risk in Risk}
+        self.severities = {value: labels.severity_label(value) for value in Severity.values}
+        self.directions = {
+            direction: (label, labels.ARROWS[direction])
+            for direction, label in labels.direction_labels().items()
+        }
+        self.today = _("Today")
+        self.doses = _("%(done)s of %(of)s doses")
+        self.flare_now = _("Now, since %(start)s")
+        self.flare_between = _("%(start)s to %(end)s")
+        self.links = {
+            "overview": UrlPattern("dashboard:patient_overview"),
+            "sessions": UrlPattern("symptoms:patient_sessions"),
+            "intake": UrlPattern("symptoms:intake_edit"),
+            "plan": UrlPattern("exercises:plan_builder"),
+        }
+        self.alert_link = UrlPattern("redflags:alert_detail")
+        self._session_days: dict[date, str] = {}
+
+    def session_day(self, day: date) -> str:
+        # The caseload's next sessions fall on the same few days of the coming week.
+        if day not in self._session_days:
+            self._session_days[day] = date_format(day, "D j M")
+        return self._session_days[day]
+
+
+def caseload_table(rows: Sequence[CaseloadRow], *, today: date) -> list[TableRow]:
+    words = _Words()
+    return [_table_row(row, words, today) for row in rows]
+
+
+def _table_row(row: CaseloadRow, words: _Words, today: date) -> TableRow:
+    pk = row.patient.pk
+    links = {key: pattern(pk) for key, pattern in words.links.items()}
+    links["alert"] = words.alert_link(row.alert["id"]) if row.alert else ""
+    current, adherence = row.current, row.adherence
+    direction_label, arrow = words.directions[current.direction] if current else ("", "")
+    return TableRow(
+        name=row.patient.user.full_name,
+        risk_class=words.risk_classes[row.risk],
+        risk_label=words.risk_labels[row.risk],
+        links=links,
+        alert=_alert(row.alert, words),
+        more_alerts=_more_alerts(row.open_alerts),
+        also_not_logging=row.also_not_logging,
+        flare_open=row.flare_open,
+        flare=_flare(row, words),
+        sparkline=row.sparkline,
+        direction=str(current.direction) if current else "",
+        direction_label=direction_label,
+        direction_arrow=arrow,
+        pain=str(current.pain) if current else "",
+        baseline=labels.pain(current.baseline) if current else "",
+        adherence_percent=str(adherence.percent) if adherence else "",
+        adherence_doses=words.doses
+        % {"done": adherence.counted_rounded, "of": adherence.prescribed_rounded}
+        if adherence
+        else "",
+        last_entry_iso=_iso(row.last_entry_at),
+        last_entry_ago=naturaltime(row.last_entry_at) if row.last_entry_at else "",
+        next_session=_next_session(row.next_session, today, words),
+    )
+
+
+def _alert(alert: dict[str, Any] | None, words: _Words) -> dict[str, Any] | None:
+    if alert is None:
+        return None
+    severity = alert["severity"]
+    return {
+        "severity": severity,
+        "label": words.severities.get(severity, severity),
+        "rule": alert["rule"],
+        "acknowledged": alert["state"] == "acknowledged",
+    }
+
+
+def _more_alerts(count: int) -> str:
+    if count <= 1:
+        return ""
+    return ngettext("%(counter)s open alert", "%(counter)s open alerts", count) % {"counter": count}
+
+
+def _flare(row: CaseloadRow, words: _Words) -> str:
+    flare = row.recent_flare
+    if row.flare_open:
+        return words.flare_now % {"start": day_label(flare.start)}
+    if flare is not None:
+        return words.flare_between % {
+            "start": day_label(flare.start),
+            "end": day_label(flare.end),
+        }
+    return ""
+
+
+def _iso(moment: datetime | None) -> str:
+    # The date filter's "c", in the current time zone as the template would show it.
+    return timezone.localtime(moment).isoformat() if moment else ""
+
+
+def _next_session(day: date | None, today: date, words: _Words) -> str:
+    if day is None:
+        return ""
+    return words.today if day == today else words.session_day(day)

@@ -17,43 +17,25 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import Patient
+from exercises.field_lists import EXERCISE_LOG_FIELDS
 from exercises.models import ExerciseLog
 from redflags.models import Alert, TriageAction
-from symptoms.choices import SCREENING_QUESTIONS
+from symptoms.field_lists import ENTRY_FIELDS, ENTRY_FLAG_FIELDS, ENTRY_SET_FIELDS
 from symptoms.models import SymptomEntry
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-ENTRY_COLUMNS = [
-    "recorded_at",
-    "day",
-    "context",
-    "session_date",
-    "pain_now",
-    "pain_worst",
-    "descriptors",
-    "regions",
-    "rest_relief",
-    "weakness",
-    "foot_drop",
-    "nerve_symptoms_limit_activities",
-    *SCREENING_QUESTIONS,
-    "is_flare",
-    "triggers",
-    "helped",
-    "sleep_disturbed",
-    "notes",
-]
 
-LOG_COLUMNS = [
-    "logged_at",
-    "day",
-    "exercise",
-    "sets_done",
-    "pain_during",
-    "difficulty",
-    "note",
-]
+def _entry_columns() -> list[str]:
+    columns = ["recorded_at", "day", *ENTRY_FIELDS]
+    # The session an entry is about goes beside its context.
+    columns.insert(columns.index("context") + 1, "session_date")
+    return columns
+
+
+ENTRY_COLUMNS = _entry_columns()
+
+LOG_COLUMNS = ["logged_at", "day", "exercise", *EXERCISE_LOG_FIELDS]
 
 ALERT_COLUMNS = [
     "opened_at",
@@ -110,28 +92,23 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def _answer(entry: SymptomEntry, name: str) -> Any:
+    value = getattr(entry, name)
+    if name in ENTRY_SET_FIELDS:
+        return _set(value)
+    if name in ENTRY_FLAG_FIELDS:
+        return _bool(value)
+    return value
+
+
 def entry_rows(patient: Patient, entries: Iterable[SymptomEntry]) -> Iterator[list[Any]]:
     for entry in entries:
-        yield [
-            _local(entry.recorded_at, patient),
-            _day(entry.day),
-            entry.context,
-            _day(entry.session.date if entry.session else None),
-            entry.pain_now,
-            entry.pain_worst,
-            _set(entry.descriptors),
-            _set(entry.regions),
-            entry.rest_relief,
-            entry.weakness,
-            _bool(entry.foot_drop),
-            _bool(entry.nerve_symptoms_limit_activities),
-            *(_bool(getattr(entry, name)) for name in SCREENING_QUESTIONS),
-            entry.is_flare,
-            _set(entry.triggers),
-            _set(entry.helped),
-            _bool(entry.sleep_disturbed),
-            entry.notes,
-        ]
+        when = {
+            "recorded_at": _local(entry.recorded_at, patient),
+            "day": _day(entry.day),
+            "session_date": _day(entry.session.date if entry.session else None),
+        }
+        yield [when[name] if name in when else _answer(entry, name) for name in ENTRY_COLUMNS]
 
 
 def log_rows(patient: Patient, logs: Iterable[ExerciseLog]) -> Iterator[list[Any]]:
@@ -140,10 +117,7 @@ def log_rows(patient: Patient, logs: Iterable[ExerciseLog]) -> Iterator[list[Any
             _local(log.logged_at, patient),
             _day(log.day),
             log.exercise.name,
-            log.sets_done,
-            log.pain_during,
-            log.difficulty,
-            log.note,
+            *(getattr(log, name) for name in EXERCISE_LOG_FIELDS),
         ]
 
 

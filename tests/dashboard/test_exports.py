@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 
 from dashboard.exports import ALERT_COLUMNS, ENTRY_COLUMNS, LOG_COLUMNS, safe_cell
+from exercises.field_lists import EXERCISE_LOG_FIELDS
+from symptoms.field_lists import ENTRY_FIELDS
 from tests.dashboard.conftest import TODAY, alert, day, log, session
 from tests.factories import ExerciseFactory, ExerciseLogFactory
 
@@ -33,6 +35,16 @@ def test_formula_cells_get_a_leading_quote(value):
 @pytest.mark.parametrize("value", ["plain", "", 5, None, "a=b"])
 def test_other_cells_are_unchanged(value):
     assert safe_cell(value) == value
+
+
+def test_the_entry_columns_are_the_data_dictionarys_after_the_time_and_session():
+    assert ENTRY_COLUMNS[:4] == ["recorded_at", "day", "context", "session_date"]
+    assert [name for name in ENTRY_COLUMNS if name in ENTRY_FIELDS] == list(ENTRY_FIELDS)
+    assert set(ENTRY_COLUMNS) == {"recorded_at", "day", "session_date", *ENTRY_FIELDS}
+
+
+def test_the_log_columns_are_the_data_dictionarys_after_the_time_and_exercise():
+    assert ["logged_at", "day", "exercise", *EXERCISE_LOG_FIELDS] == LOG_COLUMNS
 
 
 def test_entries_csv(therapist_client, patient):

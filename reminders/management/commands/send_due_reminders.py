@@ -20,6 +20,7 @@ from django.utils import timezone
 from reminders import schedule
 from reminders.selectors import reminder_candidates
 from reminders.services import reminders_send_due
+from reminders.tasks import send_due_reminders_task
 
 
 class Command(BaseCommand):
@@ -40,8 +41,6 @@ class Command(BaseCommand):
             self._preview()
             return
         if enqueue:
-            from reminders.tasks import send_due_reminders_task
-
             result = send_due_reminders_task.enqueue()
             self.stdout.write(f"Queued send_due_reminders_task ({result.id}).")
             return

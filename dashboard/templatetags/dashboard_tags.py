@@ -25,6 +25,7 @@ register.filter("direction_arrow", labels.direction_arrow)
 register.filter("risk_label", labels.risk_label)
 register.filter("risk_class", labels.risk_class)
 
+
 @register.filter
 def duration(value: timedelta | None) -> str:
     """A wait in days and hours, or hours and minutes, or minutes."""

@@ -8,8 +8,7 @@ formula (starting with =, +, -, @, a tab or a carriage return) is prefixed with 
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -22,8 +21,6 @@ from exercises.models import ExerciseLog
 from redflags.models import Alert, TriageAction
 from symptoms.field_lists import ENTRY_FIELDS, ENTRY_FLAG_FIELDS, ENTRY_SET_FIELDS
 from symptoms.models import SymptomEntry
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _entry_columns() -> list[str]:
@@ -51,27 +48,6 @@ ALERT_COLUMNS = [
     "resolved_at",
     "triage_actions",
 ]
-
-
-def safe_cell(value: Any) -> Any:
-    """A value ready for a CSV cell: text that could run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming rows."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([safe_cell(value) for value in row])
 
 
 def _set(values: Iterable[str] | None) -> str:

@@ -21,6 +21,7 @@ from accounts.decorators import clinic_admin_required, clinician_required
 from accounts.models import Patient
 from audit.decorators import audited
 from audit.models import Action
+from core.csv_export import csv_download
 
 from . import exports, selectors
 from .caseload import SPARKLINE_DAYS, caseload_page, caseload_patients
@@ -115,12 +116,8 @@ def _csv_response(
     rows: Callable[[Patient, Any], Iterator[list[Any]]],
     records: Iterable[Any],
 ) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        exports.csv_lines(header, rows(patient, records)), content_type="text/csv; charset=utf-8"
-    )
     filename = f"patient-{patient.pk}-{name}-{patient.local_day().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_download(filename, header, rows(patient, records))
 
 
 @require_GET

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import PersonInviteFields, time_zone_choices
 from accounts.models import Clinic, User
 from symptoms.clinic_forms import IntakeForm
+from symptoms.field_lists import INTAKE_FIELDS
 
 
 class PatientInviteForm(PersonInviteFields, IntakeForm):
@@ -46,7 +47,7 @@ class PatientInviteForm(PersonInviteFields, IntakeForm):
         "time_zone",
         "preferred_language",
         "therapists",
-        *IntakeForm.INTAKE_FIELDS,
+        *INTAKE_FIELDS,
     ]
 
     def __init__(self, *args, therapist_choices: QuerySet[User] | None, clinic: Clinic, **kwargs):

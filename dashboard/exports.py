@@ -8,8 +8,7 @@ formula (starting with =, +, -, @, a tab or a carriage return) is prefixed with 
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -17,43 +16,23 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import Patient
+from exercises.field_lists import EXERCISE_LOG_FIELDS
 from exercises.models import ExerciseLog
 from redflags.models import Alert, TriageAction
-from symptoms.choices import SCREENING_QUESTIONS
+from symptoms.field_lists import ENTRY_FIELDS, ENTRY_FLAG_FIELDS, ENTRY_SET_FIELDS
 from symptoms.models import SymptomEntry
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-ENTRY_COLUMNS = [
-    "recorded_at",
-    "day",
-    "context",
-    "session_date",
-    "pain_now",
-    "pain_worst",
-    "descriptors",
-    "regions",
-    "rest_relief",
-    "weakness",
-    "foot_drop",
-    "nerve_symptoms_limit_activities",
-    *SCREENING_QUESTIONS,
-    "is_flare",
-    "triggers",
-    "helped",
-    "sleep_disturbed",
-    "notes",
-]
+def _entry_columns() -> list[str]:
+    columns = ["recorded_at", "day", *ENTRY_FIELDS]
+    # The session an entry is about goes beside its context.
+    columns.insert(columns.index("context") + 1, "session_date")
+    return columns
 
-LOG_COLUMNS = [
-    "logged_at",
-    "day",
-    "exercise",
-    "sets_done",
-    "pain_during",
-    "difficulty",
-    "note",
-]
+
+ENTRY_COLUMNS = _entry_columns()
+
+LOG_COLUMNS = ["logged_at", "day", "exercise", *EXERCISE_LOG_FIELDS]
 
 ALERT_COLUMNS = [
     "opened_at",
@@ -69,27 +48,6 @@ ALERT_COLUMNS = [
     "resolved_at",
     "triage_actions",
 ]
-
-
-def safe_cell(value: Any) -> Any:
-    """A value ready for a CSV cell: text that could run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming rows."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([safe_cell(value) for value in row])
 
 
 def _set(values: Iterable[str] | None) -> str:
@@ -110,28 +68,23 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def _answer(entry: SymptomEntry, name: str) -> Any:
+    value = getattr(entry, name)
+    if name in ENTRY_SET_FIELDS:
+        return _set(value)
+    if name in ENTRY_FLAG_FIELDS:
+        return _bool(value)
+    return value
+
+
 def entry_rows(patient: Patient, entries: Iterable[SymptomEntry]) -> Iterator[list[Any]]:
     for entry in entries:
-        yield [
-            _local(entry.recorded_at, patient),
-            _day(entry.day),
-            entry.context,
-            _day(entry.session.date if entry.session else None),
-            entry.pain_now,
-            entry.pain_worst,
-            _set(entry.descriptors),
-            _set(entry.regions),
-            entry.rest_relief,
-            entry.weakness,
-            _bool(entry.foot_drop),
-            _bool(entry.nerve_symptoms_limit_activities),
-            *(_bool(getattr(entry, name)) for name in SCREENING_QUESTIONS),
-            entry.is_flare,
-            _set(entry.triggers),
-            _set(entry.helped),
-            _bool(entry.sleep_disturbed),
-            entry.notes,
-        ]
+        when = {
+            "recorded_at": _local(entry.recorded_at, patient),
+            "day": _day(entry.day),
+            "session_date": _day(entry.session.date if entry.session else None),
+        }
+        yield [when[name] if name in when else _answer(entry, name) for name in ENTRY_COLUMNS]
 
 
 def log_rows(patient: Patient, logs: Iterable[ExerciseLog]) -> Iterator[list[Any]]:
@@ -140,10 +93,7 @@ def log_rows(patient: Patient, logs: Iterable[ExerciseLog]) -> Iterator[list[Any
             _local(log.logged_at, patient),
             _day(log.day),
             log.exercise.name,
-            log.sets_done,
-            log.pain_during,
-            log.difficulty,
-            log.note,
+            *(getattr(log, name) for name in EXERCISE_LOG_FIELDS),
         ]
 
 

@@ -22,6 +22,7 @@ from accounts.models import Patient
 from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.models import Action
+from core.csv_export import csv_download
 from core.htmx import wants_fragment
 
 from . import exports, selectors
@@ -110,12 +111,8 @@ def _csv_response(
     rows: Callable[[Patient, Any], Iterator[list[Any]]],
     records: Iterable[Any],
 ) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        exports.csv_lines(header, rows(patient, records)), content_type="text/csv; charset=utf-8"
-    )
     filename = f"patient-{patient.pk}-{name}-{patient.local_day().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_download(filename, header, rows(patient, records))
 
 
 @require_GET

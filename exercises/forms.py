@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .access import exercises_for_clinic
+from .field_lists import EXERCISE_FIELDS, PLAN_ITEM_FIELDS
 from .models import BodyArea, Difficulty, Exercise, PlanItem, PlanVersion
 from .selectors import exercise_search
 from .traffic_light import PAIN_MAX, PAIN_MIN
@@ -32,22 +33,7 @@ from .traffic_light import PAIN_MAX, PAIN_MIN
 class ExerciseForm(forms.ModelForm):
     class Meta:
         model = Exercise
-        fields = [
-            "name",
-            "body_area",
-            "starting_position",
-            "movement",
-            "should_feel",
-            "should_not_feel",
-            "when_to_stop",
-            "precautions",
-            "video_url",
-            "default_sets",
-            "default_reps",
-            "default_hold_seconds",
-            "default_times_per_day",
-            "default_days_per_week",
-        ]
+        fields = list(EXERCISE_FIELDS)
         labels = {
             "starting_position": _("Starting position"),
             "movement": _("Movement"),
@@ -152,15 +138,8 @@ class DoseLogForm(forms.Form):
 
 MAX_ITEMS = 40
 MAX_RESULTS = 25
-ITEM_FIELDS = (
-    "exercise",
-    "sets",
-    "reps",
-    "hold_seconds",
-    "times_per_day",
-    "days_per_week",
-    "instructions",
-)
+#: A builder row: the exercise and its dosage.
+ROW_FIELDS = ("exercise", *PLAN_ITEM_FIELDS)
 
 
 class PlanVersionForm(forms.Form):
@@ -295,19 +274,14 @@ class Action:
 
 def item_row(exercise: Exercise) -> dict[str, Any]:
     """A new row with the exercise's default dosage."""
-    return {
-        "exercise": exercise.pk,
-        "sets": exercise.default_sets,
-        "reps": exercise.default_reps,
-        "hold_seconds": exercise.default_hold_seconds,
-        "times_per_day": exercise.default_times_per_day,
-        "days_per_week": exercise.default_days_per_week,
-        "instructions": "",
-    }
+    return {"exercise": exercise.pk, **exercise.default_dosage()}
 
 
 def saved_row(item: PlanItem) -> dict[str, Any]:
-    return {"exercise": item.exercise_id, **{name: getattr(item, name) for name in ITEM_FIELDS[1:]}}
+    return {
+        "exercise": item.exercise_id,
+        **{name: getattr(item, name) for name in PLAN_ITEM_FIELDS},
+    }
 
 
 class PlanBuilder:
@@ -378,7 +352,7 @@ class PlanBuilder:
             total = 0
         total = max(0, min(total, MAX_ITEMS))
         return [
-            {name: data.get(f"{self.prefix}-{index}-{name}", "") for name in ITEM_FIELDS}
+            {name: data.get(f"{self.prefix}-{index}-{name}", "") for name in ROW_FIELDS}
             for index in range(total)
         ]
 

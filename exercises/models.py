@@ -1,5 +1,7 @@
 """Exercise library, versioned home exercise plans and exercise logs (CLINICAL.md sections 1, 4)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,6 +10,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Clinic, Patient
+from core.model_fields import bounded_text
+
+from .field_lists import DOSAGE_FIELDS
 
 
 def between(low: int, high: int) -> list:
@@ -86,14 +91,15 @@ class Exercise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def default_dosage(self) -> dict[str, Any]:
+        """The usual dosage as a new plan item's field values (no extra instructions)."""
+        return {
+            **{name: getattr(self, f"default_{name}") for name in DOSAGE_FIELDS},
+            "instructions": "",
+        }
+
     def default_dosage_text(self) -> str:
-        return dosage_text(
-            self.default_sets,
-            self.default_reps,
-            self.default_hold_seconds,
-            self.default_times_per_day,
-            self.default_days_per_week,
-        )
+        return dosage_text(**{name: getattr(self, f"default_{name}") for name in DOSAGE_FIELDS})
 
     @property
     def is_library(self) -> bool:
@@ -124,7 +130,7 @@ class PlanVersion(models.Model):
     number = models.PositiveIntegerField()
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    note_to_patient = models.TextField(blank=True, max_length=2000)
+    note_to_patient = bounded_text(blank=True, max_length=2000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -156,7 +162,7 @@ class PlanItem(models.Model):
     hold_seconds = models.PositiveSmallIntegerField(default=0, validators=between(0, 600))
     times_per_day = models.PositiveSmallIntegerField(default=1, validators=between(1, 10))
     days_per_week = models.PositiveSmallIntegerField(default=7, validators=between(1, 7))
-    instructions = models.TextField(blank=True, max_length=2000)
+    instructions = bounded_text(blank=True, max_length=2000)
 
     class Meta:
         ordering = ["order", "id"]
@@ -186,9 +192,7 @@ class PlanItem(models.Model):
     def dosage_text(self) -> str:
         """The dosage in plain words, e.g. 2 sets of 10, hold 5 seconds. 2 times a day, 5 days
         a week."""
-        return dosage_text(
-            self.sets, self.reps, self.hold_seconds, self.times_per_day, self.days_per_week
-        )
+        return dosage_text(**{name: getattr(self, name) for name in DOSAGE_FIELDS})
 
 
 def dosage_text(
@@ -249,7 +253,7 @@ class ExerciseLog(models.Model):
     sets_done = models.PositiveSmallIntegerField(default=0, validators=between(0, 50))
     pain_during = models.PositiveSmallIntegerField(validators=between(0, 10))
     difficulty = models.CharField(max_length=8, choices=Difficulty.choices, default=Difficulty.OK)
-    note = models.TextField(blank=True, max_length=1000)
+    note = bounded_text(blank=True, max_length=1000)
     idempotency_key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Clinic, Patient, User
 
+from .field_lists import EXERCISE_FIELDS, PLAN_ITEM_FIELDS
 from .models import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
     Exercise,
@@ -29,23 +30,6 @@ from .models import (
 from .selectors import current_version, latest_version
 
 # --- Exercise library ----------------------------------------------------------------------------
-
-EXERCISE_FIELDS = (
-    "name",
-    "body_area",
-    "starting_position",
-    "movement",
-    "should_feel",
-    "should_not_feel",
-    "when_to_stop",
-    "precautions",
-    "video_url",
-    "default_sets",
-    "default_reps",
-    "default_hold_seconds",
-    "default_times_per_day",
-    "default_days_per_week",
-)
 
 
 def _unique_slug(clinic: Clinic, name: str, exclude_pk: int | None = None) -> str:
@@ -89,18 +73,13 @@ def exercise_update(exercise: Exercise, data: Mapping[str, Any], *, actor: User)
 
 # --- Plans ---------------------------------------------------------------------------------------
 
-ITEM_FIELDS = ("sets", "reps", "hold_seconds", "times_per_day", "days_per_week", "instructions")
-
 
 def _complete_row(values: Mapping[str, Any], exercise: Exercise) -> dict[str, Any]:
     """A row's dosage with what was left out taken from the exercise's usual dosage."""
-    row = {}
-    for name in ITEM_FIELDS:
-        value = values.get(name)
-        if value is None:
-            value = "" if name == "instructions" else getattr(exercise, f"default_{name}")
-        row[name] = value
-    return row
+    usual = exercise.default_dosage()
+    return {
+        name: usual[name] if values.get(name) is None else values[name] for name in PLAN_ITEM_FIELDS
+    }
 
 
 def plan_version_save(
@@ -258,7 +237,7 @@ def _unchanged(
     if start_date != previous.start_date and not (previous.start_date <= today <= start_date):
         return False
     before = [
-        (item.exercise_id, {name: getattr(item, name) for name in ITEM_FIELDS})
+        (item.exercise_id, {name: getattr(item, name) for name in PLAN_ITEM_FIELDS})
         for item in previous.items.order_by("order", "id")
     ]
     return before == list(zip(exercise_ids, rows, strict=True))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Clinic, Patient
+from core.model_fields import bounded_text
 from core.models import OutboxMessage
 from exercises.models import ExerciseLog
 from symptoms.models import PTSession, SymptomEntry
@@ -183,7 +184,7 @@ class TriageAction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     contact_method = models.CharField(max_length=12, choices=ContactMethod.choices, blank=True)
-    note = models.TextField(blank=True, max_length=4000)
+    note = bounded_text(blank=True, max_length=4000)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -1,29 +1,32 @@
 """The replay file format (CLINICAL.md section 6): reading a case file and rejecting a case the
-replay cannot run, with a message naming the case and the field."""
+replay cannot run, with a message naming the case and the field.
+
+A key that is a model field is checked by that field, as the forms' services check it through
+``full_clean``: its JSON type first (a number must be a number, a flag true or false), then the
+field's own ``clean`` (choices, validators, maximum length), then the model's ``clean`` for rules
+across fields. Only what the app has no field for is checked here: day numbers, clock times,
+``expect``."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import time
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from exercises.models import Difficulty
-from symptoms.choices import (
-    NOTES_MAX_LENGTH,
-    Context,
-    Descriptor,
-    Helped,
-    Intervention,
-    IsFlare,
-    Region,
-    RestRelief,
-    SessionKind,
-    Trigger,
-    Weakness,
-)
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from core.model_fields import model_field
+from exercises.field_lists import EXERCISE_LOG_FIELDS, PLAN_ITEM_FIELDS
+from exercises.models import Exercise, ExerciseLog, PlanItem
+from symptoms.field_lists import ENTRY_FIELDS, INTAKE_FIELDS, SESSION_FIELDS
+from symptoms.fields import ChoiceSetField
+from symptoms.models import Intake, PTSession, SymptomEntry
 
 from .engine.domain import RULE_IDS, SEVERITY_ORDER
 
@@ -56,6 +59,14 @@ def load_case_file(path: str | Path) -> dict[str, Any]:
     return case
 
 
+def _shown(value: Any) -> str:
+    """A value as the case file has it, cut short if long (a note may run to pages)."""
+    if isinstance(value, str) and len(value) > 40:
+        value = value[:39] + "…"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 class _Checker:
     """Collects the first problem in a case as a message naming the case and the field path."""
 
@@ -67,7 +78,7 @@ class _Checker:
 
     def keys(self, where: str, value: Any, allowed: set[str], required: set[str]) -> dict:
         if not isinstance(value, dict):
-            self.fail(where, f"must be an object, not {json.dumps(value)}")
+            self.fail(where, f"must be an object, not {_shown(value)}")
         unknown = sorted(set(value) - allowed)
         if unknown:
             self.fail(
@@ -81,63 +92,49 @@ class _Checker:
 
     def integer(self, where: str, value: Any, low: int | None = None, high: int | None = None):
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(where, f"{json.dumps(value)} is not a whole number")
+            self.fail(where, f"{_shown(value)} is not a whole number")
         if (low is not None and value < low) or (high is not None and value > high):
             self.fail(where, f"{value} is not between {low} and {high}")
 
     def boolean(self, where: str, value: Any):
         if not isinstance(value, bool):
-            self.fail(where, f"{json.dumps(value)} is not true or false")
+            self.fail(where, f"{_shown(value)} is not true or false")
 
-    def text(self, where: str, value: Any, max_length: int):
+    def text(self, where: str, value: Any, max_length: int | None = None):
         if not isinstance(value, str):
-            self.fail(where, f"{json.dumps(value)} is not a string")
-        if len(value) > max_length:
+            self.fail(where, f"{_shown(value)} is not a string")
+        if max_length is not None and len(value) > max_length:
             self.fail(where, f"is longer than {max_length} characters")
+
+    def json_list(self, where: str, value: Any):
+        if not isinstance(value, list):
+            self.fail(where, f"must be a list, not {_shown(value)}")
 
     def choice(self, where: str, value: Any, choices: Any):
         allowed = list(choices)
         if value not in allowed:
-            self.fail(where, f"{json.dumps(value)} is not one of {', '.join(allowed)}")
-
-    def choice_set(self, where: str, value: Any, choices: Any):
-        if not isinstance(value, list):
-            self.fail(where, f"must be a list, not {json.dumps(value)}")
-        for index, item in enumerate(value):
-            self.choice(f"{where}[{index}]", item, choices)
+            self.fail(where, f"{_shown(value)} is not one of {', '.join(allowed)}")
 
     def clock(self, where: str, value: Any):
         if not isinstance(value, str) or not re.fullmatch(r"\d{2}:\d{2}", value):
-            self.fail(where, f'{json.dumps(value)} is not a time like "18:30"')
+            self.fail(where, f'{_shown(value)} is not a time like "18:30"')
         try:
             time.fromisoformat(value)
         except ValueError:
-            self.fail(where, f"{json.dumps(value)} is not a time of day")
+            self.fail(where, f"{_shown(value)} is not a time of day")
 
     def day(self, where: str, value: Any):
         self.integer(where, value, MIN_DAY, MAX_DAY)
 
-    def pain(self, where: str, value: Any):
-        self.integer(where, value, 0, 10)
+    def invalid(self, where: str, value: Any, error: ValidationError, allowed: list[str]):
+        """A value the model refused, with the model's own messages."""
+        problem = " ".join(error.messages)
+        if allowed and any(item.code == "invalid_choice" for item in error.error_list):
+            problem += f" (allowed: {', '.join(allowed)})"
+        self.fail(where, f"{_shown(value)}: {problem}")
 
 
 Field = Callable[[_Checker, str, Any], None]
-
-
-def _choice(choices) -> Field:
-    return lambda check, where, value: check.choice(where, value, choices)
-
-
-def _choice_set(choices) -> Field:
-    return lambda check, where, value: check.choice_set(where, value, choices)
-
-
-def _text(max_length: int) -> Field:
-    return lambda check, where, value: check.text(where, value, max_length)
-
-
-def _int(low: int, high: int) -> Field:
-    return lambda check, where, value: check.integer(where, value, low, high)
 
 
 def _optional_day(check: _Checker, where: str, value: Any) -> None:
@@ -145,71 +142,104 @@ def _optional_day(check: _Checker, where: str, value: Any) -> None:
         check.day(where, value)
 
 
-_bool: Field = _Checker.boolean
-_day: Field = _Checker.day
-_pain: Field = _Checker.pain
-_clock: Field = _Checker.clock
-
-INTAKE_FIELDS: dict[str, Field] = {
-    "baseline_pain": _pain,
-    "baseline_regions": _choice_set(Region.values),
-    "cancer_history": _bool,
-    "diabetes": _bool,
-    "conditions": _text(2000),
-}
-SESSION_FIELDS: dict[str, Field] = {
-    "day": _day,
-    "kind": _choice(SessionKind.values),
-    "interventions": _choice_set(Intervention.values),
-    "notes": _text(4000),
-}
-ENTRY_FLAGS = (
-    "foot_drop",
-    "nerve_symptoms_limit_activities",
-    "bladder_bowel_change",
-    "saddle_numbness",
-    "sexual_dysfunction_new",
-    "fever_or_unwell",
-    "unexplained_weight_loss",
-    "night_pain_unrelieved",
-    "sleep_disturbed",
+#: The JSON type each kind of model field takes, checked before the field's own validation so
+#: that "3" is not read as 3, nor 1 as true.
+_JSON_TYPES: tuple[tuple[type[models.Field], Field], ...] = (
+    (models.BooleanField, _Checker.boolean),
+    (models.IntegerField, _Checker.integer),
+    (models.CharField, _Checker.text),
+    (models.TextField, _Checker.text),
+    (ChoiceSetField, _Checker.json_list),
 )
-ENTRY_FIELDS: dict[str, Field] = {
-    "day": _day,
-    "time": _clock,
-    "context": _choice(Context.values),
-    "pain_now": _pain,
-    "pain_worst": _pain,
-    "descriptors": _choice_set(Descriptor.values),
-    "regions": _choice_set(Region.values),
-    "rest_relief": _choice(RestRelief.values),
-    "weakness": _choice(Weakness.values),
-    **dict.fromkeys(ENTRY_FLAGS, _bool),
-    "is_flare": _choice(IsFlare.values),
-    "triggers": _choice_set(Trigger.values),
-    "helped": _choice_set(Helped.values),
-    "notes": _text(NOTES_MAX_LENGTH),
-}
-PLAN_FIELDS: dict[str, Field] = {
-    "exercise": _text(120),
-    "start_day": _day,
-    "end_day": _optional_day,
-    "sets": _int(1, 20),
-    "reps": _int(0, 200),
-    "hold_seconds": _int(0, 600),
-    "times_per_day": _int(1, 10),
-    "days_per_week": _int(1, 7),
-    "instructions": _text(2000),
-}
-LOG_FIELDS: dict[str, Field] = {
-    "day": _day,
-    "time": _clock,
-    "exercise": _text(120),
-    "sets_done": _int(0, 50),
-    "pain_during": _pain,
-    "difficulty": _choice(Difficulty.values),
-    "note": _text(1000),
-}
+
+
+def _allowed(field: models.Field) -> list[str]:
+    if isinstance(field, ChoiceSetField):
+        return [str(value) for value in field.choice_values]
+    return [str(value) for value, _label in field.flatchoices]
+
+
+def _model_field(field: models.Field) -> Field:
+    """A key that is a model field: the JSON type, then the field's own validation (its
+    choices, validators and maximum length), as every service runs it through full_clean."""
+    json_type = next((check for kind, check in _JSON_TYPES if isinstance(field, kind)), None)
+    if json_type is None:
+        raise TypeError(f"the replay format cannot take {field!r}")
+
+    def check_field(check: _Checker, where: str, value: Any) -> None:
+        json_type(check, where, value)
+        try:
+            field.clean(value, None)
+        except ValidationError as error:
+            check.invalid(where, value, error, _allowed(field))
+
+    return check_field
+
+
+def _model_fields(model: type[models.Model], names: tuple[str, ...]) -> dict[str, Field]:
+    return {name: _model_field(model_field(model, name)) for name in names}
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """One kind of record in a case: the model its values are validated by, the keys that are
+    that model's own fields, and the replay's own keys (day numbers, clock times)."""
+
+    model: type[models.Model]
+    model_keys: tuple[str, ...]
+    replay_keys: dict[str, Field]
+    required: frozenset[str]
+
+    @cached_property
+    def fields(self) -> dict[str, Field]:
+        return {**self.replay_keys, **_model_fields(self.model, self.model_keys)}
+
+    def check(self, check: _Checker, where: str, record: Any) -> dict:
+        fields = self.fields
+        check.keys(where, record, set(fields), set(self.required))
+        for key, value in record.items():
+            fields[key](check, f"{where}.{key}", value)
+        # Rules across fields (pain_worst at least pain_now) are the model's own clean().
+        instance = self.model(**{k: v for k, v in record.items() if k in self.model_keys})
+        try:
+            instance.clean()
+        except ValidationError as error:
+            name, errors = next(iter(error.update_error_dict({}).items()))
+            if name in record:
+                check.invalid(f"{where}.{name}", record[name], ValidationError(errors), [])
+            check.fail(where, " ".join(ValidationError(errors).messages))
+        return record
+
+
+#: A library exercise is named in the plan and the logs by its name.
+_EXERCISE_NAME = _model_field(Exercise._meta.get_field("name"))
+
+INTAKE = _Kind(Intake, INTAKE_FIELDS, {}, frozenset({"baseline_pain"}))
+SESSION = _Kind(
+    PTSession,
+    # A session's date is its day number.
+    tuple(name for name in SESSION_FIELDS if name != "date"),
+    {"day": _Checker.day},
+    frozenset({"day"}),
+)
+ENTRY = _Kind(
+    SymptomEntry,
+    ENTRY_FIELDS,
+    {"day": _Checker.day, "time": _Checker.clock},
+    frozenset({"day", "context", "pain_now", "pain_worst"}),
+)
+PLAN_ITEM = _Kind(
+    PlanItem,
+    PLAN_ITEM_FIELDS,
+    {"exercise": _EXERCISE_NAME, "start_day": _Checker.day, "end_day": _optional_day},
+    frozenset({"exercise"}),
+)
+EXERCISE_LOG = _Kind(
+    ExerciseLog,
+    EXERCISE_LOG_FIELDS,
+    {"day": _Checker.day, "time": _Checker.clock, "exercise": _EXERCISE_NAME},
+    frozenset({"day", "exercise", "pain_during"}),
+)
 TOP_FIELDS = {
     "id",
     "description",
@@ -222,28 +252,20 @@ TOP_FIELDS = {
 }
 
 
-def _records(
-    check: _Checker,
-    case: Mapping[str, Any],
-    name: str,
-    fields: dict[str, Field],
-    required: set[str],
-) -> list[dict]:
+def _records(check: _Checker, case: Mapping[str, Any], name: str, kind: _Kind) -> list[dict]:
     records = case.get(name, [])
     if not isinstance(records, list):
         check.fail(name, "must be a list")
     for index, record in enumerate(records):
-        where = f"{name}[{index}]"
-        check.keys(where, record, set(fields), required)
-        for key, value in record.items():
-            fields[key](check, f"{where}.{key}", value)
+        kind.check(check, f"{name}[{index}]", record)
     return records
 
 
 def validate_case(case: Any, *, source: str = "case", check_expect: bool = False) -> None:
     """Reject a case the replay cannot run, with a message naming the case and the field:
-    unknown fields or choices, pains outside 0-10, ``pain_worst`` below ``pain_now``, a plan
-    ending before it starts, a missing ``expect`` when checking."""
+    unknown fields, a value its model field refuses (an unknown choice, a pain outside 0-10,
+    ``pain_worst`` below ``pain_now``), a bad day or time, a plan ending before it starts, a
+    missing ``expect`` when checking."""
     if not isinstance(case, dict):
         raise CaseError(f"{source}: a case is one JSON object")
     case_id = case.get("id")
@@ -253,25 +275,14 @@ def validate_case(case: Any, *, source: str = "case", check_expect: bool = False
     check.keys("", case, TOP_FIELDS, {"id", "intake"})
     if "description" in case:
         check.text("description", case["description"], 10_000)
-    check.keys("intake", case["intake"], set(INTAKE_FIELDS), {"baseline_pain"})
-    for key, value in case["intake"].items():
-        INTAKE_FIELDS[key](check, f"intake.{key}", value)
-    _records(check, case, "sessions", SESSION_FIELDS, {"day"})
-    entries = _records(
-        check, case, "entries", ENTRY_FIELDS, {"day", "context", "pain_now", "pain_worst"}
-    )
-    for index, entry in enumerate(entries):
-        if entry["pain_worst"] < entry["pain_now"]:
-            check.fail(
-                f"entries[{index}].pain_worst",
-                f"{entry['pain_worst']} is below pain_now {entry['pain_now']} "
-                "(worst pain since the last entry is at least the pain now)",
-            )
-    plan = _records(check, case, "plan", PLAN_FIELDS, {"exercise"})
+    INTAKE.check(check, "intake", case["intake"])
+    _records(check, case, "sessions", SESSION)
+    _records(check, case, "entries", ENTRY)
+    plan = _records(check, case, "plan", PLAN_ITEM)
     for index, item in enumerate(plan):
         if item.get("end_day") is not None and item["end_day"] < item.get("start_day", 0):
             check.fail(f"plan[{index}].end_day", "is before start_day")
-    _records(check, case, "exercise_logs", LOG_FIELDS, {"day", "exercise", "pain_during"})
+    _records(check, case, "exercise_logs", EXERCISE_LOG)
 
     if "expect" in case:
         expect = check.keys("expect", case["expect"], {"alerts", "flares"}, set())

@@ -25,7 +25,15 @@ from symptoms.models import DailySummary, PTSession, SymptomEntry
 from symptoms.models import Intake as IntakeRow
 
 from .engine.baseline import pre_session_pain
-from .engine.domain import DayPain, Entry, ExerciseLog, Intake, PlanItem, Session
+from .engine.domain import (
+    ENTRY_ANSWER_FIELDS,
+    DayPain,
+    Entry,
+    ExerciseLog,
+    Intake,
+    PlanItem,
+    Session,
+)
 from .engine.flare import FlareEpisode as DomainFlare
 from .engine.params import RuleParams
 from .engine.reconcile import StoredFlare
@@ -39,23 +47,8 @@ def entry_to_domain(row: SymptomEntry) -> Entry:
         id=row.pk,
         day=row.day,
         recorded_at=row.recorded_at,
-        context=row.context,
         session_id=row.session_id,
-        pain_now=row.pain_now,
-        pain_worst=row.pain_worst,
-        descriptors=frozenset(row.descriptors or ()),
-        regions=frozenset(row.regions or ()),
-        rest_relief=row.rest_relief,
-        weakness=row.weakness,
-        foot_drop=row.foot_drop,
-        nerve_symptoms_limit_activities=row.nerve_symptoms_limit_activities,
-        bladder_bowel_change=row.bladder_bowel_change,
-        saddle_numbness=row.saddle_numbness,
-        sexual_dysfunction_new=row.sexual_dysfunction_new,
-        fever_or_unwell=row.fever_or_unwell,
-        unexplained_weight_loss=row.unexplained_weight_loss,
-        night_pain_unrelieved=row.night_pain_unrelieved,
-        is_flare=row.is_flare,
+        **{name: getattr(row, name) for name in ENTRY_ANSWER_FIELDS},
     )
 
 

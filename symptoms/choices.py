@@ -114,6 +114,16 @@ class Helped(models.TextChoices):
     NOTHING = "nothing", _("Nothing helped")
 
 
+#: The choices of each set-of-choices field, by field name (as templates name them).
+CHOICE_SETS: dict[str, type[models.TextChoices]] = {
+    "descriptors": Descriptor,
+    "regions": Region,
+    "baseline_regions": Region,
+    "triggers": Trigger,
+    "helped": Helped,
+    "interventions": Intervention,
+}
+
 # The six screening questions, asked on every entry as one checklist (CLINICAL.md section 1).
 SCREENING_QUESTIONS = {
     "bladder_bowel_change": _("New trouble passing or holding urine or stool"),

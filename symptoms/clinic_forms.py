@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import PAIN_MAX, PAIN_MIN, Intervention, Region, SessionKind
+from .field_lists import INTAKE_FIELDS, SESSION_FIELDS
 from .models import PTSession
 
 # How far from today a session may be dated: old paper records may be typed in, and sessions
@@ -48,14 +49,6 @@ class IntakeForm(forms.Form):
     cancer_history = forms.BooleanField(label=_("History of cancer"), required=False)
     diabetes = forms.BooleanField(label=_("Diabetes"), required=False)
 
-    INTAKE_FIELDS = (
-        "conditions",
-        "baseline_pain",
-        "baseline_regions",
-        "cancer_history",
-        "diabetes",
-    )
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
@@ -70,13 +63,13 @@ class IntakeForm(forms.Form):
         ]
 
     def intake_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.INTAKE_FIELDS}
+        return {name: self.cleaned_data[name] for name in INTAKE_FIELDS}
 
     @classmethod
     def initial_from(cls, intake) -> dict:
         if intake is None:
             return {}
-        return {name: getattr(intake, name) for name in cls.INTAKE_FIELDS}
+        return {name: getattr(intake, name) for name in INTAKE_FIELDS}
 
 
 class PTSessionForm(forms.Form):
@@ -100,12 +93,7 @@ class PTSessionForm(forms.Form):
 
     def __init__(self, *args, today: dt.date, session: PTSession | None = None, **kwargs):
         if session is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                "date": session.date,
-                "kind": session.kind,
-                "interventions": list(session.interventions),
-                "notes": session.notes,
-            }
+            kwargs["initial"] = {name: getattr(session, name) for name in SESSION_FIELDS}
         super().__init__(*args, **kwargs)
         self.today = today
         self.session = session

@@ -16,10 +16,11 @@ class ChoiceSetField(models.JSONField):
     message; `choice_set_check` backs it up in the database.
     """
 
-    def __init__(self, *args, choice_values=None, **kwargs):
+    def __init__(self, *args, choice_values: Iterable[str] = (), **kwargs):
         kwargs.setdefault("default", list)
         kwargs.setdefault("blank", True)
-        self.choice_values = choice_values
+        # In the choices' own order, so that messages list them as the forms show them.
+        self.choice_values = tuple(choice_values)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
@@ -43,8 +44,9 @@ class ChoiceSetField(models.JSONField):
         super().validate(value, model_instance)
         if not isinstance(value, (list, tuple, set, frozenset)):
             raise ValidationError(_("Choose from the list."), code="invalid_set")
-        allowed = self.choice_values or set()
-        unknown = [item for item in value if item not in allowed]
+        # Membership in a tuple compares with ==, so a nested list or object is unknown, not a
+        # TypeError.
+        unknown = [item for item in value if item not in self.choice_values]
         if unknown:
             raise ValidationError(
                 _("Unknown choice: %(values)s."),

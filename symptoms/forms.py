@@ -27,6 +27,7 @@ from .choices import (
     Trigger,
     Weakness,
 )
+from .field_lists import ENTRY_SCREENING_FIELDS, ENTRY_SET_FIELDS
 from .models import SymptomEntry
 
 TICKED = {"on", "true", "1", "yes"}
@@ -46,8 +47,7 @@ SOME_OF = {
     "invalid_list": _("Choose from the answers shown."),
 }
 
-SET_FIELDS = ("descriptors", "regions", "triggers", "helped")
-SCREENING_FIELDS = tuple(SCREENING_QUESTIONS)
+# The optional section of the form, folded away until opened.
 FOLDED_FIELDS = ("triggers", "helped", "sleep_disturbed", "notes")
 
 
@@ -213,13 +213,13 @@ class SymptomEntryForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name not in ("screening_none", "idempotency_key")
         }
-        for name in SET_FIELDS:
+        for name in ENTRY_SET_FIELDS:
             data[name] = sorted(data[name])
         return data
 
     @property
     def screening_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in SCREENING_FIELDS]
+        return [self[name] for name in ENTRY_SCREENING_FIELDS]
 
     @property
     def folded_has_answers(self) -> bool:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Patient
+from core.model_fields import bounded_text
 
 from .choices import (
     NOTES_MAX_LENGTH,
@@ -44,13 +45,11 @@ class Intake(models.Model):
     """What the therapist knows at the start (one per patient, editable by the therapist)."""
 
     patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="intake")
-    conditions = models.TextField(_("working diagnosis"), blank=True, max_length=2000)
+    conditions = bounded_text(_("working diagnosis"), blank=True, max_length=2000)
     baseline_pain = models.PositiveSmallIntegerField(
-        _("usual pain before treatment (0-10)"), default=0
+        _("usual pain before treatment (0-10)"), default=0, validators=PAIN_VALIDATORS
     )
-    baseline_regions = ChoiceSetField(
-        _("where symptoms already were"), choice_values=set(Region.values)
-    )
+    baseline_regions = ChoiceSetField(_("where symptoms already were"), choice_values=Region.values)
     cancer_history = models.BooleanField(_("history of cancer"), default=False)
     diabetes = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -81,8 +80,8 @@ class PTSession(models.Model):
     kind = models.CharField(
         max_length=20, choices=SessionKind.choices, default=SessionKind.TREATMENT
     )
-    interventions = ChoiceSetField(choice_values=set(Intervention.values))
-    notes = models.TextField(blank=True, max_length=4000)
+    interventions = ChoiceSetField(choice_values=Intervention.values)
+    notes = bounded_text(blank=True, max_length=4000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -122,8 +121,8 @@ class SymptomEntry(models.Model):
     )
     pain_now = models.PositiveSmallIntegerField(validators=PAIN_VALIDATORS)
     pain_worst = models.PositiveSmallIntegerField(validators=PAIN_VALIDATORS)
-    descriptors = ChoiceSetField(choice_values=set(Descriptor.values))
-    regions = ChoiceSetField(choice_values=set(Region.values))
+    descriptors = ChoiceSetField(choice_values=Descriptor.values)
+    regions = ChoiceSetField(choice_values=Region.values)
     rest_relief = models.CharField(
         max_length=12, choices=RestRelief.choices, default=RestRelief.NOT_TRIED
     )
@@ -137,10 +136,10 @@ class SymptomEntry(models.Model):
     unexplained_weight_loss = models.BooleanField(default=False)
     night_pain_unrelieved = models.BooleanField(default=False)
     is_flare = models.CharField(max_length=8, choices=IsFlare.choices, default=IsFlare.NO)
-    triggers = ChoiceSetField(choice_values=set(Trigger.values))
-    helped = ChoiceSetField(choice_values=set(Helped.values))
+    triggers = ChoiceSetField(choice_values=Trigger.values)
+    helped = ChoiceSetField(choice_values=Helped.values)
     sleep_disturbed = models.BooleanField(default=False)
-    notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)
+    notes = bounded_text(blank=True, max_length=NOTES_MAX_LENGTH)
 
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(

@@ -28,16 +28,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Clinic, Patient, User
-from exercises.models import Difficulty
+from exercises.field_lists import EXERCISE_LOG_FIELDS, PLAN_ITEM_FIELDS
 from exercises.services import exercise_create, plan_version_save
 from redflags.engine.domain import RULE_IDS
 from redflags.engine.params import RuleParams
 from redflags.models import Alert, FlareEpisode, RuleSetVersion
 from redflags.replay_compare import compare
-from redflags.replay_format import ENTRY_FLAGS, CaseError, validate_case
+from redflags.replay_format import CaseError, validate_case
 from redflags.rule_sets import current_rule_set
 from redflags.sweep import daily_sweep
-from symptoms.choices import SessionKind
+from symptoms.field_lists import (
+    ENTRY_FIELDS,
+    ENTRY_SET_FIELDS,
+    INTAKE_FIELDS,
+    INTAKE_SET_FIELDS,
+    SESSION_FIELDS,
+    SESSION_SET_FIELDS,
+)
 from symptoms.services import intake_save, pt_session_create
 
 from ..services import dose_record, entry_record
@@ -45,15 +52,6 @@ from ..services import dose_record, entry_record
 #: Day 0 of every case; the same date as the pure oracle (any fixed date will do, section 6).
 DAY_ZERO = date(2026, 1, 5)
 DEFAULT_TIME = "12:00"
-#: What a plan item of a case may say about its dosage, as the plan builder takes it.
-PLAN_ITEM_FIELDS = (
-    "sets",
-    "reps",
-    "hold_seconds",
-    "times_per_day",
-    "days_per_week",
-    "instructions",
-)
 
 
 @dataclass
@@ -78,6 +76,15 @@ class ReplayResult:
 
 
 # --- Loading a case through the services ---------------------------------------------------------
+
+
+def _values(record: dict[str, Any], names: tuple[str, ...], sets: tuple[str, ...]) -> dict:
+    """The model field values a case's record gives (a model default stands for the rest); each
+    set of choices sorted, without repeats, as it is stored."""
+    values = {name: record[name] for name in names if name in record}
+    for name in sets:
+        values[name] = sorted(set(record.get(name, [])))
+    return values
 
 
 def _validation_message(error: ValidationError) -> str:
@@ -199,10 +206,8 @@ class _Replay:
             pt_session_create(
                 self.patient,
                 {
+                    **_values(session, SESSION_FIELDS, SESSION_SET_FIELDS),
                     "date": self.date_of(number),
-                    "kind": session.get("kind", SessionKind.TREATMENT),
-                    "interventions": sorted(set(session.get("interventions", []))),
-                    "notes": session.get("notes", ""),
                 },
                 actor=self.therapist,
             )
@@ -215,10 +220,7 @@ class _Replay:
                 self.patient,
                 exercise=exercises[log["exercise"]],
                 logged_at=self.at(number, log.get("time")),
-                sets_done=log.get("sets_done", 0),
-                pain_during=log["pain_during"],
-                difficulty=log.get("difficulty", Difficulty.OK),
-                note=log.get("note", ""),
+                **_values(log, EXERCISE_LOG_FIELDS, ()),
                 actor=self.patient.user,
             )
         except ValidationError as error:
@@ -264,13 +266,7 @@ class _Replay:
         try:
             intake_save(
                 self.patient,
-                {
-                    "baseline_pain": intake["baseline_pain"],
-                    "baseline_regions": sorted(set(intake.get("baseline_regions", []))),
-                    "cancer_history": intake.get("cancer_history", False),
-                    "diabetes": intake.get("diabetes", False),
-                    "conditions": intake.get("conditions", ""),
-                },
+                _values(intake, INTAKE_FIELDS, INTAKE_SET_FIELDS),
                 actor=self.therapist,
             )
         except ValidationError as error:
@@ -312,17 +308,10 @@ class _Replay:
         return versions
 
     def _entry(self, index: int, entry: dict, number: int) -> None:
-        data: dict[str, Any] = {
+        data = {
             "recorded_at": self.at(number, entry.get("time")),
-            "context": entry["context"],
-            "pain_now": entry["pain_now"],
-            "pain_worst": entry["pain_worst"],
+            **_values(entry, ENTRY_FIELDS, ENTRY_SET_FIELDS),
         }
-        for name in ("descriptors", "regions", "triggers", "helped"):
-            data[name] = sorted(set(entry.get(name, [])))
-        for name in ("rest_relief", "weakness", "is_flare", "notes", *ENTRY_FLAGS):
-            if name in entry:
-                data[name] = entry[name]
         try:
             entry_record(self.patient, data, actor=self.patient.user)
         except ValidationError as error:

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from dashboard import heatmap, labels
 from dashboard.overview import chart
 from dashboard.overview.assembler import PatientOverview
-from symptoms.choices import SCREENING_QUESTIONS, Descriptor, Intervention, Region, Trigger
+from symptoms.choices import CHOICE_SETS, SCREENING_QUESTIONS
 
 register = template.Library()
 
@@ -24,13 +24,6 @@ register.filter("direction_label", labels.direction_label)
 register.filter("direction_arrow", labels.direction_arrow)
 register.filter("risk_label", labels.risk_label)
 register.filter("risk_class", labels.risk_class)
-
-_CHOICES = {
-    "descriptors": Descriptor,
-    "regions": Region,
-    "triggers": Trigger,
-    "interventions": Intervention,
-}
 
 
 @register.filter
@@ -63,7 +56,7 @@ def choice_label(value: str, field_name: str) -> str:
     """The readable label of one stored choice, e.g. {{ region|choice_label:"regions" }}."""
     if field_name == "screening":
         return str(SCREENING_QUESTIONS.get(value, value))
-    choices = _CHOICES[field_name]
+    choices = CHOICE_SETS[field_name]
     return str(choices(value).label) if value in choices.values else value
 
 

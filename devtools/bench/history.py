@@ -13,7 +13,10 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
+from core.model_fields import model_field
 from redflags.models import FlareEpisode
+from symptoms.field_lists import ENTRY_FIELDS, SESSION_FIELDS
+from symptoms.fields import ChoiceSetField
 from symptoms.models import DailySummary, PTSession, SymptomEntry
 
 from .rows import clip_pain, insert, json_set, local_time
@@ -91,16 +94,7 @@ def _sessions(chunk, rng, first, today, therapist, now) -> dict[int, Sessions]:
             day += timedelta(days=7)
     insert(
         PTSession,
-        [
-            "id",
-            "patient_id",
-            "date",
-            "kind",
-            "interventions",
-            "notes",
-            "created_by_id",
-            "created_at",
-        ],
+        ["id", "patient_id", *SESSION_FIELDS, "created_by_id", "created_at"],
         session_rows,
     )
     return sessions_by_patient
@@ -175,71 +169,54 @@ def _flare_plan(rng: random.Random, first: date, today: date) -> dict[date, int]
     return days
 
 
+#: Who, when and which session; the entry's answers (the data dictionary's); how it was saved.
 ENTRY_COLUMNS = [
     "patient_id",
     "recorded_at",
     "day",
-    "context",
     "session_id",
-    "pain_now",
-    "pain_worst",
-    "descriptors",
-    "regions",
-    "rest_relief",
-    "weakness",
-    "foot_drop",
-    "nerve_symptoms_limit_activities",
-    "bladder_bowel_change",
-    "saddle_numbness",
-    "sexual_dysfunction_new",
-    "fever_or_unwell",
-    "unexplained_weight_loss",
-    "night_pain_unrelieved",
-    "is_flare",
-    "triggers",
-    "helped",
-    "sleep_disturbed",
-    "notes",
+    *ENTRY_FIELDS,
     "created_at",
     "via_link",
     "idempotency_key",
 ]
 
 
+def _stored_default(name: str):
+    field = model_field(SymptomEntry, name)
+    default = field.get_default()
+    if isinstance(field, ChoiceSetField):
+        return json_set(default)
+    # A choice's default is a TextChoices member: the database driver takes its plain text.
+    return str(default) if isinstance(default, str) else default
+
+
+#: The answers a benchmark entry leaves at the model's defaults, as the database stores them.
+ENTRY_DEFAULTS = {name: _stored_default(name) for name in ENTRY_FIELDS}
+
+
 def _entry_row(patient_id: int, day: date, spec: tuple, rng: random.Random, zone) -> tuple:
     context, hour, pain_now, pain_worst, session_id, is_flare, triggers = spec
     pain_now = clip_pain(pain_now)
-    pain_worst = max(pain_now, clip_pain(pain_worst))
     at = connection.ops.adapt_datetimefield_value(local_time(day, hour, rng.randint(0, 59), zone))
-    return (
-        patient_id,
-        at,
-        day.isoformat(),
-        context,
-        session_id,
-        pain_now,
-        pain_worst,
-        json_set(rng.sample(DESCRIPTORS, rng.randint(1, 3))),
-        json_set(rng.sample(REGIONS, rng.randint(1, 2))),
-        "not_tried",
-        "none",
-        False,
-        False,
-        False,
-        False,
-        False,
-        False,
-        False,
-        False,
-        is_flare,
-        json_set(triggers),
-        "[]",
-        False,
-        "",
-        at,
-        False,
-        "",
-    )
+    values = {
+        **ENTRY_DEFAULTS,
+        "patient_id": patient_id,
+        "recorded_at": at,
+        "day": day.isoformat(),
+        "session_id": session_id,
+        "context": context,
+        "pain_now": pain_now,
+        "pain_worst": max(pain_now, clip_pain(pain_worst)),
+        "descriptors": json_set(rng.sample(DESCRIPTORS, rng.randint(1, 3))),
+        "regions": json_set(rng.sample(REGIONS, rng.randint(1, 2))),
+        "is_flare": is_flare,
+        "triggers": json_set(triggers),
+        "created_at": at,
+        "via_link": False,
+        "idempotency_key": "",
+    }
+    return tuple(values[name] for name in ENTRY_COLUMNS)
 
 
 def _flares(patient, flare_days, day_pains, baseline, sessions, today) -> list[FlareEpisode]:

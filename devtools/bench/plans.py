@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
+from exercises.field_lists import EXERCISE_LOG_FIELDS
 from exercises.models import ExerciseLog, Plan, PlanItem, PlanVersion
 
 from .rows import insert, local_time
@@ -73,10 +74,7 @@ def build_plans(chunk, rng, zone, today, exercises, therapist) -> None:
             "plan_item_id",
             "logged_at",
             "day",
-            "sets_done",
-            "pain_during",
-            "difficulty",
-            "note",
+            *EXERCISE_LOG_FIELDS,
             "idempotency_key",
             "created_at",
         ],

@@ -6,7 +6,7 @@ Field names follow the data dictionary so that a clinical reviewer can map them 
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -228,6 +228,16 @@ class Entry:
         _check_choice("rest_relief", self.rest_relief, REST_RELIEF_CHOICES)
         _check_choice("weakness", self.weakness, WEAKNESS_ORDER)
         _check_choice("is_flare", self.is_flare, IS_FLARE_CHOICES)
+
+
+#: The patient's answers an ``Entry`` carries, under the symptom entry's own field names (the
+#: rest of ``Entry`` says which entry it is and when). tests/symptoms/test_field_lists.py checks
+#: them against the symptom entry's field list.
+ENTRY_ANSWER_FIELDS: tuple[str, ...] = tuple(
+    item.name
+    for item in fields(Entry)
+    if item.name not in {"id", "day", "recorded_at", "session_id"}
+)
 
 
 @dataclass(frozen=True)

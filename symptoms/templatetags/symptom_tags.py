@@ -5,25 +5,10 @@ from django.utils.safestring import SafeString
 
 from symptoms import charts
 from symptoms.body_map import BACK_X, FRONT_X, HEIGHT, WIDTH, body_map_shapes
-from symptoms.choices import (
-    SCREENING_QUESTIONS,
-    Descriptor,
-    Helped,
-    Intervention,
-    Region,
-    Trigger,
-)
+from symptoms.choices import CHOICE_SETS, SCREENING_QUESTIONS
 from symptoms.selectors import Trend
 
 register = template.Library()
-
-SET_CHOICES = {
-    "descriptors": Descriptor,
-    "regions": Region,
-    "triggers": Trigger,
-    "helped": Helped,
-    "interventions": Intervention,
-}
 
 
 @register.filter
@@ -31,7 +16,7 @@ def choice_labels(values, field_name: str) -> list[str]:
     """The readable labels of a stored set in the choices' own order (regions run near to
     far), e.g. {{ entry.regions|choice_labels:"regions" }}."""
     chosen = set(values or ())
-    return [str(label) for value, label in SET_CHOICES[field_name].choices if value in chosen]
+    return [str(label) for value, label in CHOICE_SETS[field_name].choices if value in chosen]
 
 
 @register.simple_tag

@@ -164,19 +164,21 @@ def _broken(change):
         (_broken(lambda c: c.pop("intake")), "B01: intake: is required"),
         (
             _broken(lambda c: c["entries"][0].update(pain_now=11, pain_worst=11)),
-            "B01: entries[0].pain_now: 11 is not between 0 and 10",
+            "B01: entries[0].pain_now: 11: Ensure this value is less than or equal to 10.",
         ),
         (
             _broken(lambda c: c["entries"][0].update(pain_worst=2)),
-            "B01: entries[0].pain_worst: 2 is below pain_now 3",
+            "B01: entries[0].pain_worst: 2: Your worst pain can't be lower than your pain right "
+            "now.",
         ),
         (
             _broken(lambda c: c["entries"][0].update(context="evening")),
-            'B01: entries[0].context: "evening" is not one of before_session',
+            "B01: entries[0].context: \"evening\": Value 'evening' is not a valid choice. "
+            "(allowed: before_session, after_session, next_morning, daily, flare)",
         ),
         (
             _broken(lambda c: c["entries"][0].update(regions=["left_knee"])),
-            'B01: entries[0].regions[0]: "left_knee" is not one of',
+            'B01: entries[0].regions: ["left_knee"]: Unknown choice: left_knee. (allowed: head,',
         ),
         (
             _broken(lambda c: c["entries"][0].update(painn=3)),
@@ -211,11 +213,48 @@ def _broken(change):
         (_broken(lambda c: c.pop("expect")), "B01: expect: is required to check a case"),
         (
             _broken(lambda c: c.update(sessions=[{"day": 0, "kind": "surgery"}])),
-            'B01: sessions[0].kind: "surgery" is not one of',
+            "B01: sessions[0].kind: \"surgery\": Value 'surgery' is not a valid choice. "
+            "(allowed: assessment, treatment, review, telehealth)",
         ),
         (
             _broken(lambda c: c["entries"][0].update(day=True)),
             "B01: entries[0].day: true is not a whole number",
+        ),
+        (
+            _broken(lambda c: c["entries"][0].update(pain_now="3")),
+            'B01: entries[0].pain_now: "3" is not a whole number',
+        ),
+        (
+            _broken(lambda c: c["entries"][0].update(notes="x" * 2001)),
+            "B01: entries[0].notes: "
+            '"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…": '
+            "Ensure this value has at most 2000 characters (it has 2001).",
+        ),
+        (
+            _broken(lambda c: c["entries"][0].update(descriptors=[["tingling"]])),
+            "B01: entries[0].descriptors: [[\"tingling\"]]: Unknown choice: ['tingling'].",
+        ),
+        (
+            _broken(lambda c: c["intake"].update(baseline_pain=11)),
+            "B01: intake.baseline_pain: 11: Ensure this value is less than or equal to 10.",
+        ),
+        (
+            _broken(lambda c: c.update(plan=[{"exercise": "glide", "sets": 0}])),
+            "B01: plan[0].sets: 0: Ensure this value is greater than or equal to 1.",
+        ),
+        (
+            _broken(lambda c: c.update(plan=[{"exercise": "", "sets": 2}])),
+            'B01: plan[0].exercise: "": This field cannot be blank.',
+        ),
+        (
+            _broken(
+                lambda c: c.update(
+                    exercise_logs=[
+                        {"day": 0, "exercise": "glide", "pain_during": 2, "sets_done": 51}
+                    ]
+                )
+            ),
+            "B01: exercise_logs[0].sets_done: 51: Ensure this value is less than or equal to 50.",
         ),
     ],
 )

@@ -107,6 +107,8 @@ def test_a_bad_field_is_named(clinic_admin_client, cauda_equina_case):
     assert response.status_code == 200
     assert "The case cannot be run" in body
     assert "entries[0].pain_now" in body
+    # The model field's own message, as the forms and services give it.
+    assert "Ensure this value is less than or equal to 10." in body
 
 
 def test_a_missing_field_is_named(clinic_admin_client, cauda_equina_case):

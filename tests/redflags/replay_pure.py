@@ -26,6 +26,7 @@ from typing import Any
 
 from redflags.engine.baseline import daily_pains, pre_session_pain
 from redflags.engine.domain import (
+    ENTRY_ANSWER_FIELDS,
     RULE_IDS,
     DayPain,
     Entry,
@@ -44,20 +45,6 @@ from redflags.engine.rules.patterns import r11_escalation_finding, r11_flare_fin
 #: Any fixed date will do; a Monday keeps weekday-based reasoning easy to follow.
 DAY_ZERO = date(2026, 1, 5)
 DEFAULT_TIME = "12:00"
-
-_ENTRY_FIELDS = (
-    "rest_relief",
-    "weakness",
-    "foot_drop",
-    "nerve_symptoms_limit_activities",
-    "bladder_bowel_change",
-    "saddle_numbness",
-    "sexual_dysfunction_new",
-    "fever_or_unwell",
-    "unexplained_weight_loss",
-    "night_pain_unrelieved",
-    "is_flare",
-)
 
 
 def _day(number: int) -> date:
@@ -206,13 +193,8 @@ def _build_entry(index: int, raw: dict[str, Any], sessions: list[Session]) -> En
         id=index + 1,
         day=day,
         recorded_at=_at(day, raw.get("time")),
-        context=raw["context"],
         session_id=session.id if session else None,
-        pain_now=raw["pain_now"],
-        pain_worst=raw["pain_worst"],
-        descriptors=frozenset(raw.get("descriptors", ())),
-        regions=frozenset(raw.get("regions", ())),
-        **{name: raw[name] for name in _ENTRY_FIELDS if name in raw},
+        **{name: raw[name] for name in ENTRY_ANSWER_FIELDS if name in raw},
     )
 
 

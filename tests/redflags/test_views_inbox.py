@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from redflags.explain import rule_name
 from redflags.inbox import INBOX_PAGE_SIZE
-from redflags.triage import alert_resolve
+from redflags.triage import alert_acknowledge, alert_resolve
 from tests.factories import AlertFactory, PatientFactory, TherapistFactory
 
 INBOX = reverse("redflags:inbox")
@@ -40,6 +41,21 @@ def test_clinic_admin_sees_the_whole_clinic_and_can_filter_by_therapist(
     assert _alert_ids(clinic_admin_client.get(INBOX)) == [theirs.pk, mine.pk]
     filtered = clinic_admin_client.get(INBOX, {"therapist": therapist.pk})
     assert _alert_ids(filtered) == [mine.pk]
+
+
+def test_each_row_names_its_rule_and_its_last_action_with_who(therapist_client, therapist, patient):
+    acted_on = AlertFactory(patient=patient, rule="R7")
+    untouched = AlertFactory(patient=patient, rule="R13")
+    alert_acknowledge(acted_on, actor=therapist)
+    rows = therapist_client.get(INBOX).content.decode().split('class="inbox-row ')[1:]
+    untouched_row, acted_on_row = (
+        next(row for row in rows if f'href="/alerts/{alert.pk}/"' in row)
+        for alert in (untouched, acted_on)
+    )
+    assert f"R13 {rule_name('R13')}" in untouched_row
+    assert "None yet" in untouched_row
+    assert f"R7 {rule_name('R7')}" in acted_on_row
+    assert f"Acknowledged · {therapist.full_name}" in acted_on_row
 
 
 def test_another_clinics_admin_sees_none_of_them(other_clinic_admin_client, patient):

@@ -127,6 +127,8 @@ class Patient(models.Model):
     )
     # Empty means the clinic's time zone.
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    # For the clinic to call back (urgent alerts); shared in the FHIR export. Optional.
+    phone = models.CharField(_("phone number"), max_length=32, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 

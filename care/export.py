@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Patient
 from core.csv_export import BOM, csv_text
 from exercises.models import ExerciseLog, PlanItem
+from outcomes.models import GROCResponse, PSFSRating
 from redflags.models import Alert
 from symptoms.models import Intake, PTSession, SymptomEntry
 
@@ -81,6 +82,7 @@ def patient_data(patient: Patient) -> dict[str, Any]:
         "patient": {
             "full_name": user.full_name,
             "email": user.email,
+            "phone": patient.phone,
             "preferred_language": user.preferred_language,
             "clinic": patient.clinic.name,
             "time_zone": str(zone),
@@ -118,6 +120,7 @@ def patient_data(patient: Patient) -> dict[str, Any]:
                 zone,
             )
         ),
+        **_outcome_rows(patient, zone),
         "plan": list(
             _rows(
                 PlanItem.objects.filter(version__plan__patient=patient).order_by(
@@ -132,6 +135,33 @@ def patient_data(patient: Patient) -> dict[str, Any]:
                     "note_to_patient": "version__note_to_patient",
                     "exercise_name": "exercise__name",
                 },
+            )
+        ),
+    }
+
+
+def _outcome_rows(patient: Patient, zone) -> dict[str, list[Row]]:
+    """The activities the patient rated (PSFS) and their weekly overall change (GROC)."""
+    return {
+        "activity_ratings": list(
+            _rows(
+                PSFSRating.objects.filter(assessment__patient=patient).order_by(
+                    "assessment__day", "assessment_id", "activity__position"
+                ),
+                ["rating"],
+                zone,
+                extra={
+                    "day": "assessment__day",
+                    "occasion": "assessment__kind",
+                    "activity_name": "activity__name",
+                },
+            )
+        ),
+        "overall_change": list(
+            _rows(
+                GROCResponse.objects.filter(patient=patient).order_by("day"),
+                ["day", "score"],
+                zone,
             )
         ),
     }
@@ -173,6 +203,8 @@ entries.csv        everything you logged about your symptoms
 exercise_logs.csv  the exercises you logged
 alerts.csv         warnings the app raised, with the advice you were shown
 plan.csv           your home exercise plans, one row per exercise in each version
+activity_ratings.csv  how well you could do the activities you named, 0 to 10, each time
+overall_change.csv    how you said you were overall (-7 to +7), once a week
 
 Times are in your time zone ({time_zone}). Lists are separated by ";".
 The same data is in one file if you download the JSON version.
@@ -190,6 +222,8 @@ def patient_data_zip(patient: Patient) -> bytes:
         "exercise_logs.csv": _csv(data["exercise_logs"]),
         "alerts.csv": _csv(data["alerts"]),
         "plan.csv": _csv(data["plan"]),
+        "activity_ratings.csv": _csv(data["activity_ratings"]),
+        "overall_change.csv": _csv(data["overall_change"]),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -18,6 +18,8 @@ from accounts.services import patient_invite
 from exercises.models import Exercise, ExerciseLog, PlanItem
 from exercises.services import exercise_log_for_key, exercise_log_prepare
 from exercises.traffic_light import Light
+from outcomes.models import GROCResponse
+from outcomes.services import groc_record
 from redflags.flares import flares_sync
 from redflags.models import Alert
 from redflags.screening import screen_exercise_log, screen_symptom_entry
@@ -41,6 +43,7 @@ class EntrySaveResult:
     entry: SymptomEntry
     alerts: list[Alert] = field(default_factory=list)
     duplicate: bool = False
+    groc: GROCResponse | None = None
 
 
 @dataclass
@@ -80,6 +83,26 @@ def entry_record(
             return EntrySaveResult(entry=existing, duplicate=True)
         raise
     return EntrySaveResult(entry=entry, alerts=alerts)
+
+
+def checkin_record(
+    patient: Patient,
+    data: dict[str, Any],
+    *,
+    groc: int | None,
+    actor: User | None,
+    idempotency_key: str = "",
+) -> EntrySaveResult:
+    """The check-in: a symptom entry (screened as ``entry_record`` does) and, in the week it is
+    asked, the Global Rating of Change, saved together or not at all. A repeated submission
+    stores neither a second time."""
+    with transaction.atomic():
+        result = entry_record(patient, data, actor=actor, idempotency_key=idempotency_key)
+        if groc is not None and not result.duplicate:
+            result.groc = groc_record(
+                patient, groc, actor=actor, recorded_at=result.entry.recorded_at
+            )
+    return result
 
 
 def entry_correct(entry: SymptomEntry, data: dict[str, Any], *, actor: User) -> EntrySaveResult:

@@ -3,7 +3,7 @@ links in reminder emails already sent keep working)."""
 
 from django.urls import path
 
-from .views import entries, patients, quick_log, replay, today
+from .views import entries, patients, progress, quick_log, replay, today
 
 app_name = "care"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     # Patient: Today, and logging a dose from it.
     path("exercises/today/", today.today, name="today"),
     path("exercises/today/items/<int:item_pk>/log/", today.dose_log, name="dose_log"),
+    # Patient: their progress on the outcome measures, in plain words.
+    path("progress/", progress.progress, name="progress"),
     # From a reminder email, without logging in.
     path("reminders/log/", quick_log.quick_log, name="quick_log"),
     path("reminders/log/done/", quick_log.quick_log_done, name="quick_log_done"),

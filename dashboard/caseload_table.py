@@ -20,6 +20,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from care.outcomes import OutcomeSummary
+from outcomes.measures import Verdict
+from outcomes.templatetags.outcome_tags import VERDICT_LABELS, signed
 from redflags.models import Severity
 from symptoms.chart_frame import day_label
 
@@ -60,6 +63,11 @@ class TableRow(TypedDict):
     last_entry_ago: str
     #: "Today" or "Thu 27 Nov"; empty when none is booked.
     next_session: str
+    #: The overall outcome against the MCIDs (issue 16): its value (for the badge's class), its
+    #: words, and each measured change ("Pain −3 · PSFS +2.5 · GROC +4").
+    outcome: str
+    outcome_label: str
+    outcome_changes: str
 
 
 class _Words:
@@ -85,6 +93,8 @@ class _Words:
         }
         self.alert_link = UrlPattern("redflags:alert_detail")
         self._session_days: dict[date, str] = {}
+        self.verdicts = {verdict: str(label) for verdict, label in VERDICT_LABELS.items()}
+        self.measures = (_("Pain"), _("PSFS"), _("GROC"))
 
     def session_day(self, day: date) -> str:
         # The caseload's next sessions fall on the same few days of the coming week.
@@ -93,12 +103,20 @@ class _Words:
         return self._session_days[day]
 
 
-def caseload_table(rows: Sequence[CaseloadRow], *, today: date) -> list[TableRow]:
+def caseload_table(
+    rows: Sequence[CaseloadRow],
+    *,
+    today: date,
+    outcomes: Mapping[int, OutcomeSummary] | None = None,
+) -> list[TableRow]:
     words = _Words()
-    return [_table_row(row, words, today) for row in rows]
+    outcomes = outcomes or {}
+    return [_table_row(row, words, today, outcomes.get(row.patient.pk)) for row in rows]
 
 
-def _table_row(row: CaseloadRow, words: _Words, today: date) -> TableRow:
+def _table_row(
+    row: CaseloadRow, words: _Words, today: date, outcome: OutcomeSummary | None
+) -> TableRow:
     pk = row.patient.pk
     links = {key: pattern(pk) for key, pattern in words.links.items()}
     links["alert"] = words.alert_link(row.alert["id"]) if row.alert else ""
@@ -128,6 +146,7 @@ def _table_row(row: CaseloadRow, words: _Words, today: date) -> TableRow:
         last_entry_iso=_iso(row.last_entry_at),
         last_entry_ago=naturaltime(row.last_entry_at) if row.last_entry_at else "",
         next_session=_next_session(row.next_session, today, words),
+        **_outcome(outcome, words),
     )
 
 
@@ -157,6 +176,30 @@ def _flare(row: CaseloadRow, words: _Words) -> str:
     if row.flare_open or flare.end is None:
         return words.flare_now % {"start": day_label(flare.start)}
     return words.flare_between % {"start": day_label(flare.start), "end": day_label(flare.end)}
+
+
+class _OutcomeCells(TypedDict):
+    outcome: str
+    outcome_label: str
+    outcome_changes: str
+
+
+def _outcome(outcome: OutcomeSummary | None, words: _Words) -> _OutcomeCells:
+    verdict = outcome.overall if outcome else Verdict.UNMEASURED
+    changes = []
+    if outcome is not None:
+        pain, psfs, groc = words.measures
+        if outcome.pain.change is not None:
+            changes.append(f"{pain} {signed(outcome.pain.change)}")
+        if outcome.psfs.measured_twice:
+            changes.append(f"{psfs} {signed(outcome.psfs.change)}")
+        if outcome.groc.last is not None:
+            changes.append(f"{groc} {signed(outcome.groc.last.value)}")
+    return {
+        "outcome": str(verdict),
+        "outcome_label": words.verdicts[verdict],
+        "outcome_changes": " · ".join(changes),
+    }
 
 
 def _iso(moment: datetime | None) -> str:

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from outcomes.measures import Verdict
 
 from .caseload import SHOW_ALERTS, SHOW_FLARING, SHOW_NOT_LOGGING, CaseloadFilters
 from .overview.assembler import DEFAULT_RANGE, RANGE_4_WEEKS, RANGE_12_WEEKS, RANGE_ALL
@@ -33,6 +34,18 @@ class CaseloadFilterForm(forms.Form):
         queryset=User.objects.none(),
         empty_label=_("All therapists"),
         widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[
+            ("", _("Any outcome")),
+            (Verdict.IMPROVED.value, _("Improved")),
+            (Verdict.NOT_YET.value, _("Not yet")),
+            (Verdict.WORSE.value, _("Worse")),
+        ],
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"invalid_choice": _("Choose one of the outcomes shown.")},
     )
     q = forms.CharField(
         label=_("Search by name"),
@@ -62,10 +75,15 @@ class CaseloadFilterForm(forms.Form):
             query=data.get("q") or "",
         )
 
+    def outcome_filter(self) -> str:
+        """The outcome asked for (issue 16), "" for any."""
+        data = self.cleaned_data if self.is_bound else {}
+        return data.get("outcome") or ""
+
     @property
     def is_filtered(self) -> bool:
         filters = self.filters()
-        return bool(filters.show or filters.therapist or filters.query)
+        return bool(filters.show or filters.therapist or filters.query or self.outcome_filter())
 
 
 RANGE_CHOICES = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "dashboard"
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("patients/<int:pk>/entries.csv", views.export_entries_csv, name="export_entries_csv"),
     path("patients/<int:pk>/exercise-logs.csv", views.export_logs_csv, name="export_logs_csv"),
     path("patients/<int:pk>/alerts.csv", views.export_alerts_csv, name="export_alerts_csv"),
+    path("patients/<int:pk>/report/", report_views.patient_report, name="patient_report"),
+    path(
+        "patients/<int:pk>/report.pdf", report_views.patient_report_pdf, name="patient_report_pdf"
+    ),
+    path("flare-ups/", report_views.clinic_flares, name="clinic_flares"),
 ]

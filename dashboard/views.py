@@ -22,6 +22,7 @@ from accounts.models import Patient
 from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.models import Action
+from care.outcomes import outcomes_for_patients
 from core.csv_export import csv_download
 from core.htmx import wants_fragment
 
@@ -31,6 +32,7 @@ from .caseload_rows import caseload_rows
 from .caseload_table import caseload_table
 from .clinic_view import clinic_overview
 from .forms import RANGE_CHOICES, CaseloadFilterForm, RangeForm
+from .outcomes_panel import outcomes_panel
 from .overview.assembler import PatientOverview, build_overview
 from .overview.loader import load_overview
 from .summaries.risk import NOT_LOGGING_DAYS
@@ -45,21 +47,26 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
     form = CaseloadFilterForm(request.GET or None, therapists=therapists)
     form.is_valid()
     today = selectors.clinic_today(user)
+    params = selectors.rule_params_for_clinic(own_clinic_id(user))
     patients = caseload_patients(user, today=today, filters=form.filters())
+    patients = _with_outcome(patients, form.outcome_filter(), params)
     page = caseload_page(patients, request.GET.get("page"))
     rows = caseload_rows(
         list(page.object_list),
         today=today,
-        params=selectors.rule_params_for_clinic(own_clinic_id(user)),
+        params=params,
         zone=selectors.clinic_zone(user),
     )
+    # Each row's overall outcome against the MCIDs, the "Outcome" column: five queries.
+    outcomes = outcomes_for_patients([row.patient.pk for row in rows], params=params)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "rows": rows,
-        "table": caseload_table(rows, today=today),
+        "outcomes": outcomes,
+        "table": caseload_table(rows, today=today, outcomes=outcomes),
         "today": today,
         "query": query.urlencode(),
         "sparkline_days": SPARKLINE_DAYS,
@@ -68,6 +75,16 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
     if wants_fragment(request):
         return render(request, "dashboard/caseload.html#caseload-list", context)
     return render(request, "dashboard/caseload.html", context)
+
+
+def _with_outcome(patients, outcome: str, params) -> Any:
+    """Only the patients whose overall outcome (issue 16) is ``outcome``: every patient of the
+    filtered caseload is judged (five queries whatever their number), before paginating."""
+    if not outcome:
+        return patients
+    ids = list(patients.values_list("pk", flat=True))
+    summaries = outcomes_for_patients(ids, params=params)
+    return patients.filter(pk__in=[pk for pk in ids if summaries[pk].overall == outcome])
 
 
 @require_GET
@@ -89,7 +106,14 @@ def _overview(request: AuthenticatedRequest, pk: int) -> PatientOverview:
 @audited(Patient)
 def patient_overview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     overview = _overview(request, pk)
-    context = {"overview": overview, "patient": overview.patient, "ranges": RANGE_CHOICES}
+    context = {
+        "overview": overview,
+        "patient": overview.patient,
+        "ranges": RANGE_CHOICES,
+        "outcomes": outcomes_panel(
+            overview.patient, start=overview.start, today=overview.today, params=overview.params
+        ),
+    }
     if wants_fragment(request):
         return render(request, "dashboard/patient_overview.html#overview-body", context)
     return render(request, "dashboard/patient_overview.html", context)

@@ -71,11 +71,13 @@ INSTALLED_APPS = [
     "accounts",
     "symptoms",
     "exercises",
+    "outcomes",
     "redflags",
     "dashboard",
     "audit",
     "reminders",
     "care",
+    "fhir_export",
     "devtools",
 ]
 
@@ -286,3 +288,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# FHIR export (fhir_export): the base of the canonical URLs of the project's CodeSystems and
+# Questionnaires and of Bundle entries' fullUrl. They name things; they need not be reachable.
+FHIR_CANONICAL_BASE = env_str("DJANGO_FHIR_CANONICAL_BASE", "https://pt-tracker.example.org/fhir")

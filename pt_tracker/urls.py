@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("symptoms/", include("symptoms.urls")),
     path("exercises/", include("exercises.urls")),
+    path("outcomes/", include("outcomes.urls")),
+    path("fhir/", include("fhir_export.urls")),
     path("alerts/", include("redflags.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("audit/", include("accounts.audit_urls")),

@@ -16,6 +16,8 @@ APPS = [
     "dashboard",
     "devtools",
     "exercises",
+    "fhir_export",
+    "outcomes",
     "pt_tracker",
     "redflags",
     "reminders",

@@ -21,6 +21,8 @@ from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.models import Action
 from core.htmx import navigate, render_page, wants_fragment
+from outcomes.forms import GROCForm
+from outcomes.selectors import groc_due
 from redflags.diary import flares_for_diary
 from redflags.emergency import emergency_first, emergency_response
 from redflags.guidance import guidance_for
@@ -36,7 +38,7 @@ from symptoms.selectors import (
 )
 from symptoms.services import EntryLocked, entry_editable_until, entry_is_editable
 
-from ..services import entry_correct, entry_record, entry_remove
+from ..services import checkin_record, entry_correct, entry_remove
 
 
 def _add_model_errors(form: forms.Form, error: ValidationError) -> None:
@@ -56,15 +58,21 @@ def _locked(request: AuthenticatedRequest, entry: SymptomEntry) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @audited(write=Action.CREATE)
 def entry_create(request: AuthenticatedRequest) -> HttpResponse:
+    """The check-in: a symptom entry and, once a week, the Global Rating of Change."""
     patient = get_own_patient(request.user)
     suggestion = context_suggestion_for_patient(patient)
+    ask_groc = groc_due(patient, patient.local_day())
+    groc_form = None
     if request.method == "POST":
         form = SymptomEntryForm(request.POST)
-        if form.is_valid():
+        groc_form = GROCForm(request.POST) if ask_groc else None
+        groc_valid = groc_form is None or groc_form.is_valid()
+        if form.is_valid() and groc_valid:
             try:
-                result = entry_record(
+                result = checkin_record(
                     patient,
                     form.entry_data(),
+                    groc=groc_form.cleaned_data["groc"] if groc_form else None,
                     actor=request.user,
                     idempotency_key=form.idempotency_token(),
                 )
@@ -85,12 +93,14 @@ def entry_create(request: AuthenticatedRequest) -> HttpResponse:
         if context == Context.FLARE:
             initial["is_flare"] = IsFlare.YES
         form = SymptomEntryForm(initial=initial)
+        groc_form = GROCForm() if ask_groc else None
     return render_page(
         request,
         "care/entry_form.html",
         fragment="entry-form",
         context={
             "form": form,
+            "groc_form": groc_form,
             "suggestion": suggestion,
             "action": reverse("care:entry_create"),
             "correcting": False,

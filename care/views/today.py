@@ -24,6 +24,7 @@ from exercises.access import get_plan_item_for_patient
 from exercises.forms import DoseLogForm
 from exercises.models import ExerciseLog, PlanItem
 from exercises.selectors import Dose, adherence_reports, log_counts_by_exercise, today_doses
+from outcomes.selectors import psfs_history
 from redflags.emergency import emergency_first
 
 from ..selectors import light_for
@@ -57,9 +58,13 @@ def _today_context(
         form = bound[1] if bound and bound[0] == dose.item.pk else _dose_form(dose.item.pk)
         shown = logged if logged and logged.log.exercise_id == dose.item.exercise_id else None
         cards.append(DoseCard(dose, form, shown))
+    psfs = psfs_history(patient)
     return {
         "patient": patient,
         "day": day,
+        # The PSFS re-rating card: every 14 days, or when the therapist asks (issue 16).
+        "psfs": psfs,
+        "psfs_due": psfs.due(day),
         "version": doses[0].item.version if doses else None,
         "cards": cards,
         "reports": adherence_reports(patient, day),

@@ -10,6 +10,7 @@ A fixed seed makes every run build the same clinic, relative to the day it runs.
     history  sessions, entries, daily summaries and flare-ups
     plans    home exercise plans and their logs
     alerts   alerts and their triage
+    outcomes PSFS ratings every 14 days and a weekly GROC
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from symptoms.models import Intake
 
 from .alerts import build_alerts
 from .history import build_history
+from .outcomes import build_outcomes
 from .plans import build_plans
 from .rows import local_time
 
@@ -91,6 +93,7 @@ def build_clinic(
             build_history(chunk, rng, zone, first, today, baselines, therapist, now)
             build_plans(chunk, rng, zone, today, exercises, therapist)
             build_alerts(chunk, rng, today, rule_set, therapist, now)
+            build_outcomes(chunk, rng, zone, first, today, therapist)
     return BenchClinic(clinic, therapist, small_therapist, admin, [p.pk for p in patient_rows])
 
 

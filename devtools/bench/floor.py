@@ -20,6 +20,7 @@ from django.db import connection
 
 from accounts.models import Patient, User
 from exercises.models import Exercise, ExerciseLog, Plan, PlanItem, PlanVersion
+from outcomes.models import GROCResponse, PSFSAssessment, PSFSRating
 from redflags.models import Alert, FlareEpisode, RuleSetVersion, TriageAction
 from symptoms.choices import SCREENING_QUESTIONS
 from symptoms.models import DailySummary, Intake, PTSession, SymptomEntry
@@ -33,6 +34,11 @@ OVERVIEW_DAYS = 28
 OVERVIEW_LOOKBACK_DAYS = 14 + 2
 #: The overview's adherence table covers the last 28 days.
 ADHERENCE_DAYS = 28
+#: Patients on one caseload page (``dashboard.caseload.CASELOAD_PAGE_SIZE``): the Outcome
+#: column is worked out for them only.
+PAGE_SIZE = 25
+#: "Pain now": the last 7 logged days (``care.outcomes.PAIN_NOW_DAYS``).
+PAIN_NOW_DAYS = 7
 
 
 def _table(model) -> str:
@@ -47,10 +53,16 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple]:
 
 def caseload_floor(therapist_id: int, today: date) -> dict[str, list[tuple]]:
     """For every patient of the therapist's caseload: the last 28 days of daily maximum pain,
-    the number of open alerts and the time of the latest entry. Three statements."""
+    the number of open alerts and the time of the latest entry; for a page of them, the outcome
+    measures. Seven statements."""
     caseload = f"SELECT patient_id FROM {_table(Patient.therapists.through)} WHERE user_id = %s"
     first = today - timedelta(days=CASELOAD_DAYS - 1)
-    return {
+    page = f"SELECT patient_id AS id FROM ({caseload}) LIMIT {PAGE_SIZE}"
+    outcomes = {
+        name: _fetch(sql, params)
+        for name, (sql, params) in outcome_statements(page, [therapist_id]).items()
+    }
+    return outcomes | {
         "pains": _fetch(
             f"SELECT patient_id, day, daily_pain FROM {_table(DailySummary)} "
             f"WHERE patient_id IN ({caseload}) AND day >= %s AND day <= %s "
@@ -72,12 +84,80 @@ def caseload_floor(therapist_id: int, today: date) -> dict[str, list[tuple]]:
     }
 
 
+def outcome_statements(patients_sql: str, params: list[Any]) -> dict[str, tuple[str, list]]:
+    """The outcome measures of the patients ``patients_sql`` selects (a column ``id``; issue
+    16): intakes, the last 7 logged days, the first and latest PSFS ratings, the GROC answers."""
+    days = _table(DailySummary)
+    assessments = _table(PSFSAssessment)
+    first_last = (
+        f"SELECT (SELECT id FROM {assessments} a WHERE a.patient_id = p.id ORDER BY day, id "
+        f"LIMIT 1) FROM ({patients_sql}) p UNION SELECT (SELECT id FROM {assessments} a "
+        f"WHERE a.patient_id = p.id ORDER BY day DESC, id DESC LIMIT 1) FROM ({patients_sql}) p"
+    )
+    return {
+        "outcome_intakes": (
+            f"SELECT patient_id, baseline_pain FROM {_table(Intake)} "
+            f"WHERE patient_id IN ({patients_sql})",
+            params,
+        ),
+        "outcome_pains": (
+            f"SELECT d.patient_id, d.day, d.daily_pain FROM {days} d WHERE d.patient_id IN "
+            f"({patients_sql}) AND d.day >= COALESCE((SELECT day FROM {days} x WHERE "
+            f"x.patient_id = d.patient_id ORDER BY day DESC LIMIT 1 OFFSET {PAIN_NOW_DAYS - 1}), "
+            "'0001-01-01')",
+            params,
+        ),
+        "outcome_psfs": (
+            f"SELECT a.patient_id, a.day, r.rating FROM {_table(PSFSRating)} r "
+            f"JOIN {assessments} a ON a.id = r.assessment_id WHERE a.id IN ({first_last})",
+            params + params,
+        ),
+        "outcome_groc": (
+            f"SELECT patient_id, day, score FROM {_table(GROCResponse)} "
+            f"WHERE patient_id IN ({patients_sql}) ORDER BY patient_id, day",
+            params,
+        ),
+    }
+
+
+def clinic_flares_floor(clinic_id: int, start: date, last: date, link_days: int = 2) -> dict:
+    """The clinic's sessions from ``start`` to ``last`` counted per diagnosis and set of
+    interventions, with how many a flare-up followed (the session a flare-up belongs to: the
+    patient's latest from 2 days before its start to its start), and the number of sessions.
+    Two statements."""
+    sessions, flares, patients = _table(PTSession), _table(FlareEpisode), _table(Patient)
+    linked = (
+        f"SELECT (SELECT s.id FROM {sessions} s WHERE s.patient_id = f.patient_id "
+        "AND s.date <= f.start AND s.date >= date(f.start, %s) ORDER BY s.date DESC, s.id DESC "
+        f"LIMIT 1) FROM {flares} f JOIN {patients} fp ON fp.id = f.patient_id "
+        "WHERE fp.clinic_id = %s AND f.start >= %s AND f.start <= %s"
+    )
+    scope = (
+        f"FROM {sessions} s JOIN {patients} p ON p.id = s.patient_id "
+        "WHERE p.clinic_id = %s AND s.date >= %s AND s.date <= %s"
+    )
+    return {
+        "counts": _fetch(
+            "SELECT s.interventions, i.conditions, COUNT(*), "
+            f"SUM(CASE WHEN s.id IN ({linked}) THEN 1 ELSE 0 END) "
+            f"FROM {sessions} s JOIN {patients} p ON p.id = s.patient_id "
+            f"LEFT JOIN {_table(Intake)} i ON i.patient_id = p.id "
+            "WHERE p.clinic_id = %s AND s.date >= %s AND s.date <= %s "
+            "GROUP BY s.interventions, i.conditions",
+            [f"-{link_days} days", clinic_id, start, last + timedelta(days=link_days)]
+            + [clinic_id, start, last],
+        ),
+        "sessions": _fetch(f"SELECT COUNT(*) {scope}", [clinic_id, start, last]),
+    }
+
+
 def overview_floor(patient_id: int, today: date, start: date | None) -> dict[str, list[tuple]]:
     """What one patient's overview cannot do without, from ``start`` (None: the whole history)
     to ``today``: the patient and their intake, the clinic's rule set, daily pain (with the
     baseline's lookback), sessions (with the next one booked), the range's entries with their
     sets and screening answers, flare-ups, alerts with their triage actions, the latest entry
-    and the last 28 days of exercise plan and doses. Eleven statements."""
+    and the last 28 days of exercise plan and doses, and the outcome measures. Fifteen
+    statements."""
     since = start - timedelta(days=OVERVIEW_LOOKBACK_DAYS) if start else date.min
     entries_from = start or date.min
     screening = ", ".join(connection.ops.quote_name(name) for name in SCREENING_QUESTIONS)
@@ -148,4 +228,5 @@ def overview_floor(patient_id: int, today: date, start: date | None) -> dict[str
             [patient_id, adherence_from, today],
         ),
     }
+    statements |= outcome_statements("SELECT %s AS id", [patient_id])
     return {name: _fetch(sql, params) for name, (sql, params) in statements.items()}

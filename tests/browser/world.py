@@ -25,6 +25,7 @@ from care.services import entry_record
 from core.models import OutboxMessage
 from core.outbox import mail_deliver_due
 from exercises.models import Exercise
+from outcomes.services import groc_record, psfs_rate, psfs_setup
 from redflags.models import Alert
 from reminders.services import reminders_send_due
 from reminders.tokens import unsubscribe_token
@@ -122,6 +123,23 @@ def _plan(patient: Patient, therapist: User) -> None:
         )
 
 
+def _outcomes(patient: Patient, therapist: User) -> None:
+    """PSFS named at intake and rated again, and a GROC answer, so the outcome pages show
+    figures (the GROC answer of 2 days ago keeps the check-in free of it for the other tests)."""
+    now = timezone.now()
+    psfs_setup(
+        patient,
+        [("Putting on socks", 3), ("Walking to the shop", 4)],
+        actor=therapist,
+        recorded_at=now - timedelta(days=20),
+    )
+    ids = list(patient.psfs_activities.values_list("pk", flat=True))
+    psfs_rate(
+        patient, dict.fromkeys(ids, 6), actor=patient.user, recorded_at=now - timedelta(days=3)
+    )
+    groc_record(patient, 3, actor=patient.user, recorded_at=now - timedelta(days=2))
+
+
 def _quick_log_path(patient: Patient, settings) -> str:
     """A reminder email's one-tap link, sent by the real scheduler for today's session."""
     settings.MAILERS = LOCMEM_MAIL
@@ -138,7 +156,7 @@ def _quick_log_path(patient: Patient, settings) -> str:
 def build_world(clinic, therapist, clinic_admin, patient, settings) -> World:
     world = World(patient=patient, therapist=therapist, clinic_admin=clinic_admin)
     today = patient.local_day()
-    PatientFactory(clinic=clinic, therapists=[therapist], user__full_name="Quinn Quiet")
+    quiet = PatientFactory(clinic=clinic, therapists=[therapist], user__full_name="Quinn Quiet")
 
     for back in (14, 7):
         pt_session_create(
@@ -189,7 +207,9 @@ def build_world(clinic, therapist, clinic_admin, patient, settings) -> World:
         ),
         exercise=f"/exercises/library/{library_exercise.pk}/",
         session_edit=f"/symptoms/clinic/sessions/{session_today.pk}/edit/",
+        quiet=str(quiet.pk),
     )
+    _outcomes(patient, therapist)
     _undelivered_mail(clinic)
     return world
 
@@ -222,6 +242,31 @@ def add_emergency(world: World):
 CLIENT_ERROR_PAGES = frozenset({"invitation-invalid", "quick-log-link-problem"})
 
 
+def _patient_pages(world: World) -> list[tuple[str, str]]:
+    pk, entries = world.patient.pk, world.entries
+    return [
+        ("today", "/exercises/today/"),
+        ("log-symptoms", "/symptoms/log/"),
+        ("log-flare", "/symptoms/log/?context=flare&is_flare=yes"),
+        ("entry-normal-guidance", f"/symptoms/entries/{entries['normal'].pk}/"),
+        ("entry-urgent-guidance", f"/symptoms/entries/{entries['urgent'].pk}/"),
+        ("entry-review-guidance", f"/symptoms/entries/{entries['review'].pk}/"),
+        ("entry-edit", f"/symptoms/entries/{entries['normal'].pk}/edit/"),
+        ("entry-locked", f"/symptoms/entries/{entries['old'].pk}/edit/"),
+        ("diary", "/symptoms/diary/"),
+        ("plan-history", f"/exercises/patients/{pk}/plan/history/"),
+        ("plan-print", f"/exercises/patients/{pk}/plan/print/"),
+        ("reminders", "/reminders/preferences/"),
+        ("my-data", "/accounts/my-data/"),
+        ("progress", "/progress/"),
+        ("psfs-setup-own", f"/outcomes/patients/{pk}/psfs/"),
+        ("psfs-rate", "/outcomes/psfs/rate/"),
+        ("close-account", "/accounts/my-data/close/"),
+        ("security", "/accounts/2fa/"),
+        ("security-setup", "/accounts/2fa/setup/"),
+    ]
+
+
 def pages_for(world: World, role: str) -> list[tuple[str, str]]:
     """(name, path) of every page of the role, in the order a person might meet them."""
     pk = world.patient.pk
@@ -239,24 +284,7 @@ def pages_for(world: World, role: str) -> list[tuple[str, str]]:
             ("quick-log", paths["quick_log"]),
         ]
     if role == "patient":
-        return [
-            ("today", "/exercises/today/"),
-            ("log-symptoms", "/symptoms/log/"),
-            ("log-flare", "/symptoms/log/?context=flare&is_flare=yes"),
-            ("entry-normal-guidance", f"/symptoms/entries/{entries['normal'].pk}/"),
-            ("entry-urgent-guidance", f"/symptoms/entries/{entries['urgent'].pk}/"),
-            ("entry-review-guidance", f"/symptoms/entries/{entries['review'].pk}/"),
-            ("entry-edit", f"/symptoms/entries/{entries['normal'].pk}/edit/"),
-            ("entry-locked", f"/symptoms/entries/{entries['old'].pk}/edit/"),
-            ("diary", "/symptoms/diary/"),
-            ("plan-history", f"/exercises/patients/{pk}/plan/history/"),
-            ("plan-print", f"/exercises/patients/{pk}/plan/print/"),
-            ("reminders", "/reminders/preferences/"),
-            ("my-data", "/accounts/my-data/"),
-            ("close-account", "/accounts/my-data/close/"),
-            ("security", "/accounts/2fa/"),
-            ("security-setup", "/accounts/2fa/setup/"),
-        ]
+        return _patient_pages(world)
     therapist_pages = [
         ("caseload", "/dashboard/"),
         ("alerts-inbox", "/alerts/"),
@@ -264,6 +292,10 @@ def pages_for(world: World, role: str) -> list[tuple[str, str]]:
         ("alert-review", f"/alerts/{alerts['review'].pk}/"),
         ("patient-overview", f"/dashboard/patients/{pk}/"),
         ("patient-summary", f"/dashboard/patients/{pk}/summary/"),
+        ("patient-report", f"/dashboard/patients/{pk}/report/"),
+        ("psfs-setup", f"/outcomes/patients/{pk}/psfs/"),
+        ("psfs-setup-new", f"/outcomes/patients/{paths['quiet']}/psfs/"),
+        ("clinic-flares", "/dashboard/flare-ups/"),
         ("patient-entry", f"/symptoms/entries/{entries['urgent'].pk}/"),
         ("patient-sessions", f"/symptoms/clinic/patients/{pk}/sessions/"),
         ("session-new", f"/symptoms/clinic/patients/{pk}/sessions/new/"),
@@ -293,6 +325,7 @@ def pages_for(world: World, role: str) -> list[tuple[str, str]]:
             ("alerts-inbox", "/alerts/"),
             ("alert-urgent", f"/alerts/{alerts['urgent'].pk}/"),
             ("patient-overview", f"/dashboard/patients/{pk}/"),
+            ("clinic-flares-per-therapist", "/dashboard/flare-ups/?group=therapist"),
             ("audit-log", f"/audit/patients/{pk}/"),
             ("undelivered-mail", "/accounts/clinic/mail/"),
         ]

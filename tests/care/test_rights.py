@@ -146,6 +146,8 @@ def test_zip_export_has_one_csv_per_kind_of_record(patient_client, records):
         "exercise_logs.csv",
         "alerts.csv",
         "plan.csv",
+        "activity_ratings.csv",
+        "overall_change.csv",
     }
     entries = list(csv.DictReader(io.StringIO(archive.read("entries.csv").decode("utf-8-sig"))))
     assert len(entries) == 2
@@ -176,13 +178,13 @@ def test_exports_are_on_the_audit_log(patient_client, patient):
 def test_export_query_count_does_not_grow_with_the_records(
     patient_client, patient, django_assert_max_num_queries
 ):
-    # Session, user, patient, therapists, intake, sessions, entries, logs, alerts, plan items,
-    # the audit event: one query per kind of record, however many records.
+    # Session, user, patient, therapists, intake, sessions, entries, logs, alerts, PSFS ratings,
+    # GROC answers, plan items, the audit event: one query per kind of record, however many.
     SymptomEntryFactory.create_batch(3, patient=patient)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):
         patient_client.get(EXPORT_JSON)
     SymptomEntryFactory.create_batch(30, patient=patient)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):
         patient_client.get(EXPORT_JSON)
 
 
@@ -296,3 +298,15 @@ def test_retention_report_lists_only_closed_patients_past_their_clinics_period(
     assert [line.split("\t")[0] for line in lines[1:]] == [str(patient.pk)]
     # A report only: every record is still there.
     assert Patient.objects.filter(pk=patient.pk).exists()
+
+
+def test_exports_hold_the_activity_ratings_and_overall_change(patient_client, patient, therapist):
+    from outcomes.services import groc_record, psfs_setup
+
+    psfs_setup(patient, [("Climbing stairs", 4)], actor=therapist)
+    groc_record(patient, 3, actor=patient.user)
+    data = patient_client.get(EXPORT_JSON).json()
+    assert [(r["activity_name"], r["rating"], r["occasion"]) for r in data["activity_ratings"]] == [
+        ("Climbing stairs", 4, "intake")
+    ]
+    assert [r["score"] for r in data["overall_change"]] == [3]

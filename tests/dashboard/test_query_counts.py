@@ -20,12 +20,15 @@ pytestmark = pytest.mark.django_db
 
 #: Session, user and two-step verification's device (3), the clinic (1), the caseload's count
 #: and page (2), the rule set (1), and the page's figures: daily pain, sessions, flare-ups,
-#: alerts, last entries, plan versions, plan items and exercise logs (8).
-CASELOAD_QUERIES = 15
+#: alerts, last entries, plan versions, plan items and exercise logs (8), and the Outcome column
+#: (5: intakes, the last 7 logged days, first and latest PSFS, their ratings, GROC answers).
+CASELOAD_QUERIES = 20
 #: Session, user and device (3), the patient (1), the rule set, intake, daily pain, sessions,
 #: linked entries, flare-ups, the range's entries, alerts, their triage actions and the last
-#: entry (10), adherence: plan versions, items and logs (3), and the audit record of the view (1).
-OVERVIEW_QUERIES = 18
+#: entry (10), adherence: plan versions, items and logs (3), the audit record of the view (1), and
+#: the outcomes panel (8: intake, daily pain, the last 7 logged days, PSFS activities, ratings
+#: and open request, GROC answers, sessions).
+OVERVIEW_QUERIES = 26
 
 
 def busy_patient(clinic, therapist, name, days=10):
@@ -98,3 +101,27 @@ def test_overview_queries_do_not_grow_with_the_history(
     with django_assert_max_num_queries(OVERVIEW_QUERIES):
         response = therapist_client.get(url)
     assert response.context["overview"].logged_days == min(days, 28 if range_key == "4w" else days)
+
+
+@pytest.mark.parametrize("weeks", [2, 10])
+def test_overview_outcomes_panel_queries_do_not_grow_with_the_ratings(
+    therapist_client, clinic, therapist, weeks, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from outcomes.services import groc_record, psfs_rate, psfs_setup
+
+    person = busy_patient(clinic, therapist, "Olga Outcomes", days=7 * weeks)
+    start = timezone.now() - timedelta(weeks=weeks)
+    psfs_setup(person, [("Stairs", 2), ("Socks", 3)], actor=therapist, recorded_at=start)
+    ids = list(person.psfs_activities.values_list("pk", flat=True))
+    for week in range(1, weeks):
+        moment = start + timedelta(weeks=week)
+        psfs_rate(person, dict.fromkeys(ids, min(10, 2 + week)), actor=None, recorded_at=moment)
+        groc_record(person, min(7, week), actor=None, recorded_at=moment)
+    url = reverse("dashboard:patient_overview", args=[person.pk]) + "?range=all"
+    with django_assert_max_num_queries(OVERVIEW_QUERIES):
+        response = therapist_client.get(url)
+    assert "Outcome measures" in response.content.decode()

@@ -60,6 +60,7 @@ def test_seed_demo_creates_the_clinic_and_its_stories_and_a_second_run_changes_n
     _assert_staff_and_logins(rf, clinic, patients)
     _assert_histories(patients)
     _assert_each_story_shows_its_sign()
+    _assert_outcome_histories(patients)
 
     before = _counts()
     _seed()
@@ -158,6 +159,25 @@ def _assert_each_story_shows_its_sign():
     marco = _patient("marco")
     assert marco.time_zone == "Europe/Madrid"
     assert marco.therapists.count() == 2
+
+
+def _assert_outcome_histories(patients):
+    from care.outcomes import patient_outcomes
+    from outcomes.measures import Verdict
+
+    verdicts = {story.key: patient_outcomes(_patient(story.key)) for story in demo.STORIES}
+    # Some past the MCID on every measure, some not yet, one worse.
+    for key in ("grace", "helen", "lena", "brian"):
+        outcome = verdicts[key]
+        assert outcome.psfs.verdict == Verdict.IMPROVED, key
+        assert outcome.groc.verdict == Verdict.IMPROVED, key
+        assert len(outcome.psfs_history.assessments) >= 3, key
+    for key in ("owen", "marcus", "frank"):
+        assert verdicts[key].overall == Verdict.NOT_YET, key
+    assert verdicts["priya"].overall == Verdict.WORSE
+    assert len(verdicts["amira"].psfs_history.assessments) == 1
+    assert verdicts["grace"].psfs_history.discharge_requested
+    assert all(p.phone.startswith("+44 7700 900") for p in patients)
 
 
 def test_story_histories_are_deterministic():

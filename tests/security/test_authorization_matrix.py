@@ -163,6 +163,19 @@ ROUTES: dict[str, list[Route]] = {
     "dashboard:export_entries_csv": [Route(OWNER_CARE, owner_pk)],
     "dashboard:export_logs_csv": [Route(OWNER_CARE, owner_pk)],
     "dashboard:export_alerts_csv": [Route(OWNER_CARE, owner_pk)],
+    # Outcome measures (issue 16): the patient's progress and PSFS ratings are theirs; their
+    # therapist and clinic admin name the activities with them and ask for a re-rating.
+    "care:progress": [Route(PATIENTS)],
+    "outcomes:psfs_setup": [Route(OWNER_AND_CARE, owner_patient_pk, GET_POST)],
+    "outcomes:psfs_rate": [Route(PATIENTS, methods=GET_POST)],
+    "outcomes:psfs_request": [Route(OWNER_CARE, owner_patient_pk, ("POST",))],
+    "dashboard:patient_report": [Route(OWNER_CARE, owner_pk)],
+    "dashboard:patient_report_pdf": [Route(OWNER_CARE, owner_pk)],
+    # Counts across the clinic, naming no patient: every clinician of their own clinic.
+    "dashboard:clinic_flares": [Route(CLINICIANS)],
+    # FHIR: one patient's Bundle for their carers, and a patient's own.
+    "fhir_export:patient_bundle": [Route(OWNER_CARE, owner_pk)],
+    "fhir_export:own_bundle": [Route(PATIENTS)],
     # The audit log: the patient's clinic admin only.
     "audit:patient_log": [Route(frozenset({CLINIC_ADMIN}), owner_patient_pk)],
     "audit:patient_log_csv": [Route(frozenset({CLINIC_ADMIN}), owner_patient_pk)],

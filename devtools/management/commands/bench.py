@@ -4,7 +4,8 @@ Measured in one process through the whole Django stack (middleware, sessions, te
 the test client: the caseload at 10 and at 500 patients, the patient overview of a patient with
 a year of entries (4 weeks, the default, and the whole year), saving an entry through
 ``care.services.entry_record`` with every rule, and a trivial view (the health
-check). Beside the caseload of 500 and the overview it times their raw-SQL floor
+check), and the clinic's flare-ups per intervention over a year (issue 16). Beside the
+caseload of 500, the overview and the clinic's flare-ups it times their raw-SQL floor
 (devtools/bench/floor.py), taking turns with the page, and reports page p50 / floor p50. Prints
 a table, then one JSON object as the last line. See docs/benchmarks.md.
 
@@ -42,7 +43,7 @@ from accounts.models import Clinic, Patient, User
 from care.services import entry_record
 from devtools.bench import floor
 from devtools.bench.data import build_clinic
-from symptoms.models import DailySummary, SymptomEntry
+from symptoms.models import DailySummary, PTSession, SymptomEntry
 
 BENCH_DB_NAME = "bench.sqlite3"
 #: The pages timed against their raw-SQL floor, and the most each may cost over it.
@@ -51,6 +52,7 @@ RATIOS = {
     "caseload_500_vs_floor": ("caseload_500", "caseload_500_floor"),
     "overview_vs_floor": ("overview", "overview_floor"),
     "overview_all_vs_floor": ("overview_all", "overview_all_floor"),
+    "clinic_flares_year_vs_floor": ("clinic_flares_year", "clinic_flares_year_floor"),
 }
 
 
@@ -169,9 +171,23 @@ class Command(BaseCommand):
             },
             repeat,
         )
+        # The clinic's flare-ups per intervention over a year, split per diagnosis (issue 16):
+        # one aggregate statement over every session, whatever their number.
+        year_ago = clinic_today - timedelta(days=364)
+        flares = f"{reverse('dashboard:clinic_flares')}?start={year_ago}&group=diagnosis"
+        timings |= self.timed(
+            {
+                "clinic_flares_year": _page(big, flares, "flare-tables"),
+                "clinic_flares_year_floor": lambda: floor.clinic_flares_floor(
+                    clinic.pk, year_ago, clinic_today - timedelta(days=2)
+                ),
+            },
+            repeat,
+        )
         timings |= self.timed({"trivial": _page(big, reverse("healthz"), "ok")}, repeat)
         timings |= self.timed({"entry_save": self.entry_saver(clinic)}, options["saves"], warmup=3)
         return {
+            "sessions": PTSession.objects.filter(patient__clinic=clinic).count(),
             "patients": Patient.objects.filter(clinic=clinic).count(),
             "entries": SymptomEntry.objects.count(),
             "daily_summaries": DailySummary.objects.count(),
@@ -270,7 +286,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             f"{results['patients']} patients, {results['entries']} entries, "
-            f"{results['daily_summaries']} daily summaries"
+            f"{results['daily_summaries']} daily summaries, {results['sessions']} sessions"
         )
         self.stdout.write(
             f"{'measure':<20}{'queries':>8}{'p50 ms':>10}{'p90 ms':>10}{'min ms':>10}"
@@ -327,6 +343,9 @@ def _summary(results: dict[str, Any], ratios: dict[str, float], load: float | No
         "overview_floor_p50_ms": timings["overview_floor"]["p50_ms"],
         "overview_all_p50_ms": timings["overview_all"]["p50_ms"],
         "overview_all_floor_p50_ms": timings["overview_all_floor"]["p50_ms"],
+        "queries_clinic_flares_year": timings["clinic_flares_year"]["queries"],
+        "clinic_flares_year_p50_ms": timings["clinic_flares_year"]["p50_ms"],
+        "clinic_flares_year_floor_p50_ms": timings["clinic_flares_year_floor"]["p50_ms"],
         "entry_save_p50_ms": timings["entry_save"]["p50_ms"],
         "trivial_p50_ms": timings["trivial"]["p50_ms"],
         "cpu_p50_ms": {name: row["cpu_p50_ms"] for name, row in timings.items()},

@@ -143,7 +143,7 @@ class Patient(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone or self.clinic.time_zone)
 
     def local_day(self, moment=None):
-        """The patient's local calendar date of `moment` (CLINICAL.md section 2, "Day")."""
+        """The patient's local calendar date of `moment` (spec.md section 3, "Day")."""
         moment = moment or timezone.now()
         return timezone.localtime(moment, self.zone).date()
 

@@ -8,7 +8,7 @@ from redflags.rule_sets import current_rule_set
 
 
 def light_for(patient: Patient, pain_during: int) -> Light:
-    """The traffic light with the thresholds of the patient's clinic's rule set (CLINICAL.md
+    """The traffic light with the thresholds of the patient's clinic's rule set (spec.md
     section 4; red is R10's red zone, so the light and the rule never disagree)."""
     params = current_rule_set(patient.clinic).rule_params()
     return traffic_light(

@@ -144,7 +144,7 @@ def dose_record(
     idempotency_key: str = "",
     actor: User | None,
 ) -> DoseLogResult:
-    """Log one dose of one exercise with the traffic light for its pain (CLINICAL.md section 4)
+    """Log one dose of one exercise with the traffic light for its pain (spec.md section 7)
     and screen it against the rule set (R10) in the same transaction. A repeated
     ``idempotency_key`` returns the log already saved: a double tap stores one log."""
     duplicate = _dose_duplicate(patient, idempotency_key)

@@ -1,6 +1,6 @@
 """CSV exports of one patient's entries, exercise logs and alerts: what they read, and the rows.
 
-Column names are the data dictionary's (CLINICAL.md section 1); sets are joined with ";";
+Column names are the data dictionary's (spec.md section 2); sets are joined with ";";
 times are the patient's local time in ISO 8601. A cell that a spreadsheet would read as a
 formula (starting with =, +, -, @, a tab or a carriage return) is prefixed with a single quote
 (OWASP, "CSV Injection").

@@ -3,7 +3,7 @@ included it, how many were followed by a flare-up within 2 days, and the rate wi
 Wilson interval; the same for all sessions. Pure: counts in, rates out.
 
 "Followed by a flare-up" is the overview's definition (``redflags.engine.flare
-.flare_session_link``, CLINICAL.md section 3): a flare-up belongs to the latest session from 2
+.flare_session_link``, spec.md section 6): a flare-up belongs to the latest session from 2
 days before its start to its start day, so each flare-up counts for one session only, and a
 session is followed by a flare-up when some flare-up belongs to it. ``flare_analysis`` finds
 that link in SQL; a test holds it to ``flare_session_link``.

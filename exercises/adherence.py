@@ -3,7 +3,7 @@
 Pure (no ORM) and exact (``Fraction``); the selector loads the plan and the logs and calls
 :func:`adherence`. The choices are written up in docs/clinical-decisions.md, "Adherence":
 
-- a dose is one exercise log (CLINICAL.md R13);
+- a dose is one exercise log (spec.md R13);
 - prescribed doses of an exercise = ``times_per_day`` x ``days_per_week`` per 7 days, prorated
   by the days the exercise was in force within the window: each such day contributes
   ``times_per_day x days_per_week / 7``. A 7-day window with the plan in force throughout gives

@@ -1,4 +1,4 @@
-"""The field lists of exercises, plan items and exercise logs (CLINICAL.md section 1), each
+"""The field lists of exercises, plan items and exercise logs (spec.md section 2), each
 defined once.
 
 Forms, services, the replay format, the exports and the benchmark data derive their lists from

@@ -1,4 +1,4 @@
-"""Exercise library, versioned home exercise plans and exercise logs (CLINICAL.md sections 1, 4)."""
+"""Exercise library, versioned home exercise plans and exercise logs (spec.md sections 2, 7)."""
 
 from typing import Any
 

@@ -95,7 +95,7 @@ def plan_version_save(
     """Save what the therapist prescribed as a new version of the patient's plan.
 
     ``items`` are dicts with ``exercise`` (an Exercise or its id) and the dosage fields, in
-    order. Every save that changes something makes a new version (CLINICAL.md section 1); saving
+    order. Every save that changes something makes a new version (spec.md section 2); saving
     the latest version unchanged returns it. A revision starts today or later, never before the
     version it replaces, so the past stays as it was prescribed and each log keeps pointing at
     the version that was in force. ``now`` stands in for the clock (the demo seeder's past).

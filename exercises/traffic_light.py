@@ -1,4 +1,4 @@
-"""The pain-monitoring traffic light shown after each exercise log (CLINICAL.md section 4).
+"""The pain-monitoring traffic light shown after each exercise log (spec.md section 7).
 
 Silbernagel et al. 2007, Am J Sports Med 35:897: pain during an exercise of 0-2 (NPRS) is safe,
 3-5 is acceptable if it settles by the next morning, above 5 means ease off. Pure: no ORM, so
@@ -49,7 +49,7 @@ def traffic_light(
     red_above_pain: int = RED_ABOVE_PAIN,
 ) -> Light:
     """Green for pain_during 0 to ``green_max_pain``, amber up to ``red_above_pain``, red above
-    it (CLINICAL.md section 4). Raises ValueError for pain outside 0-10 or crossed thresholds."""
+    it (spec.md section 7). Raises ValueError for pain outside 0-10 or crossed thresholds."""
     if isinstance(pain_during, bool) or not isinstance(pain_during, int):
         raise ValueError(f"pain_during must be an integer, not {pain_during!r}")
     if not PAIN_MIN <= pain_during <= PAIN_MAX:

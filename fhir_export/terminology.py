@@ -140,7 +140,7 @@ SESSION_KIND = _from_choices("session-kind", "PT session kinds", SessionKind)
 SEVERITY = _from_choices("alert-severity", "Red-flag alert severity", Severity)
 RULE = _from_pairs(
     "red-flag-rule",
-    "PT Tracker red-flag rules (CLINICAL.md section 5)",
+    "PT Tracker red-flag rules (spec.md section 8)",
     ((rule, code.replace("_", " ")) for rule, code in RULE_CODES.items()),
 )
 PSFS_OCCASION = _from_choices("psfs-occasion", "When the PSFS was rated", AssessmentKind)

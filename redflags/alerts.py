@@ -1,4 +1,4 @@
-"""Raising alerts (CLINICAL.md section 5): one open alert per rule per patient, findings added
+"""Raising alerts (spec.md section 8): one open alert per rule per patient, findings added
 to it as evidence, its severity raised by a more severe finding, and urgent or emergency alerts
 queued for email in the caller's transaction."""
 

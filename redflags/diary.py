@@ -1,4 +1,4 @@
-"""Flare-ups as the patient's diary lists them (CLINICAL.md section 3): periods with the
+"""Flare-ups as the patient's diary lists them (spec.md section 6): periods with the
 session they followed, e.g. "3 to 6 March, after your session on 2 March"."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Emergency advice comes first (CLINICAL.md section 5): after an entry raises an emergency
+"""Emergency advice comes first (spec.md section 8): after an entry raises an emergency
 alert, the patient sees the emergency page before anything else, and their next pages lead back
 to it until they confirm they have read it.
 

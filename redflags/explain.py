@@ -32,7 +32,7 @@ RULE_NAMES: dict[str, Any] = {
     "R14": _("Not improving"),
 }
 
-# CLINICAL.md section 5, reworded for a clinician with the thresholds as placeholders (filled
+# spec.md section 8, reworded for a clinician with the thresholds as placeholders (filled
 # from the rule-set version in force). Fractions are shown as percentages.
 RULE_EXPLANATIONS: dict[str, Any] = {
     "R1": _(

@@ -1,4 +1,4 @@
-"""Flare-up episodes (CLINICAL.md section 3; R11): kept in step with the patient's entries, R11
+"""Flare-up episodes (spec.md section 6; R11): kept in step with the patient's entries, R11
 opened for each newly detected one, and escalated by the daily sweep when a flare lasts.
 
 What to create, update and delete is decided by the pure ``engine.reconcile``; this module

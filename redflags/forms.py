@@ -290,7 +290,7 @@ CASE_MAX_BYTES = 1024 * 1024
 
 
 class CaseUploadForm(forms.Form):
-    """A replay case file (CLINICAL.md section 6): JSON, at most 1 MB."""
+    """A replay case file (spec.md section 10): JSON, at most 1 MB."""
 
     case_file = forms.FileField(
         label=_("Case file (.json)"),

@@ -1,4 +1,4 @@
-"""What the patient is told after logging an entry (CLINICAL.md section 5, last paragraphs).
+"""What the patient is told after logging an entry (spec.md section 8, last paragraphs).
 
 One `Guidance` per severity in `GUIDANCE`. Without alerts the patient gets the normal-recovery
 reassurance and home-care tips. To add the emergency/urgent/review/low branches, add their
@@ -83,7 +83,7 @@ UNLISTED = Guidance(
     ),
 )
 
-# --- Alert severities (CLINICAL.md section 5, "What the patient sees") -------------------------
+# --- Alert severities (spec.md section 8, "What the patient sees") -------------------------
 # `reasons` are the alerts' patient messages, shown word for word: the alert page tells the
 # clinician that this is what the patient was shown. The texts below frame them. Reading level
 # is checked by tests/redflags/test_guidance_wording.py (Flesch-Kincaid grade).

@@ -1,4 +1,4 @@
-"""What people are told when a rule fires: the patient's message (CLINICAL.md section 5, "What
+"""What people are told when a rule fires: the patient's message (spec.md section 8, "What
 the patient sees") and the therapist's email. Plain second-person wording for the patient, at a
 reading age of about 11; the email carries only what a therapist needs to open the alert.
 

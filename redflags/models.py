@@ -1,5 +1,5 @@
 """Rule-set versions, alerts with their evidence and triage history, flare-up episodes, and who
-was told about each alert (CLINICAL.md sections 3 and 5).
+was told about each alert (spec.md sections 6 and 8).
 
 Nothing here is ever deleted by the application: alerts are resolved, not removed; triage
 actions are append-only; evidence rows protect the entries and logs they point at.
@@ -205,7 +205,7 @@ class TriageAction(models.Model):
 
 
 class FlareEpisode(models.Model):
-    """A flare-up (CLINICAL.md section 3), kept in step with the patient's entries."""
+    """A flare-up (spec.md section 6), kept in step with the patient's entries."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="flares")
     start = models.DateField()

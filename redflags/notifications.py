@@ -1,4 +1,4 @@
-"""Who is told about an alert (CLINICAL.md section 5: urgent and emergency alerts reach the clinic
+"""Who is told about an alert (spec.md section 8: urgent and emergency alerts reach the clinic
 the same day), and with which email. One email per recipient per alert episode goes into the
 mail outbox (core.outbox) in the alert's transaction; the outbox delivers it once that commits,
 retries with backoff while the mail server is down and gives it up visibly. A ``Notification``

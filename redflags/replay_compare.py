@@ -1,4 +1,4 @@
-"""Comparing a replay with the case's ``expect`` (CLINICAL.md section 6): the same set of
+"""Comparing a replay with the case's ``expect`` (spec.md section 10): the same set of
 rule/severity/day alerts and the same flares, each difference said in one sentence."""
 
 from __future__ import annotations

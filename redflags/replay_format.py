@@ -1,4 +1,4 @@
-"""The replay file format (CLINICAL.md section 6): reading a case file and rejecting a case the
+"""The replay file format (spec.md section 10): reading a case file and rejecting a case the
 replay cannot run, with a message naming the case and the field.
 
 A key that is a model field is checked by that field, as the forms' services check it through

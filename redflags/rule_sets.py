@@ -1,4 +1,4 @@
-"""The clinic's rule set (CLINICAL.md section 5): the version in force, and saving a change as a
+"""The clinic's rule set (spec.md section 8): the version in force, and saving a change as a
 new version (alerts keep pointing at the version that raised them)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .models import RULE_SET_NOTE_MAX_LENGTH, RuleSetVersion
 
 def current_rule_set(clinic: Clinic) -> RuleSetVersion:
     """The clinic's rule set in force: its newest version, or version 1 with the defaults of
-    CLINICAL.md section 5 when the clinic has none yet. One query once it exists."""
+    spec.md section 8 when the clinic has none yet. One query once it exists."""
     version = RuleSetVersion.objects.filter(clinic=clinic).order_by("-number").first()
     if version is not None:
         return version
@@ -28,7 +28,7 @@ def current_rule_set(clinic: Clinic) -> RuleSetVersion:
                 clinic=clinic,
                 number=1,
                 params=RuleParams().to_dict(),
-                note="Defaults of CLINICAL.md section 5",
+                note="Defaults of spec.md section 8",
             )
     except IntegrityError:
         # Another request created version 1 at the same moment.

@@ -1,4 +1,4 @@
-"""Screening on save (CLINICAL.md section 5, "Which rules run when"): a saved symptom entry runs
+"""Screening on save (spec.md section 8, "Which rules run when"): a saved symptom entry runs
 R1-R9, R12 and R11 detection; a saved exercise log runs R10. The screening functions run inside
 the caller's transaction (``symptoms.services``, ``exercises.services``): an entry and the alerts
 it raises commit together or not at all."""

@@ -1,4 +1,4 @@
-"""The daily sweep (CLINICAL.md section 5): at the end of each patient's local day, R13, R14 and
+"""The daily sweep (spec.md section 8): at the end of each patient's local day, R13, R14 and
 the R11 escalation; idempotent per clinic and day, catching up after an outage, then re-queueing
 the mail outbox's due emails (a backstop for deliveries whose task was lost)."""
 

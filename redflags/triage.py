@@ -1,4 +1,4 @@
-"""Triage of alerts (CLINICAL.md section 5, "What the clinician sees"): acknowledge, log a
+"""Triage of alerts (spec.md section 8, "What the clinician sees"): acknowledge, log a
 contact, resolve with a note, escalate; and the patient's confirmation of emergency advice.
 
 Each service runs in one transaction, locks the alert, appends one ``TriageAction`` with who and

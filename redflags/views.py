@@ -1,5 +1,5 @@
 """Alert pages: the clinician's inbox, alert page and triage actions; the clinic admin's rule set
-and case replay; the patient's emergency advice page (CLINICAL.md section 5, issue 4).
+and case replay; the patient's emergency advice page (spec.md section 8, issue 4).
 
 Clinician pages answer 404 to patients and to clinicians outside the alert's caseload or
 clinic (redflags.access). Each view serves the full page, or its fragment when htmx asks;

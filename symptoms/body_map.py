@@ -1,6 +1,6 @@
 """Shapes of the body map: a simple figure seen from the front and from the back.
 
-Every region of CLINICAL.md's region list has exactly one "primary" shape (the one a keyboard
+Every region of spec.md's region list has exactly one "primary" shape (the one a keyboard
 or screen-reader user reaches); a region seen in both views gets a second, pointer-only shape.
 On the front view the patient's right side is on the viewer's left; on the back view it is on
 the viewer's right.

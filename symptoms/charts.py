@@ -1,4 +1,4 @@
-"""Server-rendered SVG charts of daily pain (CLINICAL.md section 2), pure and tested.
+"""Server-rendered SVG charts of daily pain (spec.md section 4), pure and tested.
 
 No canvas and no script: the markup prints, and reads without colour (points, self-reported
 flare days, sessions and flare-up periods differ by shape and pattern, not only by hue). Each

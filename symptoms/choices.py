@@ -1,4 +1,4 @@
-"""Choices of the data dictionary (CLINICAL.md section 1), with the labels patients read.
+"""Choices of the data dictionary (spec.md section 2), with the labels patients read.
 
 The values are the names used in models, forms, the replay format and exports.
 """
@@ -124,7 +124,7 @@ CHOICE_SETS: dict[str, type[models.TextChoices]] = {
     "interventions": Intervention,
 }
 
-# The six screening questions, asked on every entry as one checklist (CLINICAL.md section 1).
+# The six screening questions, asked on every entry as one checklist (spec.md section 2).
 SCREENING_QUESTIONS = {
     "bladder_bowel_change": _("New trouble passing or holding urine or stool"),
     "saddle_numbness": _("Numbness between your legs or around your bottom"),

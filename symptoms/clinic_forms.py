@@ -1,4 +1,4 @@
-"""Clinician forms: record or schedule a PT session, edit a patient's intake (CLINICAL.md 1)."""
+"""Clinician forms: record or schedule a PT session, edit a patient's intake (spec.md 2)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ SESSION_NOTES_MAX_LENGTH = 4000
 
 
 class IntakeForm(forms.Form):
-    """The intake fields (CLINICAL.md section 1, "Intake"); the patient-invite form adds to it."""
+    """The intake fields (spec.md section 2, "Intake"); the patient-invite form adds to it."""
 
     conditions = forms.CharField(
         label=_("Working diagnosis"),
@@ -73,7 +73,7 @@ class IntakeForm(forms.Form):
 
 
 class PTSessionForm(forms.Form):
-    """Record a session that happened or schedule one ahead (CLINICAL.md section 1)."""
+    """Record a session that happened or schedule one ahead (spec.md section 2)."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Kind of session"), choices=SessionKind.choices)

@@ -1,4 +1,4 @@
-"""The field lists of the data dictionary (CLINICAL.md section 1), each defined once, in the
+"""The field lists of the data dictionary (spec.md section 2), each defined once, in the
 dictionary's order.
 
 Forms, services, the replay format, the exports and the benchmark data derive their lists from

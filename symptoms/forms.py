@@ -1,4 +1,4 @@
-"""The symptom entry form: every field of the data dictionary (CLINICAL.md section 1).
+"""The symptom entry form: every field of the data dictionary (spec.md section 2).
 
 Field names are the data dictionary's. `recorded_at` and `session` are not asked: the service
 takes the time of saving and links the session from the context.

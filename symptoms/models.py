@@ -1,4 +1,4 @@
-"""Intake, PT sessions, symptom entries and per-day summaries (CLINICAL.md sections 1-2)."""
+"""Intake, PT sessions, symptom entries and per-day summaries (spec.md sections 2-4)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -109,7 +109,7 @@ class PTSession(models.Model):
 
 
 class SymptomEntry(models.Model):
-    """One entry of the patient's log; many per day are allowed (CLINICAL.md section 1)."""
+    """One entry of the patient's log; many per day are allowed (spec.md section 2)."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="entries")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -226,7 +226,7 @@ class SymptomEntry(models.Model):
 class DailySummary(models.Model):
     """Per-day figures kept up to date on every save, so charts and rules read one row a day.
 
-    daily_pain is CLINICAL.md's "daily pain": the highest pain_worst of the day's entries.
+    daily_pain is spec.md's "daily pain": the highest pain_worst of the day's entries.
     """
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="daily_summaries")

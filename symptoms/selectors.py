@@ -26,7 +26,7 @@ from .models import DailySummary, PTSession, SymptomEntry
 NOON = time(12, 0)
 #: Days of the diary shown at once; "Show older" moves to the next days that hold something.
 DIARY_PAGE_DAYS = 14
-#: Days covered by the diary's trend chart (CLINICAL.md section 2, daily pain).
+#: Days covered by the diary's trend chart (spec.md section 4, daily pain).
 TREND_DAYS = 28
 
 
@@ -87,7 +87,7 @@ def sessions_for_patient(
 
 
 def daily_pains(patient: Patient, start: date, end: date) -> list[DayPoint]:
-    """Daily pain (CLINICAL.md section 2) of each logged day from start to end, oldest first."""
+    """Daily pain (spec.md section 4) of each logged day from start to end, oldest first."""
     summaries = DailySummary.objects.filter(patient=patient, day__range=(start, end)).order_by(
         "day"
     )
@@ -104,7 +104,7 @@ def session_marks(sessions: Collection[PTSession]) -> list[SessionMark]:
 
 
 def flare_periods(patient: Patient, start: date, end: date) -> list[Period]:
-    """Flare-ups (CLINICAL.md section 3) overlapping start..end; an open one has no end."""
+    """Flare-ups (spec.md section 6) overlapping start..end; an open one has no end."""
     # The flare-up records belong to the red-flag app, reached through the reverse relation
     # so that symptoms does not import it.
     flares = patient.flares.filter(Q(end__isnull=True) | Q(end__gte=start), start__lte=end)

@@ -30,7 +30,7 @@ class EntryIsEvidence(EntryLocked):
 
 
 def session_for_entry(patient: Patient, context: str, day: date) -> PTSession | None:
-    """The session an entry is about (CLINICAL.md section 1, `session`).
+    """The session an entry is about (spec.md section 2, `session`).
 
     Before/after-session entries link to a session on the same day, next-morning entries to a
     session the day before. With two sessions on one day, the latest recorded one.

@@ -1,4 +1,4 @@
-"""A replay of an uploaded clinical-safety case beside what it expects (CLINICAL.md section 6),
+"""A replay of an uploaded clinical-safety case beside what it expects (spec.md section 10),
 for the clinic admin's upload page."""
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def _alert_rows(alerts: list[dict[str, Any]]) -> list[AlertRow]:
 
 
 def replay_report(case: dict[str, Any], clinic: Clinic) -> ReplayReport:
-    """Replay the case (CLINICAL.md section 6) against the clinic's current rule set, through
+    """Replay the case (spec.md section 10) against the clinic's current rule set, through
     the engine's ``replay_case`` (nothing is saved), and compare it with its ``expect``.
 
     A bad case comes back as a ValidationError carrying the engine's message (which names the

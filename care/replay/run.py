@@ -1,4 +1,4 @@
-"""Replay of clinical-safety cases (CLINICAL.md section 6) through the real services.
+"""Replay of clinical-safety cases (spec.md section 10) through the real services.
 
 A case is loaded into a throw-away clinic inside a transaction that is always rolled back, so
 nothing is left in the database and no email leaves (an outbox row is only handed to the task

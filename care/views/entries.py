@@ -79,7 +79,7 @@ def entry_create(request: AuthenticatedRequest) -> HttpResponse:
             except ValidationError as error:
                 _add_model_errors(form, error)
             else:
-                # Emergency advice comes before anything else (CLINICAL.md section 5).
+                # Emergency advice comes before anything else (spec.md section 8).
                 emergency = emergency_response(request, result.alerts)
                 if emergency is not None:
                     return emergency

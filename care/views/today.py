@@ -34,7 +34,7 @@ from ..services import DoseLogResult, dose_record
 @dataclass(frozen=True)
 class DoseCard:
     """One dose on the Today list: the dose, its logging form and, right after logging, the
-    traffic light (CLINICAL.md section 4)."""
+    traffic light (spec.md section 7)."""
 
     dose: Dose
     form: DoseLogForm

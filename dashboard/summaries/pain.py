@@ -1,4 +1,4 @@
-"""Current pain against the baseline, its direction, and the chart's baseline band (CLINICAL.md
+"""Current pain against the baseline, its direction, and the chart's baseline band (spec.md
 sections 2 and 5). Pure."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class Direction(enum.StrEnum):
 
 
 def pain_direction(pain: int | Fraction, baseline: int | Fraction, params: RuleParams) -> Direction:
-    """A meaningful rise over the baseline, a meaningful fall from it, else steady (CLINICAL.md
+    """A meaningful rise over the baseline, a meaningful fall from it, else steady (spec.md
     section 2; the fall mirrors the rise, section 5)."""
     if is_meaningful_rise(pain, baseline, params):
         return Direction.RISE

@@ -20,7 +20,7 @@ TOP_TRIGGERS = 3
 
 @dataclass(frozen=True)
 class Flare:
-    """A flare-up as stored (CLINICAL.md section 3): ``end`` None while open."""
+    """A flare-up as stored (spec.md section 6): ``end`` None while open."""
 
     start: date
     end: date | None = None

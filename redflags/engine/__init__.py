@@ -1,4 +1,4 @@
-"""The pure red-flag engine (CLINICAL.md sections 1-5): plain domain data, the rule-set
+"""The pure red-flag engine (spec.md sections 2-8): plain domain data, the rule-set
 parameters, baseline and meaningful change, flare-up detection and reconciliation, and the rules
 R1-R14.
 

@@ -1,4 +1,4 @@
-"""Daily pain, baseline and meaningful change (CLINICAL.md section 2 and section 5,
+"""Daily pain, baseline and meaningful change (spec.md section 4 and section 8,
 "Precise semantics"). All arithmetic is exact: medians are ``Fraction`` values and the 30%
 comparison is done on fractions, so 0.3 x 7 is 21/10 and never 2.0999999.
 """

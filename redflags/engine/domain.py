@@ -1,4 +1,4 @@
-"""Plain data the clinical engine works on (CLINICAL.md section 1, "Data dictionary").
+"""Plain data the clinical engine works on (spec.md section 2, "Data dictionary").
 
 Nothing here knows about Django: the service layer turns model rows into these frozen
 dataclasses, calls the pure rules in ``rules`` and ``flare``, and stores the findings.
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
-# --- Choices (CLINICAL.md section 1) ---------------------------------------------------------
+# --- Choices (spec.md section 2) ---------------------------------------------------------
 
 CONTEXTS = frozenset({"before_session", "after_session", "next_morning", "daily", "flare"})
 REST_RELIEF_CHOICES = frozenset({"yes", "partly", "no", "not_tried"})
@@ -97,7 +97,7 @@ LEG_REGIONS = LEFT_LEG_REGIONS | RIGHT_LEG_REGIONS
 
 REGIONS = AXIAL_REGIONS.union(*(set(levels) for levels in LIMB_SIDE_LEVELS.values()))
 
-# --- Rules and severities (CLINICAL.md section 5) ---------------------------------------------
+# --- Rules and severities (spec.md section 8) ---------------------------------------------
 
 #: Ordered from least to most serious, so ``SEVERITY_ORDER.index`` ranks severities.
 SEVERITY_ORDER: tuple[str, ...] = ("low", "review", "urgent", "emergency")
@@ -291,7 +291,7 @@ class PlanItem:
 @dataclass(frozen=True)
 class DayPain:
     """A logged day: its daily pain (highest ``pain_worst``) and whether any entry said
-    ``is_flare = yes`` (CLINICAL.md section 2 and 3)."""
+    ``is_flare = yes`` (spec.md section 4 and 6)."""
 
     day: date
     daily_pain: int

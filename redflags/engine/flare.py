@@ -1,4 +1,4 @@
-"""Flare-ups and spikes (CLINICAL.md section 3 and section 5, "Precise semantics"; R11).
+"""Flare-ups and spikes (spec.md section 6 and section 8, "Precise semantics"; R11).
 
 Detection is a full recomputation over the logged days in date order, so the same data always
 gives the same episodes whichever order it arrived in. Flares never overlap: after a flare ends,

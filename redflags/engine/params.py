@@ -1,4 +1,4 @@
-"""Tunable thresholds of the red-flag rule set (CLINICAL.md sections 2, 3 and 5).
+"""Tunable thresholds of the red-flag rule set (spec.md sections 4, 6 and 8).
 
 Every number a rule compares against lives here, named with its unit, with the default that
 ships. A clinic may tune them; the rule-set model stores ``RuleParams.to_dict()`` as JSON.

@@ -1,4 +1,4 @@
-"""Keeping stored flare-up episodes in step with detection (CLINICAL.md section 3; R11).
+"""Keeping stored flare-up episodes in step with detection (spec.md section 6; R11).
 
 Detection (``flare.detect_flares``) is a full recomputation; the service stores its episodes so
 that the diary, the dashboard and the R11 escalation can read them. When a patient's entries

@@ -43,7 +43,7 @@ from tests.factories import (
 LOCMEM_MAIL = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 QUICK_LOG_LINK = re.compile(r"https?://[^/\s]+(/reminders/log/\?t=\S+)")
 
-#: Answers that raise alerts of each severity through the real rules (CLINICAL.md section 5).
+#: Answers that raise alerts of each severity through the real rules (spec.md section 8).
 URGENT_ANSWERS = {"pain_now": 7, "pain_worst": 8, "descriptors": ["stabbing"], "rest_relief": "no"}
 REVIEW_ANSWERS = {
     "pain_now": 3,

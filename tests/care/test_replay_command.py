@@ -1,4 +1,4 @@
-"""``manage.py replay_case`` (CLINICAL.md section 6): every vignette passes through the real
+"""``manage.py replay_case`` (spec.md section 10): every vignette passes through the real
 services, the result agrees with the pure oracle ``replay_pure.simulate_case``, bad files get a
 clear message, and nothing is left behind."""
 

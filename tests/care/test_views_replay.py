@@ -1,4 +1,4 @@
-"""Case upload (CLINICAL.md section 6): a clinic admin uploads a case file and sees the result,
+"""Case upload (spec.md section 10): a clinic admin uploads a case file and sees the result,
 what the case expects and the differences; bad files get a clear message, never a 500."""
 
 import copy

@@ -1,7 +1,7 @@
 """The dashboard's arithmetic against hand-computed fixtures (no database).
 
 Days count from D0; the figures in each test's comments are worked out by hand from
-CLINICAL.md section 2 and 3 (daily pain, baseline, meaningful rise, pre- and post-session pain,
+spec.md section 4 and 6 (daily pain, baseline, meaningful rise, pre- and post-session pain,
 the flare's session link).
 """
 

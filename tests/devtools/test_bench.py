@@ -25,7 +25,7 @@ def test_synthetic_clinic_matches_what_the_save_path_would_keep():
     bench = build_clinic(patients=3, days=30, small=2)
     assert Patient.objects.filter(therapists=bench.therapist).count() == 3
     assert Patient.objects.filter(therapists=bench.small_therapist).count() == 2
-    # Daily summaries agree with the entries (CLINICAL.md section 2, daily pain).
+    # Daily summaries agree with the entries (spec.md section 4, daily pain).
     figures = {
         (row["patient_id"], row["day"]): row
         for row in SymptomEntry.objects.values("patient_id", "day").annotate(

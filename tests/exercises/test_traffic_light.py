@@ -1,4 +1,4 @@
-"""The pain-monitoring traffic light (CLINICAL.md section 4): boundaries 2/3 and 5/6."""
+"""The pain-monitoring traffic light (spec.md section 7): boundaries 2/3 and 5/6."""
 
 import pytest
 

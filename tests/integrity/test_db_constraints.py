@@ -78,7 +78,7 @@ def _raw_update(model, pk, column, value):
 
 
 CASES = {
-    # Symptom entries (CLINICAL.md section 1)
+    # Symptom entries (spec.md section 2)
     "entry pain above 10": lambda p: _entry(p, pain_now=11, pain_worst=11),
     "entry worst pain below 0 by raw SQL": lambda p: _raw_update(
         SymptomEntry, _entry(p).pk, "pain_worst", -1
@@ -138,7 +138,7 @@ CASES = {
         Exercise.objects.create(name="Glide", slug="glide", body_area="leg") for _ in range(2)
     ],
     "exercise unknown body area": lambda p: ExerciseFactory(body_area="tail"),
-    # Alerts and triage (CLINICAL.md section 5)
+    # Alerts and triage (spec.md section 8)
     "two open alerts for one rule": lambda p: [_alert(p) for _ in range(2)],
     "alert unknown severity": lambda p: _alert(p, severity="mild"),
     "alert unknown state": lambda p: _alert(p, state="snoozed"),

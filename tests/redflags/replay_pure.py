@@ -1,4 +1,4 @@
-"""A pure, in-memory replay of a clinical-safety case (CLINICAL.md section 6).
+"""A pure, in-memory replay of a clinical-safety case (spec.md section 10).
 
 This is the test oracle the Django ``replay_case`` command is checked against: same case
 format, same output. It holds all state in memory and calls the same pure engine the services

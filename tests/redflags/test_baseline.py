@@ -1,4 +1,4 @@
-"""Daily pain, baseline and meaningful change (CLINICAL.md section 2; section 5 "Precise
+"""Daily pain, baseline and meaningful change (spec.md section 4; section 8 "Precise
 semantics")."""
 
 from datetime import UTC, date, datetime, time, timedelta

@@ -1,4 +1,4 @@
-"""Flare-ups, spikes, session link and escalation (CLINICAL.md section 3; section 5 "Precise
+"""Flare-ups, spikes, session link and escalation (spec.md section 6; section 8 "Precise
 semantics"; R11)."""
 
 from datetime import date, timedelta

@@ -18,7 +18,7 @@ def test_without_alerts_the_patient_gets_reassurance_and_home_care_tips():
     assert guidance is NORMAL_RECOVERY
     assert guidance.severity == NORMAL
     tips = " ".join(str(tip) for tip in guidance.tips).lower()
-    # CLINICAL.md section 5: heat or cold, light movement, posture, the home plan, rest.
+    # spec.md section 8: heat or cold, light movement, posture, the home plan, rest.
     for topic in ("warmth", "cool", "moving gently", "position", "home exercises", "rest"):
         assert topic in tips
 

@@ -1,5 +1,5 @@
 """The advice patients read after logging is plain: Flesch-Kincaid grade 6 or below (a reading
-age of about 11) and no sentence longer than 20 words (CLINICAL.md: "reading age of about 11").
+age of about 11) and no sentence longer than 20 words (spec.md: "reading age of about 11").
 
 The grade formula is the standard one; syllables are counted with the usual vowel-group
 heuristic, which is what readability checkers use too. See docs/clinical-decisions.md,

@@ -1,4 +1,4 @@
-"""Rule-set parameters: defaults from CLINICAL.md, JSON storage, mandatory rules."""
+"""Rule-set parameters: defaults from spec.md, JSON storage, mandatory rules."""
 
 import dataclasses
 import json

@@ -1,4 +1,4 @@
-"""Reconciling stored flare-up episodes with a new detection (CLINICAL.md section 3; R11), as
+"""Reconciling stored flare-up episodes with a new detection (spec.md section 6; R11), as
 plain data: what to create, update, close and delete, and from which day to detect again."""
 
 import itertools

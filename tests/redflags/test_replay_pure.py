@@ -1,4 +1,4 @@
-"""The pure replay simulator (CLINICAL.md section 6) against every clinical-safety case in
+"""The pure replay simulator (spec.md section 10) against every clinical-safety case in
 docs/clinical/cases, plus a few synthetic cases for sweep-driven behaviour they do not cover."""
 
 import json

@@ -1,4 +1,4 @@
-"""The daily sweep's rules, R13 and R14 (CLINICAL.md section 5), at and around every threshold."""
+"""The daily sweep's rules, R13 and R14 (spec.md section 8), at and around every threshold."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The entry points that run the rules by trigger (CLINICAL.md section 5, "Which rules run when"),
+"""The entry points that run the rules by trigger (spec.md section 8, "Which rules run when"),
 the registry of R1-R14, and the domain's refusal of invalid data."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""The trend and pattern rules, R8-R12 (CLINICAL.md section 5), at and around every threshold."""
+"""The trend and pattern rules, R8-R12 (spec.md section 8), at and around every threshold."""
 
 from fractions import Fraction
 

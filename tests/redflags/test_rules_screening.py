@@ -1,4 +1,4 @@
-"""The red flags screened on every entry, R1-R7 (CLINICAL.md section 5), at and around every
+"""The red flags screened on every entry, R1-R7 (spec.md section 8), at and around every
 threshold."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Triage of alerts (CLINICAL.md section 5): every action is recorded with who and when, the
+"""Triage of alerts (spec.md section 8): every action is recorded with who and when, the
 alert's state follows, and nothing is ever deleted."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""What the patient sees after saving an entry (CLINICAL.md section 5): emergency advice first,
+"""What the patient sees after saving an entry (spec.md section 8): emergency advice first,
 urgent, review and normal-recovery guidance on the entry page."""
 
 import pytest

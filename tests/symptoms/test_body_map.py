@@ -1,4 +1,4 @@
-"""The body map: every region of CLINICAL.md's list can be picked, once by keyboard."""
+"""The body map: every region of spec.md's list can be picked, once by keyboard."""
 
 from collections import Counter
 

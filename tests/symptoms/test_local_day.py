@@ -1,4 +1,4 @@
-"""The patient's local day (CLINICAL.md section 2) across daylight-saving changes."""
+"""The patient's local day (spec.md section 3) across daylight-saving changes."""
 
 import datetime as dt
 import zoneinfo

@@ -1,4 +1,4 @@
-"""The red-flag rules (CLINICAL.md section 5), as pure functions over ``engine.domain`` data.
+"""The red-flag rules (spec.md section 8), as pure functions over ``engine.domain`` data.
 
 One function per rule takes exactly the plain data it needs and returns a ``Finding`` or None:
 ``screening`` holds the emergency and urgent signs screened on every entry (R1-R7),

@@ -1,4 +1,4 @@
-"""Rules run by the daily sweep at the end of a patient's day (CLINICAL.md section 5): R13
+"""Rules run by the daily sweep at the end of a patient's day (spec.md section 8): R13
 (disengaged: after a session, and against the home plan) and R14 (not improving)."""
 
 from collections.abc import Mapping, Sequence

@@ -1,4 +1,4 @@
-"""The three entry points that bundle the rules by trigger (CLINICAL.md section 5, "Which rules
+"""The three entry points that bundle the rules by trigger (spec.md section 8, "Which rules
 run when"), in the order of ``registry.RULES``. Disabled rules (``params.enabled``) are skipped
 here; the single-rule functions do not look at ``enabled``."""
 

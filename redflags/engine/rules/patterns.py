@@ -1,4 +1,4 @@
-"""Trend and pattern rules (CLINICAL.md section 5): how pain responds to sessions (R8, R9), the
+"""Trend and pattern rules (spec.md section 8): how pain responds to sessions (R8, R9), the
 neuropathic pattern (R12), exercise pain in the red zone (R10), and the R11 findings for a
 flare-up and its escalation (detection itself lives in ``engine.flare``)."""
 

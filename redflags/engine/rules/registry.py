@@ -1,4 +1,4 @@
-"""Every rule, R1-R14, with when it runs (CLINICAL.md section 5, "Which rules run when") and the
+"""Every rule, R1-R14, with when it runs (spec.md section 8, "Which rules run when") and the
 functions that implement it. ``evaluate`` runs the rules of each trigger in this order."""
 
 from collections.abc import Callable

@@ -1,5 +1,5 @@
 """Red flags screened on every symptom entry: R1-R7, the emergency and urgent signs of
-CLINICAL.md section 5. Each takes the entry (and the earlier data its window needs) and returns a
+spec.md section 8. Each takes the entry (and the earlier data its window needs) and returns a
 ``Finding`` or None."""
 
 from collections.abc import Iterable, Sequence

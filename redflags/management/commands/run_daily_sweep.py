@@ -1,6 +1,6 @@
 """``python manage.py run_daily_sweep [--day YYYY-MM-DD] [--clinic ID] [--force] [--enqueue]``
 
-The end-of-day rules (R13, R14 and the R11 escalation, CLINICAL.md section 5). Without options
+The end-of-day rules (R13, R14 and the R11 escalation, spec.md section 8). Without options
 it sweeps every clinic for each local day that has ended and not been swept yet; run it hourly
 from cron so each clinic is swept soon after its midnight. Running it again changes nothing.
 """

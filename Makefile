@@ -1,4 +1,5 @@
-# PT Tracker: `make run` (a running app with demo data) and `make test` (every test).
+# PT Tracker: `make install` (a development checkout), `make run` (a running app with demo data)
+# and `make test` (every test).
 SHELL := /bin/bash
 
 # The first Python 3.12+ found: PYTHON=... overrides; pyenv's shims honour .python-version.
@@ -8,8 +9,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ASSETS := node_modules/.package-lock.json
+# Bootstrap built from its Sass and ES module sources (assets/; docs/decisions.md, "Small pages").
+BUILD := static/build
+BUILT := $(BUILD)/bootstrap.css $(BUILD)/bootstrap.js
+# `make run PORT=8080 HOST=0.0.0.0`: where the development server listens. Links in development
+# emails follow (DJANGO_SITE_URL, unless the environment sets it).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+URL_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 
-.PHONY: install run test test-fast test-browser lint format worker sweep bench loadtest faulttest check-python clean messages compilemessages
+.PHONY: install deps assets run test test-fast test-browser lint format worker sweep bench loadtest faulttest check-python clean messages compilemessages
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -27,22 +36,40 @@ $(ASSETS): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $(ASSETS)
 
-install: $(STAMP) $(ASSETS)
+$(BUILD)/bootstrap.css: $(ASSETS) $(wildcard assets/scss/*.scss)
+	@mkdir -p $(BUILD)
+	node_modules/.bin/sass --no-source-map --style=compressed --load-path=node_modules \
+	  --quiet-deps --silence-deprecation=import assets/scss/bootstrap.scss $@
 
-# Development settings for the local targets: DEBUG on, console email.
-run worker sweep: export DJANGO_DEBUG ?= true
+$(BUILD)/bootstrap.js: $(ASSETS) $(wildcard assets/js/*.js)
+	@mkdir -p $(BUILD)
+	node_modules/.bin/esbuild assets/js/bootstrap.js --bundle --minify --format=iife \
+	  --target=es2020 --log-level=warning --outfile=$@
+
+assets: $(BUILT)
+
+# What the tests and linters need: packages, assets, and the git-ignored development settings
+# file .env (written when missing, completed when a key is new; devtools/dotenv_file.py).
+deps: $(STAMP) $(ASSETS) $(BUILT)
+	@$(PY) -m devtools.dotenv_file
+
+# A development checkout: deps and a migrated database, so every README command runs.
+install: deps
+	$(PY) manage.py migrate --noinput --verbosity 0
+
+run: export DJANGO_SITE_URL ?= http://$(URL_HOST):$(PORT)
 
 run: install
-	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Development emails (invitations, reminders, alerts) are printed on this console:"
 	@echo "  the task worker and the reminder scheduler (send_due_reminders, every minute) run beside the server."
 	@echo "  '$(PY) manage.py send_due_reminders --dry-run' lists the reminders of the next 24 hours."
-	@echo "Demo logins are listed in README.md. Open http://127.0.0.1:8000/"
+	@echo "Demo logins are listed in README.md; '$(PY) manage.py demo_code EMAIL' gives a clinician's two-step code."
+	@echo "Open $(DJANGO_SITE_URL)/"
 	@$(PY) manage.py db_worker & worker=$$!; \
 	$(PY) manage.py send_due_reminders --every 60 & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install
 	$(PY) manage.py db_worker
@@ -51,38 +78,38 @@ sweep: install
 	$(PY) manage.py run_daily_sweep
 
 # Production settings (DEBUG off, manifest static files) on a throwaway SQLite file of its own.
-BENCH_ENV := env -u DJANGO_DEBUG DJANGO_SECRET_KEY=bench-only-throwaway-key-not-used-anywhere-else \
+BENCH_ENV := env DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-only-throwaway-key-not-used-anywhere-else \
 	DJANGO_ALLOWED_HOSTS=testserver DJANGO_SQLITE_PATH=$(CURDIR)/bench/bench.sqlite3
 
-bench: install
+bench: deps
 	@mkdir -p bench
 	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(BENCH_ENV) $(PY) manage.py bench
 
 # Load and fault runs against PostgreSQL on 127.0.0.1:5432 (docs/reliability.md); each makes
 # its own database. faulttest restarts the PostgreSQL server (root and pg_ctlcluster only).
-loadtest: install
+loadtest: deps
 	$(PY) -m devtools.load.run load
 
-faulttest: install
+faulttest: deps
 	$(PY) -m devtools.load.run fault
 
 # Tests run on every core (pytest-xdist); PYTEST_ARGS passes extra options.
-test: install
+test: deps
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
-test-fast: install
+test-fast: deps
 	$(PY) -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
 
 # mypy checks the app packages ([tool.mypy] in pyproject.toml); django-stubs imports the
 # settings, which need development settings (DEBUG on) without a secret key.
-lint: install
+lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	DJANGO_DEBUG=true $(VENV)/bin/mypy
 
-format: install
+format: deps
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
@@ -91,11 +118,11 @@ format: install
 # django.mo that is committed, so a fresh clone runs without gettext.
 MESSAGES_IGNORE := -i node_modules -i staticfiles -i tests -i bench -i 'pt_tracker.egg-info' -i .venv
 
-messages: install
+messages: deps
 	DJANGO_DEBUG=true $(PY) manage.py makemessages -l es $(MESSAGES_IGNORE)
 
-compilemessages: install
+compilemessages: deps
 	DJANGO_DEBUG=true $(PY) manage.py compilemessages -l es $(MESSAGES_IGNORE)
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles
+	rm -rf $(VENV) node_modules staticfiles $(BUILD)

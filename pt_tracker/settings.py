@@ -1,16 +1,20 @@
 """PT Tracker settings: one module, configured through environment variables.
 
-DJANGO_DEBUG defaults to off; `make run` turns it on. SQLite in a file is the default database;
-DATABASE_URL (postgres://...) switches to PostgreSQL, which is what clinics deploy.
+DJANGO_DEBUG defaults to off. In a development checkout `make install` writes a git-ignored
+`.env` with DJANGO_DEBUG=true and a secret key of its own (devtools/dotenv_file.py), which
+`read_dotenv` below adds to what the environment does not set. SQLite in a file is the default
+database; DATABASE_URL (postgres://...) switches to PostgreSQL, which is what clinics deploy.
 """
 
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
+from dotenv import dotenv_values
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,11 +23,14 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value.strip().lower() in TRUE_WORDS
 
 
 def env_int(name: str, default: int) -> int:
@@ -35,6 +42,22 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def read_dotenv(path: Path) -> None:
+    """Add the development settings of `path` (`.env`) to the environment, for the names it does
+    not set: real environment variables win. Only when DEBUG ends up on (the environment's
+    DJANGO_DEBUG, else the file's), or when DJANGO_READ_DOTENV asks; never under pytest, whose
+    settings (pyproject.toml) must not depend on a developer's file."""
+    if env_bool("DJANGO_TESTING") or not path.is_file():
+        return
+    values = {key: value for key, value in dotenv_values(path).items() if value is not None}
+    debug = os.environ.get("DJANGO_DEBUG", values.get("DJANGO_DEBUG", ""))
+    if debug.strip().lower() in TRUE_WORDS or env_bool("DJANGO_READ_DOTENV"):
+        for key, value in values.items():
+            os.environ.setdefault(key, value)
+
+
+read_dotenv(Path(env_str("DJANGO_DOTENV_PATH", str(BASE_DIR / ".env"))))
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # The test runner gets development defaults (plain static storage, the test key).
 TESTING = env_bool("DJANGO_TESTING")  # set by the pytest configuration (pyproject.toml)
@@ -45,9 +68,16 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY") or (
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=true for development).")
+    raise ImproperlyConfigured(
+        "Set DJANGO_SECRET_KEY (production), or run `make install`, which writes a development "
+        ".env with DJANGO_DEBUG=true and a secret key (README, Settings)."
+    )
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+# The public address: links in emails use it. `make run PORT=... HOST=...` sets it in development.
+SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# In development the host of SITE_URL is allowed too (`make run HOST=192.168.1.20`).
+DEVELOPMENT_HOSTS = f"127.0.0.1,localhost,[::1],{urlsplit(SITE_URL).hostname or ''}"
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", DEVELOPMENT_HOSTS if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -83,7 +113,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are served compressed by whitenoise (brotli and gzip, made by collectstatic);
+    # pages by GZipMiddleware, which pads each response against BREACH (docs/decisions.md).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,10 +234,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
-]
+# static/build/ holds Bootstrap built from its sources by `make assets` (git-ignored).
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -248,7 +279,6 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = env_str(
     "DJANGO_DEFAULT_FROM_EMAIL", "PT Tracker <no-reply@pt-tracker.invalid>"
 )
-SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 # Every email goes through the outbox (core.outbox): this many attempts, 1, 2, 4 ... minutes
 # apart and at most an hour (about two days), before a message is given up and shown to the
 # clinic's admins.

@@ -1,6 +1,7 @@
 """`seed_demo`: the invented clinic, its logins and the patient stories; idempotent."""
 
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
@@ -28,9 +29,9 @@ def _counts():
     }
 
 
-def _seed(*args):
+def _seed(*args, **options):
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", *args, stdout=out, **options)
     return out.getvalue()
 
 
@@ -62,9 +63,29 @@ def test_seed_demo_creates_the_clinic_and_its_stories_and_a_second_run_changes_n
     _assert_each_story_shows_its_sign()
     _assert_outcome_histories(patients)
 
+    _assert_progress_shown(output)
+
     before = _counts()
-    _seed()
+    assert _seed(verbosity=0) == ""
     assert _counts() == before
+
+
+def _assert_progress_shown(output):
+    """A line per patient and per day swept (seven days of end-of-day sweeps), then a summary."""
+    lines = output.splitlines()
+    for number, story in enumerate(demo.STORIES, 1):
+        assert any(
+            f"patient {number:>2}/{len(demo.STORIES)} {story.full_name}: created" in line
+            for line in lines
+        ), story.full_name
+    today = timezone.localdate(timezone=dt.UTC)
+    swept = [line for line in lines if re.match(r"  \d{4}-\d\d-\d\d: 12 patients, \d+ alert", line)]
+    assert len(swept) == 7
+    last_day = dt.date.fromisoformat(swept[-1].split(":")[0].strip())
+    assert abs((today - last_day).days) <= 2
+    assert lines[-1].startswith(
+        "Demo clinic 'Riverside Physiotherapy (demo)': 3 staff, 12 patients"
+    )
 
 
 def _assert_staff_and_logins(rf, clinic, patients):

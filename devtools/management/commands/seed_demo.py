@@ -5,7 +5,11 @@ already exists keeps their history. `--reset` deletes the demo clinic's people a
 so the histories are rebuilt relative to today.
 
 Sessions and entries go through the services the forms use (symptoms.services), sessions before
-the entries of their day, so linking and red-flag screening happen as they would live.
+the entries of their day, so linking and red-flag screening happen as they would live. Then the
+end-of-day sweeps of the last seven days run, as the nightly sweep would have. In development
+(DEBUG on) the demo clinicians get an authenticator with a published secret
+(devtools/demo/authenticators.py). A line per stage and per patient shows progress;
+``--verbosity 0`` silences it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import zoneinfo
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -24,6 +29,7 @@ from django.utils import timezone
 from accounts.models import Clinic, Invitation, Patient, User
 from care.services import entry_record
 from devtools.demo import stories as demo
+from devtools.demo.authenticators import DEMO_TOTP_BASE32, seed_demo_authenticators
 from devtools.demo.exercise_plans import seed_exercise_plans
 from devtools.demo.outcome_measures import seed_outcome_measures
 from devtools.demo.reminder_preferences import seed_reminder_preferences
@@ -141,12 +147,6 @@ def seed_patient(
     return patient, True
 
 
-def seed_patients(
-    clinic: Clinic, staff: dict[str, User], password_hash: str
-) -> dict[str, tuple[Patient, bool]]:
-    return {story.key: seed_patient(story, clinic, staff, password_hash) for story in demo.STORIES}
-
-
 def _delete_with_dependents(queryset, depth: int = 0) -> None:
     """Delete `queryset`, first deleting the rows that protect it (entries, alerts, plans...).
 
@@ -199,31 +199,38 @@ class Command(BaseCommand):
             help="Delete the demo clinic's people and records first, rebuilding them for today.",
         )
 
+    def say(self, message: str) -> None:
+        """A progress line (silenced by --verbosity 0)."""
+        if self.verbosity >= 1:
+            self.stdout.write(message)
+
     def handle(self, *args, reset: bool = False, **options):
+        self.verbosity = options.get("verbosity", 1)
         started = clock.monotonic()
         if reset:
+            self.say("Deleting the demo clinic's people and records (--reset)...")
             demo_reset()
         # One hash for every demo login: Argon2 is slow on purpose and these are not secrets.
         password_hash = make_password(demo.DEMO_PASSWORD)
         clinic = seed_clinic()
         staff = seed_staff(clinic, password_hash)
-        patients = seed_patients(clinic, staff, password_hash)
+        self.say(f"Demo clinic {clinic.name!r}: {len(staff)} staff.")
+        self.seed_authenticators(staff)
+        patients = self.seed_patients(clinic, staff, password_hash)
+        new = {key: patient for key, (patient, was_created) in patients.items() if was_created}
+        everyone = {key: patient for key, (patient, _) in patients.items()}
         # Home exercise plans and logs for the patients created just now (demo/exercise_plans.py).
-        seed_exercise_plans(
-            {key: patient for key, (patient, was_created) in patients.items() if was_created}, staff
-        )
+        self.say(f"Home exercise plans and exercise logs of {len(new)} new patient(s)...")
+        seed_exercise_plans(new, staff)
         # PSFS and GROC histories (demo/outcome_measures.py), kept if they exist.
-        seed_outcome_measures({key: patient for key, (patient, _) in patients.items()}, staff)
+        self.say("Outcome measures (PSFS, GROC) and reminder preferences...")
+        seed_outcome_measures(everyone, staff)
         # Reminder preferences for every demo patient, kept if they exist.
-        seed_reminder_preferences({key: patient for key, (patient, _) in patients.items()})
-        # The end-of-day rules (R13 not logging, R14 not improving, R11 escalation) for the last
-        # days, as the nightly sweep would have run them; re-runs are no-ops (SweepRun).
-        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.time_zone))
-        for days_ago in range(DEMO_SWEEP_DAYS, 0, -1):
-            daily_sweep(clinic, today - timedelta(days=days_ago))
-        created = sum(1 for _, was_created in patients.values() if was_created)
+        seed_reminder_preferences(everyone)
+        self.run_sweeps(clinic)
+        created = len(new)
         in_clinic = Patient.objects.filter(clinic=clinic)
-        self.stdout.write(
+        self.say(
             self.style.SUCCESS(
                 f"Demo clinic {clinic.name!r}: {len(staff)} staff, {in_clinic.count()} patients "
                 f"({created} new), {PTSession.objects.filter(patient__in=in_clinic).count()} "
@@ -232,3 +239,46 @@ class Command(BaseCommand):
                 f"{demo.DEMO_PASSWORD}"
             )
         )
+
+    def seed_authenticators(self, staff: dict[str, User]) -> None:
+        count = seed_demo_authenticators(staff.values(), debug=settings.DEBUG)
+        if count:
+            self.say(
+                f"Two-step login: {count} demo clinicians have the demo authenticator (secret "
+                f"{DEMO_TOTP_BASE32}); `manage.py demo_code EMAIL` prints the current code."
+            )
+        else:
+            self.say("Two-step login: DEBUG is off, so demo clinicians set up their own.")
+
+    def seed_patients(
+        self, clinic: Clinic, staff: dict[str, User], password_hash: str
+    ) -> dict[str, tuple[Patient, bool]]:
+        patients = {}
+        for number, story in enumerate(demo.STORIES, 1):
+            begun = clock.monotonic()
+            patient, created = seed_patient(story, clinic, staff, password_hash)
+            patients[story.key] = (patient, created)
+            what = "created with intake and history" if created else "exists, kept as it is"
+            self.say(
+                f"  patient {number:>2}/{len(demo.STORIES)} {story.full_name}: {what} "
+                f"({clock.monotonic() - begun:.1f} s)"
+            )
+        return patients
+
+    def run_sweeps(self, clinic: Clinic) -> None:
+        """The end-of-day rules (R13 not logging, R14 not improving, R11 escalation) for the last
+        days, as the nightly sweep would have run them; re-runs are no-ops (SweepRun)."""
+        self.say(
+            f"End-of-day sweeps of the last {DEMO_SWEEP_DAYS} days (R13, R14, R11 escalation):"
+        )
+        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.time_zone))
+        for days_ago in range(DEMO_SWEEP_DAYS, 0, -1):
+            day = today - timedelta(days=days_ago)
+            begun = clock.monotonic()
+            result = daily_sweep(clinic, day)
+            what = (
+                "already swept"
+                if result.skipped
+                else f"{result.patients} patients, {result.alerts_opened} alert(s) opened"
+            )
+            self.say(f"  {day}: {what} ({clock.monotonic() - begun:.1f} s)")

@@ -99,7 +99,7 @@ test: deps
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 test-fast: deps
-	$(PY) -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto -m "not browser and not slow" $(PYTEST_ARGS)
 
 # mypy checks the app packages ([tool.mypy] in pyproject.toml); django-stubs imports the
 # settings, which need development settings (DEBUG on) without a secret key.

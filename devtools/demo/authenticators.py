@@ -14,6 +14,7 @@ from base64 import b32encode
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -32,7 +33,7 @@ def demo_clinician_emails() -> list[str]:
     return [spec.email for spec in demo.STAFF]
 
 
-def demo_devices() -> Iterable[TOTPDevice]:
+def demo_devices() -> QuerySet[TOTPDevice]:
     return TOTPDevice.objects.filter(user__email__in=demo_clinician_emails(), key=DEMO_TOTP_KEY)
 
 

@@ -11,6 +11,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from accounts.models import Clinic, Patient, User
+from audit.models import AuditEvent
 from devtools.demo import stories as demo
 from symptoms.models import DailySummary, Intake, PTSession, SymptomEntry
 
@@ -212,6 +213,9 @@ def test_reset_rebuilds_the_demo_with_the_same_shape(monkeypatch):
     grace = _patient("grace")
     SymptomEntry.objects.filter(patient=grace).delete()
     User.objects.filter(email="tom.demo@example.com").update(full_name="Renamed")
+    # Grace and Tom logged in: the append-only audit log names them.
+    for email in ("grace.demo@example.com", "tom.demo@example.com"):
+        AuditEvent.objects.create(actor=User.objects.get(email=email), action="login")
 
     _seed()  # without --reset, an existing patient keeps whatever they have now
     assert not SymptomEntry.objects.filter(patient=grace).exists()
@@ -224,3 +228,5 @@ def test_reset_rebuilds_the_demo_with_the_same_shape(monkeypatch):
     after = _counts()
     assert after["Patient"] == before["Patient"] == 2
     assert after["SymptomEntry"] > before["SymptomEntry"]
+    assert AuditEvent.objects.filter(actor__email="grace.demo@example.com").exists()
+    assert grace.user.full_name == "Grace Holloway"

@@ -27,6 +27,7 @@ from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
 from accounts.models import Clinic, Invitation, Patient, User
+from audit.models import AuditEvent
 from care.services import entry_record
 from devtools.demo import stories as demo
 from devtools.demo.authenticators import DEMO_TOTP_BASE32, seed_demo_authenticators
@@ -54,18 +55,21 @@ def seed_clinic() -> Clinic:
     return clinic
 
 
-def seed_staff(clinic: Clinic, password_hash: str) -> dict[str, User]:
+def seed_staff(clinic: Clinic, password_hash: str, *, restore: bool = False) -> dict[str, User]:
+    """The demo staff, found by email; `restore` (--reset) puts back their names, roles and
+    password if they were kept (people the audit log names are never deleted)."""
     staff = {}
     for spec in demo.STAFF:
-        user, _ = User.objects.get_or_create(
-            email=spec.email,
-            defaults={
-                "full_name": spec.full_name,
-                "role": spec.role,
-                "clinic": clinic,
-                "password": password_hash,
-            },
-        )
+        fields = {
+            "full_name": spec.full_name,
+            "role": spec.role,
+            "clinic": clinic,
+            "password": password_hash,
+        }
+        if restore:
+            user, _ = User.objects.update_or_create(email=spec.email, defaults=fields)
+        else:
+            user, _ = User.objects.get_or_create(email=spec.email, defaults=fields)
         staff[spec.key] = user
     return staff
 
@@ -130,13 +134,16 @@ def seed_patient(
     therapists = [staff[key] for key in story.therapists]
     joined = timezone.now() - timedelta(days=history.joined_days_ago)
     with transaction.atomic():
-        user = User.objects.create(
+        # A user kept by --reset (named in the append-only audit log) gets their story again.
+        user, _ = User.objects.update_or_create(
             email=story.email,
-            full_name=story.full_name,
-            role=User.Role.PATIENT,
-            clinic=clinic,
-            password=password_hash,
-            date_joined=joined,
+            defaults={
+                "full_name": story.full_name,
+                "role": User.Role.PATIENT,
+                "clinic": clinic,
+                "password": password_hash,
+                "date_joined": joined,
+            },
         )
         patient = Patient.objects.create(
             user=user, clinic=clinic, time_zone=story.time_zone, created_at=joined
@@ -176,7 +183,8 @@ def _delete_with_dependents(queryset, depth: int = 0) -> None:
 
 
 def demo_reset() -> None:
-    """Delete the demo clinic's people and everything recorded about them (not the clinic)."""
+    """Delete the demo clinic's people and everything recorded about them (not the clinic, and
+    not the users the audit log names)."""
     clinic = Clinic.objects.filter(name=demo.DEMO_CLINIC_NAME).first()
     if clinic is None:
         return
@@ -186,7 +194,10 @@ def demo_reset() -> None:
             Invitation.objects.filter(Q(user__in=users) | Q(created_by__in=users))
         )
         _delete_with_dependents(Patient.objects.filter(clinic=clinic))
-        _delete_with_dependents(users)
+        # The audit log is append-only: people it names (anyone who logged in) stay, without
+        # their records; seed_patient gives a kept patient their story again.
+        audited = AuditEvent.objects.filter(actor__in=users).values("actor_id")
+        _delete_with_dependents(users.exclude(pk__in=audited))
 
 
 class Command(BaseCommand):
@@ -213,7 +224,7 @@ class Command(BaseCommand):
         # One hash for every demo login: Argon2 is slow on purpose and these are not secrets.
         password_hash = make_password(demo.DEMO_PASSWORD)
         clinic = seed_clinic()
-        staff = seed_staff(clinic, password_hash)
+        staff = seed_staff(clinic, password_hash, restore=reset)
         self.say(f"Demo clinic {clinic.name!r}: {len(staff)} staff.")
         self.seed_authenticators(staff)
         patients = self.seed_patients(clinic, staff, password_hash)

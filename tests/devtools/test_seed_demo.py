@@ -221,7 +221,8 @@ def test_reset_rebuilds_the_demo_with_the_same_shape(monkeypatch):
     assert not SymptomEntry.objects.filter(patient=grace).exists()
 
     before = _counts()
-    _seed("--reset")
+    output = _seed("--reset")
+    assert "already swept" not in output  # the rebuilt histories are swept again
     grace = _patient("grace")
     assert SymptomEntry.objects.filter(patient=grace).exists()
     assert User.objects.get(email="tom.demo@example.com").full_name == "Tom Adeyemi"

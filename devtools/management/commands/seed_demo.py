@@ -34,6 +34,7 @@ from devtools.demo.authenticators import DEMO_TOTP_BASE32, seed_demo_authenticat
 from devtools.demo.exercise_plans import seed_exercise_plans
 from devtools.demo.outcome_measures import seed_outcome_measures
 from devtools.demo.reminder_preferences import seed_reminder_preferences
+from redflags.models import SweepRun
 from redflags.sweep import daily_sweep
 from symptoms.models import PTSession, SymptomEntry
 from symptoms.services import intake_save, pt_session_create
@@ -198,6 +199,8 @@ def demo_reset() -> None:
         # their records; seed_patient gives a kept patient their story again.
         audited = AuditEvent.objects.filter(actor__in=users).values("actor_id")
         _delete_with_dependents(users.exclude(pk__in=audited))
+        # The rebuilt histories are swept again (R13, R14 and the R11 escalation).
+        SweepRun.objects.filter(clinic=clinic).delete()
 
 
 class Command(BaseCommand):

@@ -101,12 +101,13 @@ ROUTES: dict[str, list[Route]] = {
         )
     ],
     "accounts:clinic_settings": [Route(ADMINS, methods=GET_POST)],
-    # The clinic's undelivered email: its own admin only (another clinic's email is a 404).
-    "accounts:undelivered_mail": [Route(ADMINS)],
-    "accounts:undelivered_mail_retry": [
+    # The system status page and the clinic's undelivered email: its own admin only (another
+    # clinic's email is a 404).
+    "ops:status": [Route(ADMINS)],
+    "ops:mail_retry": [
         Route(frozenset({CLINIC_ADMIN}), lambda w: {"pk": w.undelivered_email.pk}, ("POST",))
     ],
-    "accounts:undelivered_mail_discard": [
+    "ops:mail_discard": [
         Route(frozenset({CLINIC_ADMIN}), lambda w: {"pk": w.undelivered_email.pk}, ("POST",))
     ],
     # Symptoms: the patient's log and diary; the clinician's sessions and intake.
@@ -188,6 +189,8 @@ ROUTES: dict[str, list[Route]] = {
 # redirect and without a 500; their token checks are tested in the named files.
 PUBLIC: dict[str, str] = {
     "healthz": "load balancer liveness check (tests/test_smoke.py)",
+    "readyz": "readiness for the load balancer: no patient data (tests/ops/test_readyz.py)",
+    "metrics": "Prometheus, with a token or from loopback only (tests/ops/test_metrics.py)",
     "set_language": "the language switch: changes only the caller's own language",
     "accounts:login": "the login page (tests/accounts/test_login.py)",
     "accounts:logout": "logging out ends whatever session there is (tests/accounts/test_login.py)",

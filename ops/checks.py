@@ -74,7 +74,7 @@ def check_outbox(now: datetime) -> Check:
 
 HEARTBEAT_NEVER = {
     SCHEDULER: "the reminder scheduler (send_due_reminders) has never run",
-    WORKER: "no task worker (db_worker) has ever run its heartbeat task",
+    WORKER: "the task worker (db_worker) has never run its heartbeat task",
 }
 HEARTBEAT_LATE = {
     SCHEDULER: "the reminder scheduler (send_due_reminders) last ran {age} ago (limit {limit})",

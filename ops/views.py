@@ -31,10 +31,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
     otherwise (ops.checks)."""
     problem = _database_error()
     if problem:
-        return JsonResponse(
-            {"ok": False, "checks": {"database": "down"}, "reasons": [f"database: {problem}"]},
-            status=503,
-        )
+        body = {"ok": False, "checks": {"database": "down"}, "reasons": [f"database: {problem}"]}
+        return _answer(body, 503)
     now = timezone.now()
     checks = background_checks(now)
     ok = all(check.ok for check in checks)
@@ -43,7 +41,15 @@ def readyz(request: HttpRequest) -> JsonResponse:
         "checks": {"database": "ok"} | {c.name: "ok" if c.ok else "stale" for c in checks},
         "reasons": [f"{c.name}: {c.reason}" for c in checks if not c.ok],
     }
-    return JsonResponse(body, status=200 if ok else 503)
+    return _answer(body, 200 if ok else 503)
+
+
+def _answer(body: dict, status: int) -> JsonResponse:
+    response = JsonResponse(body, status=status)
+    # A 503 here is an answer, not a server error: Django would log one ERROR line per probe
+    # (every few seconds) while something is stale. /metrics and the staff banner say it.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 @never_cache

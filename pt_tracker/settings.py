@@ -313,8 +313,14 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {
+        # Never DEBUG, whatever DJANGO_LOG_LEVEL says: at DEBUG these quote a template's whole
+        # context and every SQL statement's parameters, which hold names and notes.
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
         # One line per request (view name, status, time; never the path or query string).
-        "ops.access": {"level": env_str("DJANGO_ACCESS_LOG_LEVEL", "INFO" if not TESTING else "WARNING")},
+        "ops.access": {
+            "level": env_str("DJANGO_ACCESS_LOG_LEVEL", "WARNING" if TESTING else "INFO")
+        },
     },
 }
 

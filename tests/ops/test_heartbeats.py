@@ -20,6 +20,9 @@ from .conftest import NOW
 pytestmark = pytest.mark.django_db
 
 PATH = worker_heartbeat.module_path
+# The real db_worker closes the connection between tasks (close_old_connections), which a
+# test's transaction would not survive: these tests commit, and the tables are emptied after.
+in_the_worker = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -63,6 +66,7 @@ def test_without_the_database_backend_nothing_is_queued(db):
     assert not DBTaskResult.objects.exists()
 
 
+@in_the_worker
 def test_the_worker_runs_the_heartbeat_which_queues_the_next_one(database_tasks):
     with time_machine.travel(NOW, tick=False):
         assert worker_heartbeat_ensure() is True
@@ -87,6 +91,7 @@ def test_the_worker_runs_the_heartbeat_which_queues_the_next_one(database_tasks)
     assert _waiting().count() == 1
 
 
+@in_the_worker
 def test_the_worker_beat_records_what_is_stale_for_the_banner(database_tasks, clinic):
     clinic.created_at = NOW - dt.timedelta(days=5)
     clinic.save(update_fields=["created_at"])
@@ -98,6 +103,7 @@ def test_the_worker_beat_records_what_is_stale_for_the_banner(database_tasks, cl
     assert problems == [{"check": "sweep", "clinic": clinic.pk}, {"check": "scheduler"}]
 
 
+@in_the_worker
 def test_old_finished_heartbeat_tasks_are_deleted(database_tasks):
     with time_machine.travel(NOW, tick=False):
         worker_heartbeat_ensure()

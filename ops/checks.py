@@ -55,9 +55,7 @@ def _minutes(delta: timedelta) -> str:
 
 def oldest_due_mail(now: datetime) -> datetime | None:
     """When the longest-waiting email that is due now became due (None: nothing is due)."""
-    return OutboxMessage.objects.filter(due(now)).aggregate(oldest=Min("next_attempt_at"))[
-        "oldest"
-    ]
+    return OutboxMessage.objects.filter(due(now)).aggregate(oldest=Min("next_attempt_at"))["oldest"]
 
 
 def check_outbox(now: datetime) -> Check:

@@ -45,7 +45,9 @@ def worker_heartbeat_ensure(delay: timedelta = timedelta(0)) -> bool:
 def _prune_finished() -> int:
     cutoff = timezone.now() - FINISHED_KEPT
     deleted, _rows = DBTaskResult.objects.filter(
-        task_path=_task_path(), status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
+        task_path=_task_path(),
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        finished_at__lt=cutoff,
     ).delete()
     return deleted
 

@@ -71,7 +71,11 @@ def test_the_worker_runs_the_heartbeat_which_queues_the_next_one(database_tasks)
     with time_machine.travel(NOW, tick=False):
         assert worker_heartbeat_ensure() is True
         call_command(
-            "db_worker", batch=True, no_startup_delay=True, reload=False, worker_id="w-1",
+            "db_worker",
+            batch=True,
+            no_startup_delay=True,
+            reload=False,
+            worker_id="w-1",
             verbosity=0,
         )
     beat = Heartbeat.objects.get(component=Component.WORKER)
@@ -84,7 +88,11 @@ def test_the_worker_runs_the_heartbeat_which_queues_the_next_one(database_tasks)
     # A minute later the worker runs it again, and so on.
     with time_machine.travel(NOW + WORKER_BEAT_EVERY, tick=False):
         call_command(
-            "db_worker", batch=True, no_startup_delay=True, reload=False, worker_id="w-1",
+            "db_worker",
+            batch=True,
+            no_startup_delay=True,
+            reload=False,
+            worker_id="w-1",
             verbosity=0,
         )
     assert heartbeats_latest()[Component.WORKER] == NOW + WORKER_BEAT_EVERY

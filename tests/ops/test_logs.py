@@ -80,9 +80,7 @@ def captured():
 # --- Request ids ---------------------------------------------------------------------------------
 
 
-def test_every_response_carries_a_request_id_and_every_line_logged_meanwhile_too(
-    client, captured
-):
+def test_every_response_carries_a_request_id_and_every_line_logged_meanwhile_too(client, captured):
     response = client.get(reverse("healthz"))
     rid = response["X-Request-ID"]
     assert len(rid) == 32
@@ -114,7 +112,12 @@ def test_json_lines_carry_extra_fields_and_exceptions_and_redact_addresses():
         raise SMTPRecipientsRefused({"grace@example.test": (550, b"no such user")})
     except SMTPRecipientsRefused as error:
         record = logging.LogRecord(
-            "core.delivery", logging.ERROR, __file__, 1, "Mail %s given up: %s", (7, error),
+            "core.delivery",
+            logging.ERROR,
+            __file__,
+            1,
+            "Mail %s given up: %s",
+            (7, error),
             exc_info=(type(error), error, error.__traceback__),
         )
     record.outcome = "dead"

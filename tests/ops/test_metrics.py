@@ -86,9 +86,7 @@ def test_requests_are_counted_by_view_and_status_and_timed(therapist_client, cli
     assert 'view="redflags:inbox"' in client.get(URL).text
 
 
-def test_entries_and_alerts_are_counted_once_committed(
-    patient, django_capture_on_commit_callbacks
-):
+def test_entries_and_alerts_are_counted_once_committed(patient, django_capture_on_commit_callbacks):
     entries = value("pt_entries_saved_total")
     emergencies = value("pt_alerts_raised_total", severity="emergency")
     patient = Patient.objects.select_related("user", "clinic").get(pk=patient.pk)
@@ -140,8 +138,12 @@ def test_the_sweep_is_timed(clinic, patient):
 def test_the_database_gauges(client, clinic):
     for n, state in enumerate(["dead", "dead", "pending", "sent"]):
         OutboxMessage.objects.create(
-            kind="reminder", recipients=["x@example.test"], subject="s", dedup_key=f"g{n}",
-            state=state, attempts=2,
+            kind="reminder",
+            recipients=["x@example.test"],
+            subject="s",
+            dedup_key=f"g{n}",
+            state=state,
+            attempts=2,
         )
     heartbeat_beat(Component.SCHEDULER)
     text = client.get(URL).text
@@ -166,7 +168,9 @@ def test_multiprocess_mode_adds_up_what_other_processes_counted(client, settings
         "SWEEP_DURATION.observe(4.2)\n"
     )
     environment = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
-    subprocess.run([sys.executable, "-c", script], check=True, env=environment, cwd=settings.BASE_DIR)
+    subprocess.run(
+        [sys.executable, "-c", script], check=True, env=environment, cwd=settings.BASE_DIR
+    )
     text = client.get(URL).text
     assert 'pt_mail_deliveries_failed_total{outcome="dead"} 3.0' in text
     assert "pt_sweep_duration_seconds_sum 4.2" in text

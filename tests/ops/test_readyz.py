@@ -191,9 +191,7 @@ def test_the_sweep_deadline_is_a_setting(client, healthy, settings):
 # --- scheduler and worker --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("component", "limit"), [(Component.SCHEDULER, 15), (Component.WORKER, 2)]
-)
+@pytest.mark.parametrize(("component", "limit"), [(Component.SCHEDULER, 15), (Component.WORKER, 2)])
 def test_a_heartbeat_older_than_its_limit_is_stale(client, healthy, component, limit):
     beat(component, NOW - dt.timedelta(minutes=limit))
     assert _ready(client)[0] == 200

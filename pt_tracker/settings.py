@@ -334,9 +334,7 @@ READY_OUTBOX_MAX_WAIT = timedelta(minutes=env_int("DJANGO_READY_OUTBOX_MAX_WAIT_
 # A clinic's local day is not swept this long after the (westernmost patient's) midnight:
 READY_SWEEP_DEADLINE = timedelta(hours=env_int("DJANGO_READY_SWEEP_DEADLINE_HOURS", 2))
 # The reminder scheduler (send_due_reminders) has not run for this long:
-READY_SCHEDULER_MAX_AGE = timedelta(
-    minutes=env_int("DJANGO_READY_SCHEDULER_MAX_AGE_MINUTES", 15)
-)
+READY_SCHEDULER_MAX_AGE = timedelta(minutes=env_int("DJANGO_READY_SCHEDULER_MAX_AGE_MINUTES", 15))
 # No task worker has run its heartbeat task (every minute) for this long:
 READY_WORKER_MAX_AGE = timedelta(minutes=env_int("DJANGO_READY_WORKER_MAX_AGE_MINUTES", 2))
 # /metrics: with a token, only requests that carry it ("Authorization: Bearer <token>");

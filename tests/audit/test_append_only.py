@@ -133,7 +133,7 @@ def test_sqlite_has_both_triggers():
 def test_flush_empties_the_log_and_puts_the_triggers_back(patient):
     """flush empties every table (the test runner's way between tests): on PostgreSQL with
     TRUNCATE, which the trigger lets through; on SQLite the triggers are lifted for it."""
-    event = record(None, AuditEvent.Action.VIEW, patient=patient, actor=patient.user)
+    record(None, AuditEvent.Action.VIEW, patient=patient, actor=patient.user)
     with connection.cursor() as cursor:
         cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
         before = [" ".join(sql.split()) for (sql,) in cursor.fetchall()]

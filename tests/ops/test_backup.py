@@ -49,7 +49,8 @@ class Database:
     def url(self) -> str:
         s = connection.settings_dict
         password = f":{s['PASSWORD']}" if s["PASSWORD"] else ""
-        return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{self.name}"
+        host = f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
+        return f"postgres://{s['USER']}{password}@{host}/{self.name}"
 
     @contextmanager
     def cursor(self) -> Iterator[Any]:
@@ -191,7 +192,7 @@ def test_a_backup_taken_while_entries_are_written_restores_every_table(tmp_path)
         assert "not empty" in again.stderr
 
 
-# --- What restore refuses --------------------------------------------------------------------------
+# --- What restore refuses ------------------------------------------------------------------------
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 that it runs every minute and that queues itself again (ops.tasks)."""
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
@@ -49,7 +50,7 @@ def test_each_scheduler_run_is_a_heartbeat_even_with_nothing_due(db):
 
 
 def test_a_dry_run_is_not_a_scheduler_run(db):
-    call_command("send_due_reminders", "--dry-run", stdout=open("/dev/null", "w"))
+    call_command("send_due_reminders", "--dry-run", stdout=io.StringIO())
     assert not Heartbeat.objects.exists()
 
 

@@ -188,7 +188,7 @@ def test_the_sweep_deadline_is_a_setting(client, healthy, settings):
     assert _ready(client, at)[0] == 200
 
 
-# --- scheduler and worker --------------------------------------------------------------------------
+# --- scheduler and worker ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("component", "limit"), [(Component.SCHEDULER, 15), (Component.WORKER, 2)])

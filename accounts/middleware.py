@@ -41,6 +41,8 @@ OTP_EXEMPT_VIEWS = frozenset(
         "accounts:login",
         "accounts:logout",
         "healthz",
+        "readyz",
+        "metrics",
         "care:quick_log",
         "care:quick_log_done",
         "care:quick_log_emergency_confirm",

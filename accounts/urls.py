@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import outbox_views, views
+from . import views
 from .forms import EmailAuthenticationForm
 from .language import PasswordResetForm
 
@@ -66,15 +66,4 @@ urlpatterns = [
         name="therapist_invitation_resend",
     ),
     path("clinic/", views.clinic_settings, name="clinic_settings"),
-    path("clinic/mail/", outbox_views.undelivered_mail_list, name="undelivered_mail"),
-    path(
-        "clinic/mail/<int:pk>/retry/",
-        outbox_views.undelivered_mail_retry,
-        name="undelivered_mail_retry",
-    ),
-    path(
-        "clinic/mail/<int:pk>/discard/",
-        outbox_views.undelivered_mail_discard,
-        name="undelivered_mail_discard",
-    ),
 ]

@@ -26,6 +26,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .metrics import DELIVERIES_FAILED
 from .models import OutboxMessage, OutboxState
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ def _give_up(message: OutboxMessage, error: str) -> str:
     OutboxMessage.objects.filter(pk=message.pk, state=OutboxState.SENDING).update(
         state=OutboxState.DEAD, last_error=error[:ERROR_MAX], claimed_until=None
     )
+    DELIVERIES_FAILED.labels(outcome="dead").inc()
     logger.error("Mail %s (%s) given up: %s", message.pk, message.kind, error)
     return OutboxState.DEAD
 
@@ -111,6 +113,7 @@ def _failed(message: OutboxMessage, error: Exception, now: datetime) -> str:
         next_attempt_at=next_attempt_at,
         claimed_until=None,
     )
+    DELIVERIES_FAILED.labels(outcome="retry").inc()
     logger.warning(
         "Mail %s (%s) attempt %s failed: %s", message.pk, message.kind, message.attempts, error
     )

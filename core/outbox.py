@@ -9,8 +9,8 @@ nothing, and a committed one is delivered even if the mail server is down for a 
 with backoff, core.delivery). A second call with the same ``dedup_key`` stores nothing more.
 
 ``mail_retry_now`` and ``mail_discard`` are what a clinic admin does with mail that could not
-be delivered (accounts.outbox_views); ``mail_retry_due`` re-queues everything due (the daily
-sweep, ``deliver_mail --enqueue``).
+be delivered (ops.status_views, the status page); ``mail_retry_due`` re-queues everything due
+(the daily sweep, ``deliver_mail --enqueue``).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ database; DATABASE_URL (postgres://...) switches to PostgreSQL, which is what cl
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -108,10 +109,13 @@ INSTALLED_APPS = [
     "reminders",
     "care",
     "fhir_export",
+    "ops",
     "devtools",
 ]
 
 MIDDLEWARE = [
+    # First, so it times everything: request id, the access log line, request metrics (ops).
+    "ops.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files are served compressed by whitenoise (brotli and gzip, made by collectstatic);
     # pages by GZipMiddleware, which pads each response against BREACH (docs/decisions.md).
@@ -152,6 +156,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # Staff pages say when background work is stale (ops/banner.py).
+                "ops.context_processors.background_work",
             ],
         },
     },
@@ -210,6 +216,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Axes' log lines name the IP address and the path, never the email address tried (ops/logs.py).
+AXES_CLIENT_STR_CALLABLE = "ops.logs.axes_client_str"
 
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit: 12 hours
 SESSION_IDLE_SECONDS = 30 * 60
@@ -312,13 +320,56 @@ if not DEBUG and not TESTING:
     LANGUAGE_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs: JSON lines in production (one object per line, with the request id), plain text in
+# development; no health data in any line (ops/logs.py, docs/operations.md "Logs").
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "text" if DEBUG or TESTING else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ops.logs.JsonFormatter"},
+        "text": {
+            "()": "ops.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Never DEBUG, whatever DJANGO_LOG_LEVEL says: at DEBUG these quote a template's whole
+        # context and every SQL statement's parameters, which hold names and notes.
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+        # One line per request (view name, status, time; never the path or query string).
+        "ops.access": {
+            "level": env_str("DJANGO_ACCESS_LOG_LEVEL", "WARNING" if TESTING else "INFO")
+        },
+    },
 }
 
 # FHIR export (fhir_export): the base of the canonical URLs of the project's CodeSystems and
 # Questionnaires and of Bundle entries' fullUrl. They name things; they need not be reachable.
 FHIR_CANONICAL_BASE = env_str("DJANGO_FHIR_CANONICAL_BASE", "https://pt-tracker.example.org/fhir")
+
+# Operations (ops/, docs/operations.md): /readyz answers 503 when background work is stale.
+# The oldest due email in the outbox has waited longer than this:
+READY_OUTBOX_MAX_WAIT = timedelta(minutes=env_int("DJANGO_READY_OUTBOX_MAX_WAIT_MINUTES", 10))
+# A clinic's local day is not swept this long after the (westernmost patient's) midnight:
+READY_SWEEP_DEADLINE = timedelta(hours=env_int("DJANGO_READY_SWEEP_DEADLINE_HOURS", 2))
+# The reminder scheduler (send_due_reminders) has not run for this long:
+READY_SCHEDULER_MAX_AGE = timedelta(minutes=env_int("DJANGO_READY_SCHEDULER_MAX_AGE_MINUTES", 15))
+# No task worker has run its heartbeat task (every minute) for this long:
+READY_WORKER_MAX_AGE = timedelta(minutes=env_int("DJANGO_READY_WORKER_MAX_AGE_MINUTES", 2))
+# /metrics: with a token, only requests that carry it ("Authorization: Bearer <token>");
+# without one, only requests from this machine (loopback) that no proxy forwarded.
+METRICS_TOKEN = env_str("DJANGO_METRICS_TOKEN")
+# Shared by gunicorn's processes, the task worker and the cron commands, so /metrics adds up the
+# counters of every process (prometheus-client's multiprocess mode); empty it when they start.
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")

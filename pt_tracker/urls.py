@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import language
+from ops import views as ops_views
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
     # Django's set_language, which also keeps a logged-in person's choice on their account.
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/2fa/", include("accounts.otp_urls")),
@@ -22,5 +25,6 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("audit/", include("accounts.audit_urls")),
     path("reminders/", include("reminders.urls")),
+    path("status/", include("ops.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ the mail outbox's due emails (a backstop for deliveries whose task was lost)."""
 from __future__ import annotations
 
 import logging
+import time
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -14,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Clinic, Patient
+from core.metrics import SWEEP_DURATION
 from core.outbox import mail_retry_due
 
 from . import selectors
@@ -84,6 +86,7 @@ def daily_sweep(clinic: Clinic, day: date, *, force: bool = False) -> SweepResul
     run, _created = SweepRun.objects.get_or_create(clinic=clinic, day=day)
     if run.finished_at is not None and not force:
         return SweepResult(clinic.pk, day, skipped=True)
+    started = time.monotonic()
     version = current_rule_set(clinic)
     params = version.rule_params()
     result = SweepResult(clinic.pk, day)
@@ -107,6 +110,7 @@ def daily_sweep(clinic: Clinic, day: date, *, force: bool = False) -> SweepResul
         run.finished_at = timezone.now()
     run.alerts_raised += result.alerts_opened
     run.save(update_fields=["finished_at", "alerts_raised"])
+    SWEEP_DURATION.observe(time.monotonic() - started)
     return result
 
 

@@ -30,6 +30,7 @@ from .choices import DispatchState, SkipReason
 from .mail import reminder_message
 from .models import KIND_CONTEXT, QuickLogToken, ReminderDispatch, ReminderPreference
 from .selectors import Candidate, preference_for, reminder_candidates, skip_reason
+from .signals import scheduler_ran
 from .tokens import BadToken, quick_log_token_hash, quick_log_token_new
 
 TOKEN_LIFETIME = timedelta(hours=24)
@@ -131,6 +132,7 @@ def reminders_send_due(now: datetime | None = None) -> dict[str, int]:
             outcome = reminder_send(candidate, occurrence)
             if outcome:
                 counts[outcome] += 1
+    scheduler_ran.send(sender=reminders_send_due, now=now, counts=dict(counts))
     return dict(counts)
 
 

@@ -17,6 +17,7 @@ APPS = [
     "devtools",
     "exercises",
     "fhir_export",
+    "ops",
     "outcomes",
     "pt_tracker",
     "redflags",

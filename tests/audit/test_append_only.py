@@ -1,18 +1,19 @@
-"""The audit log is append-only: the model, its queryset and (on PostgreSQL) a trigger refuse
-every change and deletion."""
+"""The audit log is append-only: the model, its queryset and a trigger in the database (on
+PostgreSQL and on SQLite alike) refuse every change and deletion. The raw-SQL tests run on
+whichever database the suite runs on: SQLite by default, PostgreSQL with DATABASE_URL (CI runs
+both)."""
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
+from audit.append_only import SQLITE_TRIGGERS, sqlite_triggers
 from audit.models import AuditEvent, AuditLogImmutable
 from audit.services import record
 
 pytestmark = pytest.mark.django_db
 
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="The append-only trigger exists on PostgreSQL only (set DATABASE_URL to run this).",
-)
+on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers")
 
 
 @pytest.fixture
@@ -72,8 +73,7 @@ def test_a_user_on_record_cannot_be_deleted_from_under_the_log(therapist, patien
         bystander.delete()
 
 
-@on_postgresql
-def test_postgresql_rejects_a_raw_update(event):
+def test_the_database_rejects_a_raw_update(event):
     table = AuditEvent._meta.db_table
     with (
         pytest.raises(DatabaseError, match="append-only"),
@@ -84,8 +84,7 @@ def test_postgresql_rejects_a_raw_update(event):
     assert AuditEvent.objects.get(pk=event.pk).action == "view"
 
 
-@on_postgresql
-def test_postgresql_rejects_a_raw_delete(event):
+def test_the_database_rejects_a_raw_delete(event):
     table = AuditEvent._meta.db_table
     with (
         pytest.raises(DatabaseError, match="append-only"),
@@ -96,7 +95,54 @@ def test_postgresql_rejects_a_raw_delete(event):
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
-@on_postgresql
-def test_postgresql_still_accepts_new_events(event, patient):
+def test_the_database_rejects_a_raw_delete_of_the_whole_table(event):
+    table = AuditEvent._meta.db_table
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"DELETE FROM {table}")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_database_still_accepts_new_events(event, patient):
     record(None, AuditEvent.Action.EXPORT, patient=patient, actor=patient.user)
     assert AuditEvent.objects.count() == 2
+
+
+def test_a_raw_insert_is_still_allowed(event):
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (at, actor_role, action, outcome, object_type, object_id, path,"
+            " method, user_agent, detail) VALUES (%s, '', 'view', 'allowed', '', '', '', '', '',"
+            " '')",
+            [event.at],
+        )
+    assert AuditEvent.objects.count() == 2
+
+
+@on_sqlite
+def test_sqlite_has_both_triggers():
+    assert sqlite_triggers() == sorted(SQLITE_TRIGGERS)
+
+
+@on_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_the_log_and_puts_the_triggers_back(patient):
+    """flush empties every table (the test runner's way between tests): on PostgreSQL with
+    TRUNCATE, which the trigger lets through; on SQLite the triggers are lifted for it."""
+    record(None, AuditEvent.Action.VIEW, patient=patient, actor=patient.user)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        before = [" ".join(sql.split()) for (sql,) in cursor.fetchall()]
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEvent.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        after = [" ".join(sql.split()) for (sql,) in cursor.fetchall()]
+    assert after == before and len(after) == 2
+    record(None, AuditEvent.Action.VIEW)
+    with pytest.raises(DatabaseError, match="append-only"), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table}")

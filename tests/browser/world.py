@@ -327,6 +327,6 @@ def pages_for(world: World, role: str) -> list[tuple[str, str]]:
             ("patient-overview", f"/dashboard/patients/{pk}/"),
             ("clinic-flares-per-therapist", "/dashboard/flare-ups/?group=therapist"),
             ("audit-log", f"/audit/patients/{pk}/"),
-            ("undelivered-mail", "/accounts/clinic/mail/"),
+            ("system-status", "/status/"),
         ]
     raise ValueError(role)

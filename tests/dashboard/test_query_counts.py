@@ -27,8 +27,8 @@ CASELOAD_QUERIES = 20
 #: linked entries, flare-ups, the range's entries, alerts, their triage actions and the last
 #: entry (10), adherence: plan versions, items and logs (3), the audit record of the view (1), and
 #: the outcomes panel (8: intake, daily pain, the last 7 logged days, PSFS activities, ratings
-#: and open request, GROC answers, sessions).
-OVERVIEW_QUERIES = 26
+#: and open request, GROC answers, sessions), and the staleness banner's heartbeat (1, ops.banner).
+OVERVIEW_QUERIES = 27
 
 
 def busy_patient(clinic, therapist, name, days=10):

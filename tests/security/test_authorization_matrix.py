@@ -101,12 +101,13 @@ ROUTES: dict[str, list[Route]] = {
         )
     ],
     "accounts:clinic_settings": [Route(ADMINS, methods=GET_POST)],
-    # The clinic's undelivered email: its own admin only (another clinic's email is a 404).
-    "accounts:undelivered_mail": [Route(ADMINS)],
-    "accounts:undelivered_mail_retry": [
+    # The system status page and the clinic's undelivered email: its own admin only (another
+    # clinic's email is a 404).
+    "ops:status": [Route(ADMINS)],
+    "ops:mail_retry": [
         Route(frozenset({CLINIC_ADMIN}), lambda w: {"pk": w.undelivered_email.pk}, ("POST",))
     ],
-    "accounts:undelivered_mail_discard": [
+    "ops:mail_discard": [
         Route(frozenset({CLINIC_ADMIN}), lambda w: {"pk": w.undelivered_email.pk}, ("POST",))
     ],
     # Symptoms: the patient's log and diary; the clinician's sessions and intake.
@@ -188,6 +189,8 @@ ROUTES: dict[str, list[Route]] = {
 # redirect and without a 500; their token checks are tested in the named files.
 PUBLIC: dict[str, str] = {
     "healthz": "load balancer liveness check (tests/test_smoke.py)",
+    "readyz": "readiness for the load balancer: no patient data (tests/ops/test_readyz.py)",
+    "metrics": "Prometheus, with a token or from loopback only (tests/ops/test_metrics.py)",
     "set_language": "the language switch: changes only the caller's own language",
     "accounts:login": "the login page (tests/accounts/test_login.py)",
     "accounts:logout": "logging out ends whatever session there is (tests/accounts/test_login.py)",
@@ -212,6 +215,8 @@ PUBLIC_KWARGS: dict[str, dict] = {
 PUBLIC_POST_ONLY = frozenset(
     {"accounts:logout", "care:quick_log_emergency_confirm", "set_language"}
 )
+# 503 is /readyz's answer while background work is stale (no worker beats in this world).
+PUBLIC_UNAVAILABLE = frozenset({"readyz"})
 
 
 def url_names(patterns=None, namespace: str = "") -> Iterator[str]:
@@ -289,7 +294,9 @@ def test_public_pages_answer_without_login_and_without_error(world, name):
     client = world.client(ANONYMOUS)
     url = reverse(name, kwargs=PUBLIC_KWARGS.get(name, {}))
     response = client.post(url) if name in PUBLIC_POST_ONLY else client.get(url)
-    assert response.status_code < 500
+    assert response.status_code < 500 or (
+        name in PUBLIC_UNAVAILABLE and response.status_code == 503
+    )
     if name != "accounts:logout":
         assert not response.get("Location", "").startswith(login_url() + "?next")
     assert OWNER_NAME.encode() not in response.content

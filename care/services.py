@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Clinic, Patient, User
-from accounts.services import patient_invite
+from accounts.services import patient_contact_update, patient_invite
 from exercises.models import Exercise, ExerciseLog, PlanItem
 from exercises.services import exercise_log_for_key, exercise_log_prepare
 from exercises.traffic_light import Light
@@ -201,10 +201,12 @@ def patient_add_with_intake(
     preferred_language: str = "",
     therapists: Iterable[User],
     intake: dict[str, Any],
+    contact: dict[str, Any] | None = None,
     actor: User,
 ) -> Patient:
-    """A clinician adds a patient: login, caseload links, invitation and intake, saved together
-    or not at all (the invitation email goes out once it is committed)."""
+    """A clinician adds a patient: login, caseload links, invitation, contact details and
+    intake, saved together or not at all (the invitation email goes out once it is
+    committed)."""
     with transaction.atomic():
         patient = patient_invite(
             clinic=clinic,
@@ -215,5 +217,7 @@ def patient_add_with_intake(
             therapists=therapists,
             actor=actor,
         )
+        if contact:
+            patient_contact_update(patient, contact, actor=actor)
         intake_save(patient, dict(intake), actor=actor)
     return patient

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_tasks_db",
+    "phonenumber_field",
     "core",
     "accounts",
     "symptoms",
@@ -196,6 +197,11 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/London")
+
+# Patients' phone numbers (django-phonenumber-field): stored as E.164; a number typed without a
+# country code is read in the clinic's region (Clinic.phone_region), whose default this is.
+PHONENUMBER_DEFAULT_REGION = env_str("DJANGO_PHONE_REGION", "GB")
+PHONENUMBER_DB_FORMAT = "E164"
 USE_I18N = True
 USE_TZ = True
 

@@ -25,6 +25,7 @@ from accounts.models import Clinic, Invitation, Patient, User
 from care.services import entry_record
 from devtools.demo import stories as demo
 from devtools.demo.exercise_plans import seed_exercise_plans
+from devtools.demo.contacts import seed_contacts
 from devtools.demo.outcome_measures import seed_outcome_measures
 from devtools.demo.reminder_preferences import seed_reminder_preferences
 from redflags.sweep import daily_sweep
@@ -214,6 +215,8 @@ class Command(BaseCommand):
         )
         # PSFS and GROC histories (demo/outcome_measures.py), kept if they exist.
         seed_outcome_measures({key: patient for key, (patient, _) in patients.items()}, staff)
+        # Invented phone numbers and emergency contacts (demo/contacts.py), kept if they exist.
+        seed_contacts({key: patient for key, (patient, _) in patients.items()}, staff)
         # Reminder preferences for every demo patient, kept if they exist.
         seed_reminder_preferences({key: patient for key, (patient, _) in patients.items()})
         # The end-of-day rules (R13 not logging, R14 not improving, R11 escalation) for the last

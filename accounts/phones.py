@@ -54,14 +54,24 @@ def _example(region: str) -> str:
     return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
+#: Kinds of number a patient or their contact answers: a mobile or a landline.
+_CALLABLE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE)
+
+
 def is_dialable(number: phonenumbers.PhoneNumber | None) -> bool:
-    """A whole number of a known country with a length that country's numbers have. Not
-    libphonenumber's stricter "valid" (an allocated range): its metadata lags new allocations,
-    and a clinic must be able to record any number it can dial (docs/decisions.md)."""
+    """A whole number of a known country that libphonenumber knows as valid, or whose length is
+    that of the country's mobile or landline numbers. Not libphonenumber's "valid" alone (an
+    allocated range): its metadata lags new allocations, and a clinic must be able to record
+    any number it can dial, the ranges reserved for fiction included (docs/decisions.md)."""
     if number is None or not number.country_code:
         return False
-    reason = phonenumbers.is_possible_number_with_reason(number)
-    return reason == phonenumbers.ValidationResult.IS_POSSIBLE
+    if phonenumbers.is_valid_number(number):
+        return True
+    return any(
+        phonenumbers.is_possible_number_for_type_with_reason(number, kind)
+        == phonenumbers.ValidationResult.IS_POSSIBLE
+        for kind in _CALLABLE_TYPES
+    )
 
 
 def _problem(region: str, reason: int | None) -> ValidationError:
@@ -96,7 +106,9 @@ def phone_parse(value: str, region: str) -> PhoneNumber | None:
     except phonenumbers.NumberParseException as error:
         raise _problem(region, None) from error
     if not is_dialable(number):
-        reason = phonenumbers.is_possible_number_with_reason(number)
+        reason = phonenumbers.is_possible_number_for_type_with_reason(
+            number, phonenumbers.PhoneNumberType.MOBILE
+        )
         raise _problem(region, reason)
     return number
 

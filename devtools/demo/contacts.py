@@ -1,5 +1,7 @@
-"""Invented contact details for the demo patients (issue 11), written through the service the
-pages use (``accounts.services.patient_contact_update``).
+"""Invented contact details for the demo patients (issue 11), read by the parser the forms use
+(``accounts.phones.phone_parse``) and checked by the model. Saved directly rather than through
+``patient_contact_update``, which puts each change on the audit log: seeding is nobody's
+access, and the demo reset could not delete staff that the append-only log points at.
 
 Every number is in the UK's drama range: Ofcom reserves 07700 900000-900999 for fiction, so no
 demo number reaches a real phone. Some patients name an emergency contact, some a best time to
@@ -11,11 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from accounts.models import Patient, User
+from accounts.models import Patient
 from accounts.phones import phone_parse
-from accounts.services import patient_contact_update
-
-from .stories import STORIES
+from accounts.services import CONTACT_FIELDS
 
 
 @dataclass(frozen=True)
@@ -47,22 +47,17 @@ CONTACTS: dict[str, DemoContact] = {
 }
 
 
-def seed_contacts(patients: Mapping[str, Patient], staff: Mapping[str, User]) -> None:
+def seed_contacts(patients: Mapping[str, Patient]) -> None:
     """Contact details for the demo patients given (by story key); kept when a patient has a
     phone number already."""
-    therapists = {story.key: staff[story.therapists[0]] for story in STORIES}
     for key, patient in patients.items():
         contact = CONTACTS.get(key)
         if contact is None or patient.phone:
             continue
         region = patient.clinic.phone_region
-        patient_contact_update(
-            patient,
-            {
-                "phone": phone_parse(contact.phone, region),
-                "best_time_to_call": contact.best_time_to_call,
-                "emergency_contact_name": contact.emergency_contact_name,
-                "emergency_contact_phone": phone_parse(contact.emergency_contact_phone, region),
-            },
-            actor=therapists[key],
-        )
+        patient.phone = phone_parse(contact.phone, region) or ""
+        patient.best_time_to_call = contact.best_time_to_call
+        patient.emergency_contact_name = contact.emergency_contact_name
+        patient.emergency_contact_phone = phone_parse(contact.emergency_contact_phone, region) or ""
+        patient.full_clean(exclude=["user", "clinic", "therapists"])
+        patient.save(update_fields=[*CONTACT_FIELDS])

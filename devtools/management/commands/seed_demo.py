@@ -216,7 +216,7 @@ class Command(BaseCommand):
         # PSFS and GROC histories (demo/outcome_measures.py), kept if they exist.
         seed_outcome_measures({key: patient for key, (patient, _) in patients.items()}, staff)
         # Invented phone numbers and emergency contacts (demo/contacts.py), kept if they exist.
-        seed_contacts({key: patient for key, (patient, _) in patients.items()}, staff)
+        seed_contacts({key: patient for key, (patient, _) in patients.items()})
         # Reminder preferences for every demo patient, kept if they exist.
         seed_reminder_preferences({key: patient for key, (patient, _) in patients.items()})
         # The end-of-day rules (R13 not logging, R14 not improving, R11 escalation) for the last

@@ -120,6 +120,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # A patient's open urgent and emergency alerts, for the banner (issue 11).
+                "redflags.context_processors.patient_warnings",
             ],
         },
     },

@@ -192,6 +192,21 @@ def _says_contact_today(rule: str, severity: str) -> bool:
     return rule == "R11" and severity == "urgent"
 
 
+def meanwhile_advice(rule: str) -> str:
+    """What to do until the clinic calls, for an urgent alert of ``rule``; empty for a rule
+    without its own advice."""
+    advice = _MEANWHILE.get(rule)
+    return advice() if advice is not None else ""
+
+
+def urgent_safety_net(number: str) -> str:
+    """When not to wait for the clinic's call, with the clinic's emergency number."""
+    return _(
+        "If it gets much worse, or you have new trouble with your bladder or bowel "
+        "or numbness between your legs, call %(number)s."
+    ) % {"number": number}
+
+
 def _compose(rule: str, severity: str, reason: str, number: str) -> str:
     """The patient's message: the reason, then what to do, by severity (section 5)."""
     parts = [reason]
@@ -207,16 +222,10 @@ def _compose(rule: str, severity: str, reason: str, number: str) -> str:
     elif severity == "urgent":
         if not _says_contact_today(rule, severity):
             parts.append(_("Your clinic will contact you today."))
-        meanwhile = _MEANWHILE.get(rule)
-        if meanwhile is not None:
-            parts.append(meanwhile())
-        parts.append(
-            _(
-                "If it gets much worse, or you have new trouble with your bladder or bowel "
-                "or numbness between your legs, call %(number)s."
-            )
-            % {"number": number}
-        )
+        meanwhile = meanwhile_advice(rule)
+        if meanwhile:
+            parts.append(meanwhile)
+        parts.append(urgent_safety_net(number))
     elif severity == "review":
         following = _REVIEW_NEXT.get(rule)
         if following is not None:

@@ -54,6 +54,11 @@ class DoseCard:
     stop: Light | None = None
     paused: bool = False
 
+    @property
+    def light(self) -> Light | None:
+        """The light the card shows: the stop light, else the one of the dose just logged."""
+        return self.stop or (self.result.light if self.result else None)
+
 
 def _dose_form(dose_item_pk: int, data: Any = None) -> DoseLogForm:
     return DoseLogForm(data, auto_id=f"dose{dose_item_pk}_%s")

@@ -1,5 +1,6 @@
 import zoneinfo
 from functools import cache
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -100,7 +101,9 @@ class ClinicSettingsForm(forms.ModelForm):
     phone_region = forms.ChoiceField(
         label=_("Country of patients' phone numbers"),
         choices=phone_region_choices,
-        help_text=_("Phone numbers typed without a country code are read as numbers of this country."),
+        help_text=_(
+            "Phone numbers typed without a country code are read as numbers of this country."
+        ),
     )
 
     class Meta:
@@ -124,12 +127,11 @@ class ClinicSettingsForm(forms.ModelForm):
         return number
 
 
-def _phone_field(label: str, help_text: str = "") -> forms.CharField:
+def _phone_field(label: str) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=False,
         max_length=PHONE_INPUT_MAX_LENGTH,
-        help_text=help_text,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
 
@@ -141,7 +143,8 @@ class PatientContactFields(forms.Form):
 
     phone_region = ""
 
-    phone = _phone_field(_("Phone number"))
+    # Labels are translated when the form is shown (a str at type level, lazy at run time).
+    phone = _phone_field(cast(str, _("Phone number")))
     best_time_to_call = forms.CharField(
         label=_("Best time to call"),
         required=False,
@@ -154,7 +157,7 @@ class PatientContactFields(forms.Form):
         max_length=Patient._meta.get_field("emergency_contact_name").max_length,
         help_text=_("Someone the clinic may call if it cannot reach the patient in an emergency."),
     )
-    emergency_contact_phone = _phone_field(_("Emergency contact's phone number"))
+    emergency_contact_phone = _phone_field(cast(str, _("Emergency contact's phone number")))
 
     def _region(self) -> str:
         return self.phone_region or default_phone_region()
@@ -183,7 +186,7 @@ class PatientContactFields(forms.Form):
         return " ".join(self.cleaned_data.get("best_time_to_call", "").split())
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if cleaned.get("emergency_contact_phone") and not cleaned.get("emergency_contact_name"):
             self.add_error(
                 "emergency_contact_name",

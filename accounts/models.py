@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import PhoneNumber
 
 from .phones import PhoneField, default_phone_region, validate_phone_region
 
@@ -141,9 +142,12 @@ class Patient(models.Model):
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     # Contact details (issue 11), for the clinic to call back after an urgent or emergency
     # alert; shared in the FHIR export and the patient's own data export. Numbers are E.164.
-    phone = PhoneField(_("phone number"), blank=True)
+    # A PhoneNumber once read (django-phonenumber-field has no type hints of its own).
+    phone: PhoneNumber | str = PhoneField(_("phone number"), blank=True)
     emergency_contact_name = models.CharField(_("emergency contact"), max_length=150, blank=True)
-    emergency_contact_phone = PhoneField(_("emergency contact's phone number"), blank=True)
+    emergency_contact_phone: PhoneNumber | str = PhoneField(
+        _("emergency contact's phone number"), blank=True
+    )
     best_time_to_call = models.CharField(_("best time to call"), max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)

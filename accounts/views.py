@@ -205,4 +205,3 @@ def my_details(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, _("Your details are saved."))
             return navigate(request, "accounts:my_details")
     return render_form_page(request, "accounts/my_details.html", {"form": form})
-

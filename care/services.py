@@ -232,4 +232,3 @@ def patient_close(patient: Patient, *, request: Any = None, actor: User | None =
         patient_account_close(patient, request=request, actor=actor)
         reminders_revoke(patient)
     return patient
-

@@ -203,7 +203,7 @@ def _as_of(day: date, today: date, words: _Words) -> str:
 
 
 def _day_range(start: date, end: date) -> str:
-    """"15-18 Nov", or "28 Nov-3 Dec" across months."""
+    """ "15-18 Nov", or "28 Nov-3 Dec" across months."""
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}-{day_label(end)}"
     return f"{day_label(start)}-{day_label(end)}"

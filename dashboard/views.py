@@ -112,9 +112,7 @@ def patient_overview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "patient": overview.patient,
         "ranges": RANGE_CHOICES,
         # Every open alert, most severe first, in words (issue 11): no query more.
-        "strip": open_alert_strip(
-            [item.alert for item in overview.alerts], overview.patient.zone
-        ),
+        "strip": open_alert_strip([item.alert for item in overview.alerts], overview.patient.zone),
         "outcomes": outcomes_panel(
             overview.patient, start=overview.start, today=overview.today, params=overview.params
         ),

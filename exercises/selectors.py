@@ -161,9 +161,7 @@ class DoseTally:
     last_pain: int | None = None
 
 
-def dose_tallies(
-    patient: Patient, day: date, exercise_ids: Iterable[int]
-) -> dict[int, DoseTally]:
+def dose_tallies(patient: Patient, day: date, exercise_ids: Iterable[int]) -> dict[int, DoseTally]:
     """Each exercise's doses logged on ``day``: one query (a day holds a few logs each)."""
     rows = (
         ExerciseLog.objects.filter(patient=patient, day=day, exercise_id__in=list(exercise_ids))

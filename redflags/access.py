@@ -58,4 +58,3 @@ def get_own_warning_alert(user: User, pk: int) -> Alert:
         patient__user=user,
         severity__in=[Severity.URGENT, Severity.EMERGENCY],
     )
-

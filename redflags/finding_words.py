@@ -108,7 +108,7 @@ def _summary(rule: str, data: Mapping[str, Any]) -> str:
 
 
 def finding_summary(rule: str, data: Mapping[str, Any] | None) -> str:
-    """"Bladder or bowel change", "Severe stabbing pain (worst 8/10) not eased by rest"; the
+    """ "Bladder or bowel change", "Severe stabbing pain (worst 8/10) not eased by rest"; the
     rule's name when the data cannot be read."""
     try:
         return _capitalised(_summary(rule, data or {}))
@@ -129,7 +129,7 @@ def finding_headline(
     opened_day: date,
     zone: zoneinfo.ZoneInfo,
 ) -> str:
-    """"Bladder or bowel change reported at 02:23 on Tue 1 Dec" (the time the alert opened, in
+    """ "Bladder or bowel change reported at 02:23 on Tue 1 Dec" (the time the alert opened, in
     the patient's zone), or "... found on Tue 1 Dec" for the daily check's findings."""
     summary = finding_summary(rule, data)
     if found_by_the_day(rule, data):

@@ -218,7 +218,9 @@ WARNING_EMERGENCY_BODY = _(
 )
 WARNING_PLAN_PAUSED = _("Your home exercises are paused until your clinic has spoken to you.")
 WARNING_URGENT_MEANWHILE = _("Until then, rest, and stop anything that makes it worse.")
-WARNING_URGENT_CALL_BACK = _("If you have not heard from your clinic by the end of the day, call them.")
+WARNING_URGENT_CALL_BACK = _(
+    "If you have not heard from your clinic by the end of the day, call them."
+)
 
 
 def warning_guidance(alert: Any) -> Guidance:
@@ -242,4 +244,3 @@ def warning_guidance(alert: Any) -> Guidance:
         reasons=(reason,),
         call_number=number,
     )
-

@@ -302,7 +302,8 @@ def email_body(alert, recipient: User, *, escalated: bool = False) -> str:
     """The severity, the clinic, when, and the link to sign in: nothing about the patient."""
     clinic = alert.patient.clinic
     zone = zoneinfo.ZoneInfo(clinic.time_zone)
-    opened = timezone.localtime(alert.escalated_at if escalated and alert.escalated_at else alert.opened_at, zone)
+    moment = alert.escalated_at if escalated and alert.escalated_at else alert.opened_at
+    opened = timezone.localtime(moment, zone)
     opening = _email_openings().get(_email_kind(alert, escalated)) or _(
         "An alert at %(clinic)s needs your review."
     )

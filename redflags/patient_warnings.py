@@ -71,12 +71,12 @@ class PatientWarning:
 
     @property
     def reported_time(self) -> str:
-        """"02:23", in the patient's zone."""
+        """ "02:23", in the patient's zone."""
         return self.reported_at.strftime("%H:%M")
 
     @property
     def reported_day(self) -> str:
-        """"Tue 1 Dec" in the active language, in the patient's zone."""
+        """ "Tue 1 Dec" in the active language, in the patient's zone."""
         return date_format(self.reported_at.date(), "D j M")
 
 

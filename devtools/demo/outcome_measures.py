@@ -84,6 +84,7 @@ OUTCOMES: dict[str, OutcomeStory] = {
     "marco": OutcomeStory((("Playing the guitar", 4, 6), ("Carrying bags", 5, 6)), (1, 3)),
 }
 
+
 def _at(patient: Patient, day, clock: str) -> datetime:
     return datetime.combine(day, time.fromisoformat(clock), tzinfo=patient.zone)
 

@@ -143,7 +143,8 @@ def test_only_a_clinician_resolving_the_alert_removes_the_banner(
     alert_resolve(urgent, actor=therapist, note="Phoned, settled with rest.")
     body = patient_client.get(TODAY).text
     assert "patient-warning" not in body
-    assert patient_client.post(reverse("redflags:warning_read", args=[urgent.pk])).status_code == 404
+    read = reverse("redflags:warning_read", args=[urgent.pk])
+    assert patient_client.post(read).status_code == 404
 
 
 def test_review_alerts_show_no_banner(patient_client, patient):
@@ -152,9 +153,7 @@ def test_review_alerts_show_no_banner(patient_client, patient):
     assert open_warnings(patient.user) == []
 
 
-def test_others_cannot_mark_a_warning_read(
-    other_patient_client, therapist_client, patient, urgent
-):
+def test_others_cannot_mark_a_warning_read(other_patient_client, therapist_client, patient, urgent):
     read = reverse("redflags:warning_read", args=[urgent.pk])
     assert other_patient_client.post(read).status_code == 404
     assert therapist_client.post(read).status_code == 404

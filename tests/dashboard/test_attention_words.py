@@ -47,9 +47,7 @@ def emma(clinic, therapist):
     return person
 
 
-def test_needs_attention_says_what_was_found_and_when_with_the_rule_second(
-    therapist_client, emma
-):
+def test_needs_attention_says_what_was_found_and_when_with_the_rule_second(therapist_client, emma):
     _with_data(
         alert(emma, "R1", "emergency", opened=moment(emma, TODAY - 1, "02:23")),
         signs=["bladder_bowel_change"],
@@ -86,9 +84,7 @@ def test_a_flare_across_months_and_one_that_ended_today(therapist_client, clinic
     assert "Last flare 27 Feb-22 Mar (ended today)" in _cell(html, "Mia Month")
 
 
-def test_figures_older_than_a_week_say_which_day_they_are_from(
-    therapist_client, clinic, therapist
-):
+def test_figures_older_than_a_week_say_which_day_they_are_from(therapist_client, clinic, therapist):
     old = PatientFactory(clinic=clinic, therapists=[therapist], user__full_name="Olga Old")
     for number in (8, 9, 10, 12):
         log(old, number, pain_now=3)

@@ -24,8 +24,8 @@ from django.utils import timezone
 from accounts.models import Clinic, Invitation, Patient, User
 from care.services import entry_record
 from devtools.demo import stories as demo
-from devtools.demo.exercise_plans import seed_exercise_plans
 from devtools.demo.contacts import seed_contacts
+from devtools.demo.exercise_plans import seed_exercise_plans
 from devtools.demo.outcome_measures import seed_outcome_measures
 from devtools.demo.reminder_preferences import seed_reminder_preferences
 from redflags.sweep import daily_sweep

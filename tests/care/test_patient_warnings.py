@@ -169,9 +169,11 @@ def test_the_banner_is_in_the_patient_s_language(patient_client, patient, urgent
     patient.user.preferred_language = "es"
     patient.user.save(update_fields=["preferred_language"])
     body = patient_client.get(DIARY, headers={"Accept-Language": "es"}).text
-    assert "Su clínica se pondrá en contacto con usted hoy" in body
-    assert "Nos lo dijo a las 02:23 del mar 1 dic." in body
-    assert "He leído esto" in body
+    assert "Tu clínica se pondrá en contacto contigo hoy" in body
+    assert "Nos lo dijiste el mar 1 Dic a las 02:23." in body
+    assert "Mientras tanto, descansa en la postura que más te alivie el dolor" in body
+    assert "Lo he leído" in body
+    assert "Your clinic" not in body
 
 
 def test_the_banner_costs_one_query_and_htmx_fragments_none(

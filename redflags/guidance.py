@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from symptoms.models import SymptomEntry
 
-from .messages import alert_patient_message, meanwhile_advice, patient_reason, urgent_safety_net
+from .messages import alert_patient_message, meanwhile_advice, patient_reason
 
 NORMAL = "normal"
 #: Alert severities from most to least serious (models.Severity, reversed).
@@ -218,9 +218,6 @@ WARNING_EMERGENCY_BODY = _(
 )
 WARNING_PLAN_PAUSED = _("Your home exercises are paused until your clinic has spoken to you.")
 WARNING_URGENT_MEANWHILE = _("Until then, rest, and stop anything that makes it worse.")
-WARNING_URGENT_CALL_BACK = _(
-    "If you have not heard from your clinic by the end of the day, call them."
-)
 
 
 def warning_guidance(alert: Any) -> Guidance:
@@ -240,7 +237,9 @@ def warning_guidance(alert: Any) -> Guidance:
         severity="urgent",
         heading=_("Your clinic will contact you today"),
         body=meanwhile_advice(alert.rule) or WARNING_URGENT_MEANWHILE,
-        tips=(WARNING_URGENT_CALL_BACK, urgent_safety_net(number)),
+        # Keep the phone close, call the clinic if nobody has called by the evening, and when
+        # not to wait: the urgent guidance's own tips, without "rest" (the meantime advice).
+        tips=_with_number((URGENT_TIPS[0], URGENT_TIPS[2], URGENT_TIPS[3]), number),
         reasons=(reason,),
         call_number=number,
     )

@@ -200,14 +200,6 @@ def meanwhile_advice(rule: str) -> str:
     return advice() if advice is not None else ""
 
 
-def urgent_safety_net(number: str) -> str:
-    """When not to wait for the clinic's call, with the clinic's emergency number."""
-    return _(
-        "If it gets much worse, or you have new trouble with your bladder or bowel "
-        "or numbness between your legs, call %(number)s."
-    ) % {"number": number}
-
-
 def _compose(rule: str, severity: str, reason: str, number: str) -> str:
     """The patient's message: the reason, then what to do, by severity (section 5)."""
     parts = [reason]
@@ -226,7 +218,13 @@ def _compose(rule: str, severity: str, reason: str, number: str) -> str:
         meanwhile = meanwhile_advice(rule)
         if meanwhile:
             parts.append(meanwhile)
-        parts.append(urgent_safety_net(number))
+        parts.append(
+            _(
+                "If it gets much worse, or you have new trouble with your bladder or bowel "
+                "or numbness between your legs, call %(number)s."
+            )
+            % {"number": number}
+        )
     elif severity == "review":
         following = _REVIEW_NEXT.get(rule)
         if following is not None:

@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import PhoneNumber
+
+from .phones import PhoneField, default_phone_region, validate_phone_region
 
 
 def validate_time_zone(value: str) -> None:
@@ -23,6 +26,16 @@ class Clinic(models.Model):
     )
     emergency_number = models.CharField(
         max_length=32, default="999", help_text=_("The local emergency number shown to patients.")
+    )
+    # The country whose numbering a phone number typed without a country code follows.
+    phone_region = models.CharField(
+        _("phone numbers' country"),
+        max_length=2,
+        default=default_phone_region,
+        validators=[validate_phone_region],
+        help_text=_(
+            "Patients' phone numbers without a country code are read as numbers of this country."
+        ),
     )
     # How long closed patients' clinical records are kept (see docs/security.md).
     retention_years = models.PositiveSmallIntegerField(default=8)
@@ -127,16 +140,42 @@ class Patient(models.Model):
     )
     # Empty means the clinic's time zone.
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
-    # For the clinic to call back (urgent alerts); shared in the FHIR export. Optional.
-    phone = models.CharField(_("phone number"), max_length=32, blank=True)
+    # Contact details (issue 11), for the clinic to call back after an urgent or emergency
+    # alert; shared in the FHIR export and the patient's own data export. Numbers are E.164.
+    # A PhoneNumber once read (django-phonenumber-field has no type hints of its own).
+    phone: PhoneNumber | str = PhoneField(_("phone number"), blank=True)
+    emergency_contact_name = models.CharField(_("emergency contact"), max_length=150, blank=True)
+    emergency_contact_phone: PhoneNumber | str = PhoneField(
+        _("emergency contact's phone number"), blank=True
+    )
+    best_time_to_call = models.CharField(_("best time to call"), max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["user__full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(emergency_contact_phone="")
+                | ~models.Q(emergency_contact_name=""),
+                name="patient_emergency_contact_named",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.emergency_contact_phone and not self.emergency_contact_name.strip():
+            raise ValidationError(
+                {
+                    "emergency_contact_name": _(
+                        "Give the name of the person to call with their number."
+                    )
+                },
+                code="emergency_contact_unnamed",
+            )
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

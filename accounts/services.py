@@ -30,6 +30,7 @@ from core.models import MailKind, OutboxMessage
 from core.outbox import mail_discard, mail_queue, mail_retry_now
 
 from .models import Clinic, Invitation, Patient, User
+from .phones import phone_e164
 
 INVITATION_TOKEN_BYTES = 32
 
@@ -238,3 +239,47 @@ def outbox_message_discard(
         if discarded:
             record(request, Action.UPDATE, obj=message, actor=actor, detail="Email: discarded")
     return discarded
+
+
+def _contact_value(name: str, value: Any) -> str:
+    if name.endswith("phone"):
+        return phone_e164(value)
+    return str(value or "").strip()
+
+
+#: A patient's contact details (issue 11), as the forms and the services name them.
+CONTACT_FIELDS = ("phone", "emergency_contact_name", "emergency_contact_phone", "best_time_to_call")
+
+
+def patient_contact_update(
+    patient: Patient,
+    data: dict[str, Any],
+    *,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> list[str]:
+    """Save the patient's contact details (numbers already parsed, ``phones.phone_parse``) and
+    put the change on the audit log, naming the fields that changed (not their values). Returns
+    the names of the fields that changed; nothing is saved or recorded when none did."""
+    changed = []
+    for name in CONTACT_FIELDS:
+        if name not in data:
+            continue
+        value = data[name] if data[name] is not None else ""
+        if _contact_value(name, getattr(patient, name)) != _contact_value(name, value):
+            setattr(patient, name, value)
+            changed.append(name)
+    if not changed:
+        return []
+    patient.full_clean(exclude=["user", "clinic", "therapists"])
+    with transaction.atomic():
+        patient.save(update_fields=changed)
+        record(
+            request,
+            Action.UPDATE,
+            actor=actor,
+            patient=patient,
+            obj=patient,
+            detail="Contact details: " + ", ".join(changed),
+        )
+    return changed

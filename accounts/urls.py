@@ -65,5 +65,7 @@ urlpatterns = [
         views.therapist_invitation_resend,
         name="therapist_invitation_resend",
     ),
+    # A patient's own contact details (issue 11).
+    path("my-details/", views.my_details, name="my_details"),
     path("clinic/", views.clinic_settings, name="clinic_settings"),
 ]

@@ -1,7 +1,9 @@
-"""Invitations, adding patients and therapists, and the clinic's settings."""
+"""Invitations, adding patients and therapists, the clinic's settings, and a patient's own
+contact details."""
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,10 +16,17 @@ from django.views.decorators.vary import vary_on_headers
 from audit.decorators import audited
 from core.htmx import navigate, render_form_page
 
-from .access import get_own_clinic, get_patient_for_user, get_therapist_for_user, own_clinic_id
+from .access import (
+    get_own_clinic,
+    get_own_patient,
+    get_patient_for_user,
+    get_therapist_for_user,
+    own_clinic_id,
+)
 from .decorators import clinic_admin_required, clinician_required
 from .forms import (
     ClinicSettingsForm,
+    PatientContactForm,
     TherapistInviteForm,
     add_validation_error,
 )
@@ -30,6 +39,7 @@ from .services import (
     clinic_update,
     invitation_accept,
     invitation_resend,
+    patient_contact_update,
     therapist_invite,
 )
 from .types import AuthenticatedRequest
@@ -169,3 +179,29 @@ def clinic_settings(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, _("The clinic settings are saved."))
             return navigate(request, "accounts:clinic_settings")
     return render_form_page(request, "accounts/clinic_settings.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@vary_on_headers("HX-Request")
+@audited()
+def my_details(request: AuthenticatedRequest) -> HttpResponse:
+    """The patient's own contact details: their phone number, the best time to call and an
+    emergency contact (issue 11). Each change is on the audit log."""
+    patient = get_own_patient(request.user)
+    form = PatientContactForm(
+        _form_data(request),
+        initial=PatientContactForm.contact_initial(patient),
+        region=patient.clinic.phone_region,
+    )
+    if form.is_valid():
+        try:
+            patient_contact_update(
+                patient, form.contact_data(), actor=request.user, request=request
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Your details are saved."))
+            return navigate(request, "accounts:my_details")
+    return render_form_page(request, "accounts/my_details.html", {"form": form})

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Patient
+from accounts.phones import phone_e164
 from core.csv_export import BOM, csv_text
 from exercises.models import ExerciseLog, PlanItem
 from outcomes.models import GROCResponse, PSFSRating
@@ -82,7 +83,11 @@ def patient_data(patient: Patient) -> dict[str, Any]:
         "patient": {
             "full_name": user.full_name,
             "email": user.email,
-            "phone": patient.phone,
+            # Contact details (issue 11); numbers as stored, E.164.
+            "phone": phone_e164(patient.phone),
+            "best_time_to_call": patient.best_time_to_call,
+            "emergency_contact_name": patient.emergency_contact_name,
+            "emergency_contact_phone": phone_e164(patient.emergency_contact_phone),
             "preferred_language": user.preferred_language,
             "clinic": patient.clinic.name,
             "time_zone": str(zone),
@@ -196,7 +201,7 @@ README = """PT Tracker: a copy of your data
 
 Exported {exported_at}.
 
-patient.csv        your details and your clinic
+patient.csv        your details (with your phone number and emergency contact) and your clinic
 intake.csv         what your therapist noted at the start
 sessions.csv       your therapy sessions
 entries.csv        everything you logged about your symptoms

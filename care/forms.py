@@ -10,14 +10,16 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import PersonInviteFields, time_zone_choices
+from accounts.forms import PatientContactFields, PersonInviteFields, time_zone_choices
 from accounts.models import Clinic, User
+from accounts.services import CONTACT_FIELDS
 from symptoms.clinic_forms import IntakeForm
 from symptoms.field_lists import INTAKE_FIELDS
 
 
-class PatientInviteForm(PersonInviteFields, IntakeForm):
-    """A new patient: who they are, which therapists look after them, and their intake.
+class PatientInviteForm(PersonInviteFields, PatientContactFields, IntakeForm):
+    """A new patient: who they are, how to reach them, which therapists look after them, and
+    their intake.
 
     A clinic admin picks the therapists from their clinic; a therapist adding a patient becomes
     the patient's therapist, so the field is not shown to them.
@@ -46,12 +48,14 @@ class PatientInviteForm(PersonInviteFields, IntakeForm):
         "email",
         "time_zone",
         "preferred_language",
+        *CONTACT_FIELDS,
         "therapists",
         *INTAKE_FIELDS,
     ]
 
     def __init__(self, *args, therapist_choices: QuerySet[User] | None, clinic: Clinic, **kwargs):
         super().__init__(*args, **kwargs)
+        self.set_phone_region(clinic.phone_region)
         cast(forms.ChoiceField, self.fields["time_zone"]).choices = [
             ("", _("Same as the clinic (%(zone)s)") % {"zone": clinic.time_zone}),
             *time_zone_choices(),

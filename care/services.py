@@ -13,8 +13,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.closure import patient_account_close
 from accounts.models import Clinic, Patient, User
-from accounts.services import patient_invite
+from accounts.services import patient_contact_update, patient_invite
 from exercises.models import Exercise, ExerciseLog, PlanItem
 from exercises.services import exercise_log_for_key, exercise_log_prepare
 from exercises.traffic_light import Light
@@ -24,7 +25,7 @@ from redflags.flares import flares_sync
 from redflags.models import Alert
 from redflags.screening import screen_exercise_log, screen_symptom_entry
 from reminders.models import QuickLogToken
-from reminders.services import quick_log_token_attach, quick_log_token_spend
+from reminders.services import quick_log_token_attach, quick_log_token_spend, reminders_revoke
 from symptoms.models import SymptomEntry
 from symptoms.services import (
     intake_save,
@@ -201,10 +202,12 @@ def patient_add_with_intake(
     preferred_language: str = "",
     therapists: Iterable[User],
     intake: dict[str, Any],
+    contact: dict[str, Any] | None = None,
     actor: User,
 ) -> Patient:
-    """A clinician adds a patient: login, caseload links, invitation and intake, saved together
-    or not at all (the invitation email goes out once it is committed)."""
+    """A clinician adds a patient: login, caseload links, invitation, contact details and
+    intake, saved together or not at all (the invitation email goes out once it is
+    committed)."""
     with transaction.atomic():
         patient = patient_invite(
             clinic=clinic,
@@ -215,5 +218,17 @@ def patient_add_with_intake(
             therapists=therapists,
             actor=actor,
         )
+        if contact:
+            patient_contact_update(patient, contact, actor=actor)
         intake_save(patient, dict(intake), actor=actor)
+    return patient
+
+
+def patient_close(patient: Patient, *, request: Any = None, actor: User | None = None) -> Patient:
+    """Close the patient's account (accounts.closure: the login is deactivated, every record
+    kept, the therapists told) and, in the same transaction, revoke what could still act for
+    them: their open quick-log links and their reminder emails not yet sent (issue 11)."""
+    with transaction.atomic():
+        patient_account_close(patient, request=request, actor=actor)
+        reminders_revoke(patient)
     return patient

@@ -14,6 +14,7 @@ figures are checked in tests/dashboard/test_caseload.py, on SQLite and on Postgr
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ class Figures:
     next_sessions: dict[int, date]
     flares: dict[int, list[Flare]]
     #: Unresolved alerts (``id``, ``patient_id``, ``rule``, ``severity``, ``state``,
-    #: ``opened_at``), newest first.
+    #: ``opened_at``, ``opened_day``, ``data``), newest first.
     alerts: dict[int, list[dict[str, Any]]]
     last_entries: dict[int, datetime | None]
 
@@ -131,10 +132,22 @@ def _flares(ids: list[int], first: date) -> dict[int, list[Flare]]:
     return flares
 
 
+def _json(value: Any) -> dict[str, Any]:
+    """A JSON column as the ORM gives it: text on SQLite, already decoded on PostgreSQL."""
+    if isinstance(value, dict):
+        return value
+    try:
+        decoded = json.loads(value or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return decoded if isinstance(decoded, dict) else {}
+
+
 def _open_alerts(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     alerts: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for alert_id, patient_id, rule, severity, state, opened_at in fetch(
-        f"SELECT id, patient_id, {column('rule')}, severity, state, opened_at FROM {table(Alert)} "
+    for alert_id, patient_id, rule, severity, state, opened_at, opened_day, data in fetch(
+        f"SELECT id, patient_id, {column('rule')}, severity, state, opened_at, opened_day, "
+        f"{column('data')} FROM {table(Alert)} "
         f"WHERE patient_id IN ({among(ids)}) AND state <> %s ORDER BY opened_at DESC, id DESC",
         [*ids, AlertState.RESOLVED.value],
     ):
@@ -146,6 +159,8 @@ def _open_alerts(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
                 "severity": severity,
                 "state": state,
                 "opened_at": plain(opened_at),
+                "opened_day": plain_date(opened_day),
+                "data": _json(data),
             }
         )
     return alerts

@@ -23,6 +23,7 @@ from accounts.models import Patient
 from exercises import adherence as adherence_arithmetic
 from redflags.engine.domain import DayPain
 from redflags.engine.params import RuleParams
+from redflags.finding_words import finding_headline
 from symptoms import charts
 
 from .adherence import adherence_by_patient
@@ -41,9 +42,11 @@ class CaseloadRow:
     patient: Patient
     risk: Risk
     #: The most serious unresolved alert (``id``, ``rule``, ``severity``, ``state``,
-    #: ``opened_at``), and how many are unresolved.
+    #: ``opened_at``, ``opened_day``, ``data``), how many are unresolved, and what it found in
+    #: words and when ("Saddle numbness reported at 02:23 on Tue 1 Dec", issue 11).
     alert: Mapping[str, Any] | None
     open_alerts: int
+    alert_headline: str
     flare_open: bool
     #: The latest flare-up open now or ended within RECENT_FLARE_DAYS.
     recent_flare: Flare | None
@@ -112,11 +115,13 @@ def _row(
         % {"name": patient.user.full_name, "days": SPARKLINE_DAYS},
     )
     patient_alerts = figures.alerts.get(patient.pk, [])
+    alert = highest_alert(patient_alerts)
     return CaseloadRow(
         patient=patient,
         risk=Risk(patient.risk),
-        alert=highest_alert(patient_alerts),
+        alert=alert,
         open_alerts=len(patient_alerts),
+        alert_headline=_headline(alert, patient, zone) if alert else "",
         flare_open=any(f.end is None for f in patient_flares),
         recent_flare=patient_flares[-1] if patient_flares else None,
         sparkline=spark,
@@ -130,6 +135,18 @@ def _row(
             today,
             on_caseload_since=timezone.localtime(patient.created_at, zone).date(),
         ),
+    )
+
+
+def _headline(alert: Mapping[str, Any], patient: Patient, zone: zoneinfo.ZoneInfo) -> str:
+    # The patient's own zone when they have one (no query: the clinic's is ``zone``).
+    own = zoneinfo.ZoneInfo(patient.time_zone) if patient.time_zone else zone
+    return finding_headline(
+        alert["rule"],
+        alert["data"],
+        opened_at=alert["opened_at"],
+        opened_day=alert["opened_day"],
+        zone=own,
     )
 
 

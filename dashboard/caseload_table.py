@@ -29,6 +29,7 @@ from symptoms.chart_frame import day_label
 from . import labels
 from .caseload_rows import CaseloadRow
 from .links import UrlPattern
+from .summaries.pain import Direction
 from .summaries.risk import Risk
 
 
@@ -42,12 +43,15 @@ class TableRow(TypedDict):
     #: overview, sessions, intake, plan (empty without the route) and alert (empty without one).
     links: dict[str, str]
     #: The most serious unresolved alert: its severity (for the badge's class), the severity's
-    #: words, its rule and whether it was acknowledged; "N open alerts" when there is more than one.
+    #: words, what it found and when ("Saddle numbness reported at 02:23 on Tue 1 Dec"), its
+    #: rule and whether it was acknowledged; "N open alerts" when there is more than one.
     alert: dict[str, Any] | None
     more_alerts: str
+    #: A meaningful rise of pain over the baseline without an alert: it needs attention too.
+    rise: str
     also_not_logging: bool
     flare_open: bool
-    #: "Now, since 3 Mar" or "1 Mar to 5 Mar"; empty without a recent flare-up.
+    #: "Flaring since 2 Dec" or "Last flare 15-18 Nov (17 days ago)"; empty without a recent one.
     flare: str
     sparkline: SafeString
     #: Current pain against the baseline; ``direction`` is empty without an entry.
@@ -56,6 +60,8 @@ class TableRow(TypedDict):
     direction_arrow: str
     pain: str
     baseline: str
+    #: "as of 14 Nov" when the latest logged day is more than a week old.
+    as_of: str
     #: Adherence as "57" and "4 of 7 doses"; empty without a plan.
     adherence_percent: str
     adherence_doses: str
@@ -83,8 +89,11 @@ class _Words:
         }
         self.today = _("Today")
         self.doses = _("%(done)s of %(of)s doses")
-        self.flare_now = _("Now, since %(start)s")
-        self.flare_between = _("%(start)s to %(end)s")
+        self.flare_now = _("Flaring since %(start)s")
+        self.flare_last = _("Last flare %(days)s (%(ago)s)")
+        self.ended_today = _("ended today")
+        self.as_of = _("as of %(day)s")
+        self.rise = _("Pain up: %(pain)s against a baseline of %(baseline)s on %(day)s")
         self.links = {
             "overview": UrlPattern("dashboard:patient_overview"),
             "sessions": UrlPattern("symptoms:patient_sessions"),
@@ -127,17 +136,19 @@ def _table_row(
         risk_class=words.risk_classes[row.risk],
         risk_label=words.risk_labels[row.risk],
         links=links,
-        alert=_alert(row.alert, words),
+        alert=_alert(row.alert, row.alert_headline, words),
         more_alerts=_more_alerts(row.open_alerts),
+        rise=_rise(row, words),
         also_not_logging=row.also_not_logging,
         flare_open=row.flare_open,
-        flare=_flare(row, words),
+        flare=_flare(row, words, today),
         sparkline=row.sparkline,
         direction=str(current.direction) if current else "",
         direction_label=direction_label,
         direction_arrow=arrow,
         pain=str(current.pain) if current else "",
         baseline=labels.pain(current.baseline) if current else "",
+        as_of=_as_of(current.day, today, words) if current else "",
         adherence_percent=str(adherence.percent) if adherence else "",
         adherence_doses=words.doses
         % {"done": adherence.counted_rounded, "of": adherence.prescribed_rounded}
@@ -150,13 +161,14 @@ def _table_row(
     )
 
 
-def _alert(alert: Mapping[str, Any] | None, words: _Words) -> dict[str, Any] | None:
+def _alert(alert: Mapping[str, Any] | None, headline: str, words: _Words) -> dict[str, Any] | None:
     if alert is None:
         return None
     severity = alert["severity"]
     return {
         "severity": severity,
         "label": words.severities.get(severity, severity),
+        "headline": headline,
         "rule": alert["rule"],
         "acknowledged": alert["state"] == "acknowledged",
     }
@@ -168,14 +180,49 @@ def _more_alerts(count: int) -> str:
     return ngettext("%(counter)s open alert", "%(counter)s open alerts", count) % {"counter": count}
 
 
-def _flare(row: CaseloadRow, words: _Words) -> str:
+def _rise(row: CaseloadRow, words: _Words) -> str:
+    """A meaningful rise shows even without an alert (issue 11)."""
+    current = row.current
+    if row.alert is not None or current is None or current.direction != Direction.RISE:
+        return ""
+    return words.rise % {
+        "pain": current.pain,
+        "baseline": labels.pain(current.baseline),
+        "day": day_label(current.day),
+    }
+
+
+#: Figures from a logged day older than this many days say which day they are from.
+STALE_AFTER_DAYS = 7
+
+
+def _as_of(day: date, today: date, words: _Words) -> str:
+    if (today - day).days <= STALE_AFTER_DAYS:
+        return ""
+    return words.as_of % {"day": day_label(day)}
+
+
+def _day_range(start: date, end: date) -> str:
+    """ "15-18 Nov", or "28 Nov-3 Dec" across months."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}-{day_label(end)}"
+    return f"{day_label(start)}-{day_label(end)}"
+
+
+def _flare(row: CaseloadRow, words: _Words, today: date) -> str:
     flare = row.recent_flare
     if flare is None:
         return ""
     # Without an open flare-up the recent one has ended (its end is None only while open).
     if row.flare_open or flare.end is None:
         return words.flare_now % {"start": day_label(flare.start)}
-    return words.flare_between % {"start": day_label(flare.start), "end": day_label(flare.end)}
+    days = (today - flare.end).days
+    ago = (
+        ngettext("%(count)s day ago", "%(count)s days ago", days) % {"count": days}
+        if days > 0
+        else words.ended_today
+    )
+    return words.flare_last % {"days": _day_range(flare.start, flare.end), "ago": ago}
 
 
 class _OutcomeCells(TypedDict):

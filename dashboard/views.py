@@ -27,6 +27,7 @@ from core.csv_export import csv_download
 from core.htmx import wants_fragment
 
 from . import exports, selectors
+from .alert_strip import open_alert_strip
 from .caseload import SPARKLINE_DAYS, caseload_page, caseload_patients
 from .caseload_rows import caseload_rows
 from .caseload_table import caseload_table
@@ -110,6 +111,8 @@ def patient_overview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "overview": overview,
         "patient": overview.patient,
         "ranges": RANGE_CHOICES,
+        # Every open alert, most severe first, in words (issue 11): no query more.
+        "strip": open_alert_strip([item.alert for item in overview.alerts], overview.patient.zone),
         "outcomes": outcomes_panel(
             overview.patient, start=overview.start, today=overview.today, params=overview.params
         ),

@@ -133,10 +133,12 @@ def item_spans(
 
 @dataclass(frozen=True)
 class Dose:
-    """One prescribed exercise on the patient's Today list and how many doses were logged."""
+    """One prescribed exercise on the patient's Today list, how many doses were logged and the
+    pain during the last one (the card of a red last dose shows only the stop guidance)."""
 
     item: PlanItem
     logged_today: int
+    last_pain: int | None = None
 
     @property
     def times_per_day(self) -> int:
@@ -151,26 +153,38 @@ class Dose:
         return max(self.item.times_per_day - self.logged_today, 0)
 
 
-def log_counts_by_exercise(
-    patient: Patient, day: date, exercise_ids: Iterable[int]
-) -> dict[int, int]:
+@dataclass(frozen=True)
+class DoseTally:
+    """The doses of one exercise logged on one day: how many, and the pain during the last."""
+
+    count: int = 0
+    last_pain: int | None = None
+
+
+def dose_tallies(patient: Patient, day: date, exercise_ids: Iterable[int]) -> dict[int, DoseTally]:
+    """Each exercise's doses logged on ``day``: one query (a day holds a few logs each)."""
     rows = (
         ExerciseLog.objects.filter(patient=patient, day=day, exercise_id__in=list(exercise_ids))
-        .values("exercise_id")
-        .annotate(count=Count("id"))
-        .order_by()
+        .order_by("logged_at", "id")
+        .values_list("exercise_id", "pain_during")
     )
-    return {row["exercise_id"]: row["count"] for row in rows}
+    tallies: dict[int, DoseTally] = {}
+    for exercise_id, pain in rows:
+        tallies[exercise_id] = DoseTally(tallies.get(exercise_id, DoseTally()).count + 1, pain)
+    return tallies
+
+
+def dose_for(item: PlanItem, tallies: dict[int, DoseTally]) -> Dose:
+    tally = tallies.get(item.exercise_id, DoseTally())
+    return Dose(item, tally.count, tally.last_pain)
 
 
 def today_doses(patient: Patient, day: date) -> list[Dose]:
     """The doses of the version in force on ``day``, each with the logs of that exercise on that
     day (logs count by exercise, so a dose logged just before a plan change still counts)."""
     items = plan_items_in_force(patient, day)
-    counts = (
-        log_counts_by_exercise(patient, day, [item.exercise_id for item in items]) if items else {}
-    )
-    return [Dose(item, counts.get(item.exercise_id, 0)) for item in items]
+    tallies = dose_tallies(patient, day, [item.exercise_id for item in items]) if items else {}
+    return [dose_for(item, tallies) for item in items]
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,8 @@ class Export:
             "id",
             "user_id",
             "phone",
+            "emergency_contact_name",
+            "emergency_contact_phone",
             "time_zone",
             "closed_at",
             "clinic_id",

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import models
 
+from accounts.phones import phone_e164
 from outcomes.measures import (
     GROC_LABELS_EN,
     GROC_MAX,
@@ -81,11 +82,29 @@ def practitioner(user: Mapping[str, Any]) -> Resource:
     }
 
 
+def _emergency_contact(row: Mapping[str, Any]) -> list[Resource]:
+    """The patient's emergency contact (issue 11) as Patient.contact, relationship "C"."""
+    name, phone = row["emergency_contact_name"], phone_e164(row["emergency_contact_phone"])
+    if not name:
+        return []
+    contact: Resource = {
+        "relationship": [
+            {"coding": [{"system": t.CONTACT_ROLE, "code": "C", "display": "Emergency Contact"}]}
+        ],
+        "name": {"text": name},
+    }
+    if phone:
+        contact["telecom"] = [{"system": "phone", "value": phone}]
+    return [contact]
+
+
 def patient(row: Mapping[str, Any]) -> Resource:
-    telecom = []
-    if row["phone"]:
-        telecom.append({"system": "phone", "value": row["phone"]})
+    telecom: list[Resource] = []
+    phone = phone_e164(row["phone"])
+    if phone:
+        telecom.append({"system": "phone", "value": phone})
     telecom.append({"system": "email", "value": row["user__email"]})
+    contact = _emergency_contact(row)
     return {
         "resourceType": "Patient",
         "id": str(row["id"]),
@@ -102,6 +121,7 @@ def patient(row: Mapping[str, Any]) -> Resource:
             }
         ],
         "managingOrganization": ref("Organization", row["clinic_id"]),
+        **({"contact": contact} if contact else {}),
     }
 
 

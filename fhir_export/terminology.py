@@ -39,6 +39,7 @@ LOINC = "http://loinc.org"
 PAIN_NOW = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+CONTACT_ROLE = "http://terminology.hl7.org/CodeSystem/v2-0131"
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
 FLAG_PRIORITY = "http://terminology.hl7.org/CodeSystem/flag-priority-code"
 FLAG_PRIORITY_EXTENSION = "http://hl7.org/fhir/StructureDefinition/flag-priority"

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_tasks_db",
+    "phonenumber_field",
     "core",
     "accounts",
     "symptoms",
@@ -158,6 +159,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # Staff pages say when background work is stale (ops/banner.py).
                 "ops.context_processors.background_work",
+                # A patient's open urgent and emergency alerts, for the banner (issue 11).
+                "redflags.context_processors.patient_warnings",
             ],
         },
     },
@@ -237,6 +240,11 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/London")
+
+# Patients' phone numbers (django-phonenumber-field): stored as E.164; a number typed without a
+# country code is read in the clinic's region (Clinic.phone_region), whose default this is.
+PHONENUMBER_DEFAULT_REGION = env_str("DJANGO_PHONE_REGION", "GB")
+PHONENUMBER_DB_FORMAT = "E164"
 USE_I18N = True
 USE_TZ = True
 

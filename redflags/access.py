@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 
-from .models import Alert, Severity
+from .models import Alert, AlertState, Severity
 
 
 def alerts_for_user(user: User) -> QuerySet[Alert]:
@@ -44,4 +44,17 @@ def get_own_emergency_alert(user: User, pk: int) -> Alert:
         pk=pk,
         patient__user=user,
         severity=Severity.EMERGENCY,
+    )
+
+
+def get_own_warning_alert(user: User, pk: int) -> Alert:
+    """An unresolved urgent or emergency alert of the logged-in patient: the one their banner
+    shows (404 for anyone else, and for a resolved alert, whose banner is gone)."""
+    if not user.is_authenticated or not user.is_patient:
+        raise Http404
+    return get_object_or_404(
+        Alert.objects.select_related("patient__clinic").exclude(state=AlertState.RESOLVED),
+        pk=pk,
+        patient__user=user,
+        severity__in=[Severity.URGENT, Severity.EMERGENCY],
     )

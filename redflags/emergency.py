@@ -1,6 +1,7 @@
 """Emergency advice comes first (spec.md section 8): after an entry raises an emergency
 alert, the patient sees the emergency page before anything else, and their next pages lead back
-to it until they confirm they have read it.
+to it until they confirm they have read it. After that the banner of every page keeps the
+warning until a clinician resolves the alert (``patient_warnings``).
 
 Patient views use ``emergency_first`` (a decorator) and the entry-save view uses
 ``emergency_response``; both answer htmx requests with HX-Redirect so the page, not a fragment,
@@ -18,11 +19,11 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 
-from accounts.models import User
 from core.htmx import navigate
 from redflags.guidance import Guidance, guidance_for
 
 from .models import Alert, AlertEvidence, AlertState, Severity, TriageAction, TriageKind
+from .patient_warnings import unread_emergency, warnings_for_request
 
 
 def _pending(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
@@ -51,11 +52,6 @@ def is_pending(alert: Alert) -> bool:
     return _pending(Alert.objects.filter(pk=alert.pk)).exists()
 
 
-def _pending_for_user(user: User) -> Alert | None:
-    # By user, so that a patient page pays one query for the check.
-    return _pending(Alert.objects.filter(patient__user=user)).first()
-
-
 def emergency_redirect(request: HttpRequest, alert: Alert) -> HttpResponse:
     return navigate(request, "redflags:emergency", pk=alert.pk)
 
@@ -78,7 +74,8 @@ def emergency_first[Req: HttpRequest, **P, R: HttpResponseBase](
     def wrapper(request: Req, *args: P.args, **kwargs: P.kwargs) -> R | HttpResponse:
         user = request.user
         if user.is_authenticated and user.is_patient:
-            alert = _pending_for_user(user)
+            # The banner's query (patient_warnings), read once for the page: no query more.
+            alert = unread_emergency(warnings_for_request(request))
             if alert is not None:
                 return emergency_redirect(request, alert)
         return view(request, *args, **kwargs)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from symptoms.models import SymptomEntry
 
-from .messages import alert_patient_message
+from .messages import alert_patient_message, meanwhile_advice, patient_reason
 
 NORMAL = "normal"
 #: Alert severities from most to least serious (models.Severity, reversed).
@@ -205,3 +205,41 @@ def guidance_for(entry: SymptomEntry | None, alerts: Sequence[Any]) -> Guidance:
     severity = highest_severity(alerts)
     source = GUIDANCE.get(severity, UNLISTED)
     return source(entry, alerts) if callable(source) else source
+
+
+# --- The banner of an open urgent or emergency alert (issue 11, patient_warnings) ---------------
+# Shown at the top of every patient page until a clinician resolves the alert: what the patient
+# told us (the rule's own sentence, in their language) and what to do now. Reading level is
+# checked with the rest (tests/redflags/test_guidance_wording.py).
+
+WARNING_EMERGENCY_BODY = _(
+    "Call %(number)s now, or go to your nearest hospital emergency department. Do not wait "
+    "for your clinic to call you."
+)
+WARNING_PLAN_PAUSED = _("Your home exercises are paused until your clinic has spoken to you.")
+WARNING_URGENT_MEANWHILE = _("Until then, rest, and stop anything that makes it worse.")
+
+
+def warning_guidance(alert: Any) -> Guidance:
+    """The banner's words for one open urgent or emergency alert, in the active language."""
+    number = alert.patient.clinic.emergency_number
+    reason = patient_reason(alert.rule, alert.severity, alert.data or {})
+    if alert.severity == "emergency":
+        return Guidance(
+            severity="emergency",
+            heading=_("Get help now"),
+            body=str(WARNING_EMERGENCY_BODY) % {"number": number},
+            tips=(WARNING_PLAN_PAUSED,),
+            reasons=(reason,),
+            call_number=number,
+        )
+    return Guidance(
+        severity="urgent",
+        heading=_("Your clinic will contact you today"),
+        body=meanwhile_advice(alert.rule) or WARNING_URGENT_MEANWHILE,
+        # Keep the phone close, call the clinic if nobody has called by the evening, and when
+        # not to wait: the urgent guidance's own tips, without "rest" (the meantime advice).
+        tips=_with_number((URGENT_TIPS[0], URGENT_TIPS[2], URGENT_TIPS[3]), number),
+        reasons=(reason,),
+        call_number=number,
+    )

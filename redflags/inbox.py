@@ -21,6 +21,7 @@ from accounts.models import User
 from .access import alerts_for_user
 from .engine.domain import SEVERITY_ORDER
 from .explain import RULE_PARAMETERS, explain_rule, parameter_rows, rule_name
+from .finding_words import alert_headline, finding_headline
 from .forms import InboxFilterForm
 from .models import Alert, AlertEvidence, AlertState, Notification, TriageAction, TriageKind
 
@@ -75,7 +76,7 @@ def inbox_alerts(
         alerts = alerts.filter(patient__therapists=therapist)
     last_action = TriageAction.objects.filter(alert=OuterRef("pk")).order_by("-created_at", "-id")
     return (
-        alerts.select_related("patient__user")
+        alerts.select_related("patient__user", "patient__clinic")
         .annotate(
             unresolved_first=_UNRESOLVED_FIRST,
             severity_order=_SEVERITY_ORDER,
@@ -94,6 +95,8 @@ class InboxRow:
     alert: InboxAlert
     rule_name: str
     last_action_label: str | Promise
+    #: What it found and when, in words: "Saddle numbness reported at 02:23 on Tue 1 Dec".
+    headline: str = ""
 
 
 def inbox_page(
@@ -108,7 +111,14 @@ def inbox_page(
 def _inbox_row(alert: InboxAlert) -> InboxRow:
     kind = alert.last_action_kind
     label = TriageKind(kind).label if kind in TriageKind.values else ""
-    return InboxRow(alert, rule_name(alert.rule), label)
+    headline = finding_headline(
+        alert.rule,
+        alert.data,
+        opened_at=alert.opened_at,
+        opened_day=alert.opened_day,
+        zone=alert.patient.zone,
+    )
+    return InboxRow(alert, rule_name(alert.rule), label, headline)
 
 
 @dataclass
@@ -117,6 +127,8 @@ class AlertDetail:
 
     alert: Alert
     rule_name: str
+    #: What it found and when, in words (issue 11).
+    headline: str
     explanation: str
     parameters: list
     evidence: list[AlertEvidence]
@@ -136,6 +148,7 @@ def alert_detail(alert: Alert) -> AlertDetail:
     return AlertDetail(
         alert=alert,
         rule_name=rule_name(alert.rule),
+        headline=alert_headline(alert),
         explanation=explain_rule(alert.rule, params),
         parameters=parameter_rows(params, RULE_PARAMETERS[alert.rule]),
         evidence=evidence,

@@ -21,6 +21,7 @@ the same for every finding the rules produce.
 from __future__ import annotations
 
 import logging
+import zoneinfo
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
@@ -31,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Patient, User
 
-from .engine.domain import RULE_CODES, Finding
+from .engine.domain import Finding
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +193,13 @@ def _says_contact_today(rule: str, severity: str) -> bool:
     return rule == "R11" and severity == "urgent"
 
 
+def meanwhile_advice(rule: str) -> str:
+    """What to do until the clinic calls, for an urgent alert of ``rule``; empty for a rule
+    without its own advice."""
+    advice = _MEANWHILE.get(rule)
+    return advice() if advice is not None else ""
+
+
 def _compose(rule: str, severity: str, reason: str, number: str) -> str:
     """The patient's message: the reason, then what to do, by severity (section 5)."""
     parts = [reason]
@@ -207,9 +215,9 @@ def _compose(rule: str, severity: str, reason: str, number: str) -> str:
     elif severity == "urgent":
         if not _says_contact_today(rule, severity):
             parts.append(_("Your clinic will contact you today."))
-        meanwhile = _MEANWHILE.get(rule)
-        if meanwhile is not None:
-            parts.append(meanwhile())
+        meanwhile = meanwhile_advice(rule)
+        if meanwhile:
+            parts.append(meanwhile)
         parts.append(
             _(
                 "If it gets much worse, or you have new trouble with your bladder or bowel "
@@ -244,11 +252,6 @@ def alert_patient_message(alert) -> str:
     return _compose(alert.rule, alert.severity, reason, alert.patient.clinic.emergency_number)
 
 
-def rule_title(rule: str) -> str:
-    """``R5 spreading symptoms``."""
-    return f"{rule} {RULE_CODES[rule].replace('_', ' ')}"
-
-
 def alert_link(alert_pk: int) -> str:
     """The alert page's absolute address. Until the page's URL exists, the site's home page (a
     missing link must not lose the email)."""
@@ -260,38 +263,67 @@ def alert_link(alert_pk: int) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+# --- The clinician's email: the minimum necessary (issue 11) -------------------------------------
+# An email can be read by someone else (a shared inbox, a phone's lock screen), so it names
+# neither the patient, nor what was found, nor the rule: only that an alert of this severity at
+# this clinic needs review, and the link to sign in and see it. Whole sentences per severity, so
+# that every language gets its article and agreement right ("an urgent", "una alerta urgente").
+
+
+def _email_subjects() -> dict[str, str]:
+    return {
+        "emergency": _("PT Tracker: an emergency alert needs your review"),
+        "urgent": _("PT Tracker: an urgent alert needs your review"),
+        "escalated": _("PT Tracker: an escalated alert needs your review"),
+    }
+
+
+def _email_openings() -> dict[str, str]:
+    return {
+        "emergency": _("An emergency alert at %(clinic)s needs your review."),
+        "urgent": _("An urgent alert at %(clinic)s needs your review."),
+        "escalated": _("An alert at %(clinic)s was escalated and needs your review."),
+    }
+
+
+def _email_kind(alert, escalated: bool) -> str:
+    return "escalated" if escalated else str(alert.severity)
+
+
 def email_subject(alert, *, escalated: bool = False) -> str:
-    """``[PT Tracker] URGENT: R5 spreading symptoms – Pat Patient``."""
-    label = _("ESCALATED") if escalated else alert.get_severity_display().upper()
-    return f"[PT Tracker] {label}: {rule_title(alert.rule)} – {alert.patient}"
+    """``PT Tracker: an urgent alert needs your review``: no patient, condition or rule."""
+    kind = _email_kind(alert, escalated)
+    return _email_subjects().get(kind) or _("PT Tracker: an alert needs your review")
 
 
 def email_body(alert, recipient: User, *, escalated: bool = False) -> str:
-    """Only what the therapist needs: who, which rule, why, when, and the link."""
-    zone = alert.patient.zone
-    opened = timezone.localtime(alert.opened_at, zone)
+    """The severity, the clinic, when, and the link to sign in: nothing about the patient."""
+    clinic = alert.patient.clinic
+    zone = zoneinfo.ZoneInfo(clinic.time_zone)
+    moment = alert.escalated_at if escalated and alert.escalated_at else alert.opened_at
+    opened = timezone.localtime(moment, zone)
+    opening = _email_openings().get(_email_kind(alert, escalated)) or _(
+        "An alert at %(clinic)s needs your review."
+    )
     lines = [
         _("Hello %(name)s,") % {"name": recipient.get_short_name()},
         "",
-        (
-            _("An alert about %(patient)s was escalated and needs attention.")
-            if escalated
-            else _("A %(severity)s alert was raised for %(patient)s.")
-        )
-        % {"patient": alert.patient, "severity": alert.get_severity_display().lower()},
-        "",
-        f"{rule_title(alert.rule)}: {alert.reason}",
-        _("Opened %(when)s (%(zone)s).")
+        opening % {"clinic": clinic.name},
+        _("Raised %(when)s (%(zone)s).")
         % {"when": date_format(opened, "j M Y, H:i"), "zone": str(zone)},
         "",
-        _("Open the alert: %(link)s") % {"link": alert_link(alert.pk)},
+        _("Sign in to see it: %(link)s") % {"link": alert_link(alert.pk)},
         "",
+        _(
+            "This email does not say who the patient is or what was found, in case someone "
+            "else reads it."
+        ),
         (
             _("You get this email as an admin of %(clinic)s.")
             if recipient.is_clinic_admin
-            else _("You get this email because %(patient)s is on your caseload at %(clinic)s.")
+            else _("You get this email because you look after patients at %(clinic)s.")
         )
-        % {"patient": alert.patient, "clinic": alert.patient.clinic},
+        % {"clinic": clinic.name},
         _("Record what you do in PT Tracker; replies to this email are not read."),
     ]
     return "\n".join(str(line) for line in lines)

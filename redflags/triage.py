@@ -136,7 +136,8 @@ def alert_escalate(alert: Alert, *, actor: User, note: str = "") -> TriageAction
 
 
 def alert_patient_confirm(alert: Alert, *, actor: User) -> TriageAction:
-    """The patient confirms having read the emergency advice. A second confirmation of the same
+    """The patient confirms having read the advice of an emergency or urgent alert (its page or
+    the banner of their pages). A second confirmation of the same
     advice (a double tap) returns the first instead of recording it twice."""
     with transaction.atomic():
         _locked(alert)

@@ -17,4 +17,6 @@ urlpatterns = [
     # Patients: emergency advice first.
     path("emergency/<int:pk>/", views.emergency, name="emergency"),
     path("emergency/<int:pk>/confirm/", views.emergency_confirm, name="emergency_confirm"),
+    # Patients: "I have read this" on the banner of an open urgent or emergency alert.
+    path("warnings/<int:pk>/read/", views.warning_read, name="warning_read"),
 ]

@@ -17,6 +17,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -30,7 +32,7 @@ from audit.decorators import audited
 from audit.idempotency import idempotent
 from core.htmx import navigate, wants_fragment
 
-from .access import get_alert_for_user, get_own_emergency_alert
+from .access import get_alert_for_user, get_own_emergency_alert, get_own_warning_alert
 from .clinic_admin import rule_set_versions
 from .emergency import after_emergency_url, emergency_page_guidance, is_pending
 from .forms import (
@@ -240,6 +242,22 @@ def emergency_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     alert = get_own_emergency_alert(request.user, pk)
     alert_patient_confirm(alert, actor=request.user)
     return navigate(request, after_emergency_url(alert))
+
+
+@require_POST
+@login_required
+@audited(Alert)
+def warning_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The banner's "I have read this": recorded (a patient_confirmed triage action, and the
+    audit event of this request), never hiding the banner. Back to the page it was on."""
+    alert = get_own_warning_alert(request.user, pk)
+    alert_patient_confirm(alert, actor=request.user)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("home")
+    return navigate(request, back)
 
 
 # --- Clinic admin: rule set and case replay ----------------------------------------------------

@@ -21,8 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Patient
-from core.models import MailKind
-from core.outbox import mail_queue
+from core.models import MailKind, OutboxMessage, OutboxState
+from core.outbox import mail_discard, mail_queue
 from symptoms.models import SymptomEntry
 
 from . import schedule
@@ -161,6 +161,16 @@ class QuickLogUsed(QuickLogRefused):
     status = 410
 
 
+class QuickLogClosed(QuickLogRefused):
+    """The patient's account is closed or deactivated: the link stores nothing any more."""
+
+    status = 410
+
+
+def _patient_gone(patient: Patient) -> bool:
+    return patient.closed_at is not None or not patient.user.is_active
+
+
 def quick_log_token_get(signed: str, now: datetime | None = None) -> QuickLogToken:
     """The usable token behind a link, else QuickLogInvalid, QuickLogUsed or QuickLogExpired."""
     try:
@@ -174,6 +184,8 @@ def quick_log_token_get(signed: str, now: datetime | None = None) -> QuickLogTok
     )
     if token is None:
         raise QuickLogInvalid
+    if _patient_gone(token.patient):
+        raise QuickLogClosed(token)
     if token.used_at is not None:
         raise QuickLogUsed(token)
     if (now or timezone.now()) >= token.expires_at:
@@ -186,11 +198,17 @@ def quick_log_token_spend(token: QuickLogToken, now: datetime) -> None:
     only one goes on. Runs in the transaction that stores the link's entry
     (care.services.quick_log_record)."""
     spent = QuickLogToken.objects.filter(
-        pk=token.pk, used_at__isnull=True, expires_at__gt=now
+        pk=token.pk,
+        used_at__isnull=True,
+        expires_at__gt=now,
+        patient__closed_at__isnull=True,
+        patient__user__is_active=True,
     ).update(used_at=now)
     if not spent:
-        fresh = QuickLogToken.objects.filter(pk=token.pk).values_list("used_at", flat=True)
-        raise QuickLogUsed(token) if fresh.first() is not None else QuickLogExpired(token)
+        fresh = QuickLogToken.objects.select_related("patient__user").get(pk=token.pk)
+        if _patient_gone(fresh.patient):
+            raise QuickLogClosed(token)
+        raise QuickLogUsed(token) if fresh.used_at is not None else QuickLogExpired(token)
 
 
 def quick_log_token_attach(token: QuickLogToken, entry: SymptomEntry, now: datetime) -> None:
@@ -208,9 +226,38 @@ def quick_log_token_spent(token_id: int, *, within: timedelta) -> QuickLogToken 
     since = timezone.now() - within
     return (
         QuickLogToken.objects.select_related("patient__user", "patient__clinic", "entry")
-        .filter(pk=token_id, used_at__gte=since, entry__isnull=False)
+        .filter(
+            pk=token_id,
+            used_at__gte=since,
+            entry__isnull=False,
+            patient__closed_at__isnull=True,
+            patient__user__is_active=True,
+        )
         .first()
     )
+
+
+def reminders_revoke(patient: Patient, now: datetime | None = None) -> tuple[int, int]:
+    """What closing an account stops (care.services.patient_close): the patient's quick-log
+    links that could still be used expire now, and their reminder emails not yet sent are given
+    up (a given-up one too, so that nobody can retry it). Returns (links revoked, emails given
+    up). No new reminder is sent to a closed account
+    (selectors.reminder_candidates)."""
+    now = now or timezone.now()
+    revoked = QuickLogToken.objects.filter(
+        patient=patient, used_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+    keys = [
+        f"reminder-{pk}"
+        for pk in ReminderDispatch.objects.filter(patient=patient).values_list("pk", flat=True)
+    ]
+    pending = OutboxMessage.objects.filter(
+        kind=MailKind.REMINDER,
+        dedup_key__in=keys,
+        state__in=[OutboxState.PENDING, OutboxState.DEAD],
+    )
+    discarded = sum(mail_discard(message) for message in pending)
+    return revoked, discarded
 
 
 # --- Preferences ---------------------------------------------------------------------------------

@@ -11,6 +11,9 @@ from crispy_forms.layout import Div, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PatientContactFields
+from accounts.services import CONTACT_FIELDS
+
 from .choices import PAIN_MAX, PAIN_MIN, Intervention, Region, SessionKind
 from .field_lists import INTAKE_FIELDS, SESSION_FIELDS
 from .models import PTSession
@@ -70,6 +73,16 @@ class IntakeForm(forms.Form):
         if intake is None:
             return {}
         return {name: getattr(intake, name) for name in INTAKE_FIELDS}
+
+
+class IntakeContactForm(PatientContactFields, IntakeForm):
+    """The clinician's intake page: the intake and the patient's contact details (issue 11)."""
+
+    field_order = [*INTAKE_FIELDS, *CONTACT_FIELDS]
+
+    def __init__(self, *args, region: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_phone_region(region)
 
 
 class PTSessionForm(forms.Form):

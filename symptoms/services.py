@@ -12,9 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, ProtectedError, Q, RestrictedError
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import Patient, User
+from accounts.services import patient_contact_update
 
 from .choices import Context, IsFlare
 from .models import DailySummary, Intake, PTSession, SymptomEntry
@@ -193,3 +195,18 @@ def intake_save(patient: Patient, data: dict[str, Any], *, actor: User) -> Intak
     intake.full_clean()
     intake.save()
     return intake
+
+
+def intake_and_contact_save(
+    patient: Patient,
+    intake: dict[str, Any],
+    contact: dict[str, Any],
+    *,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> Intake:
+    """The clinician's intake page: the intake and the patient's contact details (issue 11),
+    saved together or not at all; a change of contact details is on the audit log."""
+    with transaction.atomic():
+        patient_contact_update(patient, contact, actor=actor, request=request)
+        return intake_save(patient, intake, actor=actor)

@@ -24,9 +24,9 @@ from audit.models import Action
 from core.htmx import navigate, render_form_page
 
 from .access import get_session_for_user
-from .clinic_forms import IntakeForm, PTSessionForm
+from .clinic_forms import IntakeContactForm, PTSessionForm
 from .models import Intake, PTSession
-from .services import intake_save, pt_session_create, pt_session_update
+from .services import intake_and_contact_save, pt_session_create, pt_session_update
 
 
 def sessions_for_patient(patient: Patient) -> QuerySet[PTSession]:
@@ -109,10 +109,22 @@ def session_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def intake_edit(request: AuthenticatedRequest, patient_pk: int) -> HttpResponse:
     patient = get_patient_for_user(request.user, patient_pk)
     intake = Intake.objects.filter(patient=patient).first()
-    form = IntakeForm(_form_data(request), initial=IntakeForm.initial_from(intake))
+    initial = {
+        **IntakeContactForm.initial_from(intake),
+        **IntakeContactForm.contact_initial(patient),
+    }
+    form = IntakeContactForm(
+        _form_data(request), initial=initial, region=patient.clinic.phone_region
+    )
     if form.is_valid():
         try:
-            intake_save(patient, form.intake_data(), actor=request.user)
+            intake_and_contact_save(
+                patient,
+                form.intake_data(),
+                form.contact_data(),
+                actor=request.user,
+                request=request,
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:

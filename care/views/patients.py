@@ -41,6 +41,7 @@ def patient_add(request: AuthenticatedRequest) -> HttpResponse:
                 **form.person_data(),
                 therapists=therapists,
                 intake=form.intake_data(),
+                contact=form.contact_data(),
                 actor=user,
             )
         except ValidationError as error:

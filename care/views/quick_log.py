@@ -35,6 +35,7 @@ from reminders.forms import QuickLogEntryForm
 from reminders.mail import COPY
 from reminders.models import QuickLogToken
 from reminders.services import (
+    QuickLogClosed,
     QuickLogRefused,
     QuickLogUsed,
     quick_log_token_get,
@@ -55,7 +56,9 @@ CONTEXT_KIND = {
 
 
 def _refused(request: HttpRequest, problem: QuickLogRefused) -> HttpResponse:
-    if isinstance(problem, QuickLogUsed):
+    if isinstance(problem, QuickLogClosed):
+        reason = "closed"
+    elif isinstance(problem, QuickLogUsed):
         reason = "used"
     elif problem.status == 410:
         reason = "expired"

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import get_own_patient
-from accounts.closure import patient_account_close
 from accounts.otp_forms import AccountCloseForm
 from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
@@ -23,6 +22,7 @@ from audit.signals import LOGOUT_REASON_ATTR
 from core.htmx import navigate, render_form_page
 
 from ..export import patient_data_json, patient_data_zip
+from ..services import patient_close
 
 
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
@@ -68,7 +68,7 @@ def account_close(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     form = AccountCloseForm(request.user, request.POST if request.method == "POST" else None)
     if form.is_valid():
-        patient_account_close(patient, request=request)
+        patient_close(patient, request=request)
         setattr(request, LOGOUT_REASON_ATTR, "account closed")
         logout(request)
         messages.success(request, _("Your account is closed."))

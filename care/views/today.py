@@ -1,5 +1,7 @@
 """Today, the patient's home: today's doses to tick off with their traffic light, and
-adherence. Logging a dose saves it and screens it (R10) in one use case (care.services)."""
+adherence. Logging a dose saves it and screens it (R10) in one use case (care.services).
+While an emergency alert is open the plan is paused: the cards offer nothing to log and a dose
+posted anyway is refused (issue 11)."""
 
 from __future__ import annotations
 
@@ -23,26 +25,63 @@ from audit.models import Action
 from exercises.access import get_plan_item_for_patient
 from exercises.forms import DoseLogForm
 from exercises.models import ExerciseLog, PlanItem
-from exercises.selectors import Dose, adherence_reports, log_counts_by_exercise, today_doses
+from exercises.selectors import (
+    Dose,
+    adherence_reports,
+    dose_for,
+    dose_tallies,
+    today_doses,
+)
+from exercises.traffic_light import Light
 from outcomes.selectors import psfs_history
 from redflags.emergency import emergency_first
+from redflags.patient_warnings import plan_paused, warnings_for_request
 
-from ..selectors import light_for
+from ..selectors import light_for, lights_for
 from ..services import DoseLogResult, dose_record
 
 
 @dataclass(frozen=True)
 class DoseCard:
     """One dose on the Today list: the dose, its logging form and, right after logging, the
-    traffic light (spec.md section 7)."""
+    traffic light (spec.md section 7). ``stop`` is the red light of the day's last dose:
+    the card then shows only the stop guidance (issue 11). ``paused``: an emergency is open,
+    so the card offers nothing to log."""
 
     dose: Dose
     form: DoseLogForm
     result: DoseLogResult | None = None
+    stop: Light | None = None
+    paused: bool = False
+
+    @property
+    def light(self) -> Light | None:
+        """The light the card shows: the stop light, else the one of the dose just logged."""
+        return self.stop or (self.result.light if self.result else None)
 
 
 def _dose_form(dose_item_pk: int, data: Any = None) -> DoseLogForm:
     return DoseLogForm(data, auto_id=f"dose{dose_item_pk}_%s")
+
+
+def _stop_lights(patient: Patient, doses: list[Dose]) -> dict[int, Light]:
+    """The red lights of the doses whose last log today was red, by pain (one query, none
+    when nothing was logged today)."""
+    lights = lights_for(patient, [d.last_pain for d in doses if d.last_pain is not None])
+    return {pain: light for pain, light in lights.items() if light.is_red}
+
+
+def _card(
+    dose: Dose,
+    form: DoseLogForm,
+    result: DoseLogResult | None,
+    stops: dict[int, Light],
+    paused: bool,
+) -> DoseCard:
+    stop = stops.get(dose.last_pain) if dose.last_pain is not None else None
+    if result is not None:
+        stop = result.light if result.light.is_red else None
+    return DoseCard(dose, form, result, stop, paused)
 
 
 def _today_context(
@@ -50,14 +89,16 @@ def _today_context(
     *,
     logged: DoseLogResult | None = None,
     bound: tuple[int, DoseLogForm] | None = None,
+    paused: bool = False,
 ) -> dict[str, Any]:
     day = patient.local_day()
     doses = today_doses(patient, day)
+    stops = _stop_lights(patient, doses)
     cards = []
     for dose in doses:
         form = bound[1] if bound and bound[0] == dose.item.pk else _dose_form(dose.item.pk)
         shown = logged if logged and logged.log.exercise_id == dose.item.exercise_id else None
-        cards.append(DoseCard(dose, form, shown))
+        cards.append(_card(dose, form, shown, stops, paused))
     psfs = psfs_history(patient)
     return {
         "patient": patient,
@@ -67,6 +108,7 @@ def _today_context(
         "psfs_due": psfs.due(day),
         "version": doses[0].item.version if doses else None,
         "cards": cards,
+        "plan_paused": paused,
         "reports": adherence_reports(patient, day),
     }
 
@@ -88,7 +130,23 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
         log = ExerciseLog.objects.filter(patient=patient, pk=int(log_pk)).first()
         if log is not None:
             logged = DoseLogResult(log=log, light=light_for(patient, log.pain_during))
-    return render(request, "care/today.html", _today_context(patient, logged=logged))
+    paused = plan_paused(warnings_for_request(request))
+    context = _today_context(patient, logged=logged, paused=paused)
+    return render(request, "care/today.html", context)
+
+
+def _paused_refusal(
+    request: AuthenticatedRequest, patient: Patient, item: PlanItem
+) -> HttpResponse:
+    """A dose logged while an emergency is open is not saved (the plan is paused): the card
+    says why, or the page with status 409 without htmx."""
+    if not request.htmx:
+        context = _today_context(patient, paused=True)
+        context["paused_refusal"] = item.pk
+        return render(request, "care/today.html", context, status=409)
+    tallies = dose_tallies(patient, patient.local_day(), [item.exercise_id])
+    card = DoseCard(dose_for(item, tallies), _dose_form(item.pk), paused=True)
+    return render(request, "care/today.html#dose_card", {"card": card, "paused_refusal": item.pk})
 
 
 @require_POST
@@ -96,9 +154,12 @@ def today(request: AuthenticatedRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @audited(PlanItem, kwarg="item_pk", patient_path="version__plan__patient", write=Action.CREATE)
 def dose_log(request: AuthenticatedRequest, item_pk: int) -> HttpResponse:
-    """Log one dose of a plan item and show its traffic light. A double tap stores one log."""
+    """Log one dose of a plan item and show its traffic light. A double tap stores one log.
+    Refused, saving nothing, while an emergency is open (the plan is paused, issue 11)."""
     patient = get_own_patient(request.user)
     item = get_plan_item_for_patient(patient, item_pk)
+    if plan_paused(warnings_for_request(request)):
+        return _paused_refusal(request, patient, item)
     form = _dose_form(item.pk, request.POST)
     result = None
     if form.is_valid():
@@ -115,9 +176,9 @@ def dose_log(request: AuthenticatedRequest, item_pk: int) -> HttpResponse:
         return render(request, "care/today.html", context, status=400)
 
     shown_item = result.log.plan_item if result and result.log.plan_item else item
-    counts = log_counts_by_exercise(patient, patient.local_day(), [shown_item.exercise_id])
-    dose = Dose(shown_item, counts.get(shown_item.exercise_id, 0))
-    card = DoseCard(dose, _dose_form(shown_item.pk) if result else form, result)
+    tallies = dose_tallies(patient, patient.local_day(), [shown_item.exercise_id])
+    form = _dose_form(shown_item.pk) if result else form
+    card = _card(dose_for(shown_item, tallies), form, result, {}, False)
     response = render(request, "care/today.html#dose_card", {"card": card})
     if result is not None:
         trigger_client_event(response, "exerciseLogged")

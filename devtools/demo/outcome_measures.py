@@ -84,9 +84,6 @@ OUTCOMES: dict[str, OutcomeStory] = {
     "marco": OutcomeStory((("Playing the guitar", 4, 6), ("Carrying bags", 5, 6)), (1, 3)),
 }
 
-#: Invented UK drama-range numbers (Ofcom reserves 07700 900000-900999 for fiction).
-PHONES = {key: f"+44 7700 900{100 + index:03d}" for index, key in enumerate(OUTCOMES)}
-
 
 def _at(patient: Patient, day, clock: str) -> datetime:
     return datetime.combine(day, time.fromisoformat(clock), tzinfo=patient.zone)
@@ -108,8 +105,6 @@ def seed_outcome(patient: Patient, story: OutcomeStory, therapist: User, key: st
     last = today - timedelta(days=story.stopped_days_ago)
     span = max((last - first).days, 1)
     with transaction.atomic():
-        patient.phone = PHONES.get(key, "")
-        patient.save(update_fields=["phone"])
         psfs_setup(
             patient,
             [(name, start) for name, start, _end in story.activities],

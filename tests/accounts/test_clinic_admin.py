@@ -167,6 +167,7 @@ def _settings_post(**overrides):
         "name": "Riverside Physio",
         "time_zone": "Europe/Dublin",
         "emergency_number": "112",
+        "phone_region": "IE",
         "retention_years": "10",
     }
     data.update(overrides)
@@ -181,11 +182,12 @@ def test_clinic_admin_sees_and_saves_the_settings(clinic, clinic_admin_client):
     response = clinic_admin_client.post(SETTINGS, _settings_post())
     assert response.status_code == 302
     clinic.refresh_from_db()
-    assert (clinic.time_zone, clinic.emergency_number, clinic.retention_years) == (
-        "Europe/Dublin",
-        "112",
-        10,
-    )
+    assert (
+        clinic.time_zone,
+        clinic.emergency_number,
+        clinic.phone_region,
+        clinic.retention_years,
+    ) == ("Europe/Dublin", "112", "IE", 10)
 
 
 @pytest.mark.parametrize(
@@ -195,6 +197,7 @@ def test_clinic_admin_sees_and_saves_the_settings(clinic, clinic_admin_client):
         ({"emergency_number": "call Bob"}, "digits only"),
         ({"emergency_number": ""}, "This field is required"),
         ({"retention_years": "0"}, "greater than or equal to 1"),
+        ({"phone_region": "XX"}, "Select a valid choice"),
         ({"name": ""}, "This field is required"),
     ],
 )

@@ -77,7 +77,9 @@ def test_saddle_numbness_reaches_the_patient_first_and_the_therapist_resolves_it
     assert first.get_by_role("link", name=patient.user.full_name).is_visible()
     screenshot(desk, "emergency-journey-3-therapist-inbox")
 
-    first.get_by_role("link", name="R1 Cauda equina signs").click()
+    # The inbox says why in words, the rule second (issue 11).
+    assert first.get_by_text("R1 Cauda equina signs").is_visible()
+    first.get_by_role("link", name=re.compile(r"^Saddle numbness reported at")).click()
     desk.wait_for_url(re.compile(rf"/alerts/{alert.pk}/$"))
     desk.wait_for_load_state("networkidle")
     assert desk.get_by_text("Patient confirmed reading the advice").is_visible()

@@ -105,12 +105,32 @@ def test_therapist_builds_a_plan_and_the_patient_logs_a_red_dose(
     light = page.get_by_role("status").filter(has_text="Red: ease off")
     light.wait_for()
     assert light.get_by_text("Next time, try this:").is_visible()
-    assert card.get_by_text("Done today: 1 of 2").is_visible()
+    # A red dose: only the stop guidance, nothing more to log today (issue 11).
+    assert light.get_by_text("Stop this exercise for today", exact=False).is_visible()
+    expect(card.get_by_text("I did it: log this dose")).to_have_count(0)
+    expect(card.get_by_text("Done today")).to_have_count(0)
     screenshot(page, "exercise-journey-3-patient-red-light")
+
+    # The last dose of the day red: no praise and no extra dose, on the card and after a reload.
+    bridge = page.locator("article.dose-card", has_text="Bridge")
+    bridge.get_by_text("I did it: log this dose").click()
+    bridge.get_by_role("radiogroup").get_by_text("7", exact=True).click()
+    bridge.get_by_role("button", name="Save this dose").click()
+    bridge.get_by_role("status").filter(has_text="Red: ease off").wait_for()
+    for _ in range(2):
+        bridge = page.locator("article.dose-card", has_text="Bridge")
+        expect(bridge.get_by_text("Well done")).to_have_count(0)
+        expect(bridge.get_by_text("All done for today")).to_have_count(0)
+        expect(bridge.get_by_text("Log an extra dose")).to_have_count(0)
+        assert bridge.get_by_text("Stop this exercise for today", exact=False).is_visible()
+        page.reload()
+        page.wait_for_load_state("networkidle")
+    screenshot(page, "exercise-journey-4-patient-red-last-dose")
     assert problems == []
 
-    log = ExerciseLog.objects.get(patient=patient)
+    log = ExerciseLog.objects.filter(patient=patient).order_by("pk").first()
     assert (log.pain_during, log.plan_item.version) == (6, version)
+    assert ExerciseLog.objects.filter(patient=patient).count() == 2
 
 
 def test_keystrokes_in_the_search_survive_changes_to_the_plan_under_way(

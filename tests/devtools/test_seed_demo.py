@@ -199,7 +199,11 @@ def _assert_outcome_histories(patients):
     assert verdicts["priya"].overall == Verdict.WORSE
     assert len(verdicts["amira"].psfs_history.assessments) == 1
     assert verdicts["grace"].psfs_history.discharge_requested
-    assert all(p.phone.startswith("+44 7700 900") for p in patients)
+    # Invented numbers in the UK's drama range only (Ofcom: 07700 900000-900999), stored E.164.
+    assert all(str(p.phone).startswith("+447700900") for p in patients)
+    contacts = [p for p in patients if p.emergency_contact_name]
+    assert contacts
+    assert all(str(p.emergency_contact_phone).startswith("+447700900") for p in contacts)
 
 
 def test_story_histories_are_deterministic():

@@ -49,8 +49,10 @@ def entry(patient, days_ago, clock="12:00", **fields):
 def build_record(patient, therapist) -> dict[str, Any]:
     """Sessions (past, telehealth, booked ahead), entries around them, PSFS, GROC, an open and a
     resolved alert, and a plan with two versions."""
-    patient.phone = "+44 7700 900123"
-    patient.save(update_fields=["phone"])
+    patient.phone = "07700 900123"  # read in the clinic's region (GB), stored as E.164
+    patient.emergency_contact_name = "Sam Example"
+    patient.emergency_contact_phone = "+44 7700 900456"
+    patient.save(update_fields=["phone", "emergency_contact_name", "emergency_contact_phone"])
     past = PTSessionFactory(
         patient=patient,
         date=NOW.date() - timedelta(days=10),

@@ -123,7 +123,12 @@ def test_patient_has_phone_and_clinic_and_clinic_staff_are_practitioners(
     build_record(patient, therapist)
     files = export(tmp_path)
     exported = by_id(files, "Patient")[str(patient.pk)]
-    assert {"system": "phone", "value": "+44 7700 900123"} in exported["telecom"]
+    # E.164, as stored (issue 11), and the emergency contact as Patient.contact.
+    assert {"system": "phone", "value": "+447700900123"} in exported["telecom"]
+    (contact,) = exported["contact"]
+    assert contact["relationship"][0]["coding"][0]["code"] == "C"
+    assert contact["name"] == {"text": "Sam Example"}
+    assert contact["telecom"] == [{"system": "phone", "value": "+447700900456"}]
     assert exported["managingOrganization"] == {"reference": f"Organization/{patient.clinic_id}"}
     assert {str(therapist.pk), str(other_therapist.pk)} <= set(by_id(files, "Practitioner"))
 

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from redflags.guidance import GUIDANCE, NORMAL_RECOVERY, UNLISTED, Guidance
+from redflags.guidance import GUIDANCE, NORMAL_RECOVERY, UNLISTED, Guidance, warning_guidance
 
 MAX_GRADE = 6.0
 MAX_SENTENCE_WORDS = 20
@@ -90,6 +90,32 @@ def test_guidance_reads_at_grade_six_or_below(guidance):
 
 @pytest.mark.parametrize("guidance", _all_guidance(), ids=lambda g: g.severity)
 def test_guidance_sentences_are_short(guidance):
+    for text in [guidance.heading, guidance.body, *guidance.tips]:
+        for sentence in sentences(str(text)):
+            assert len(words(sentence)) <= MAX_SENTENCE_WORDS, sentence
+
+
+# --- The banner of an open urgent or emergency alert (issue 11) ---------------------------------
+
+
+def _warnings() -> list[Guidance]:
+    """The banner's words for every rule that can be urgent or emergency."""
+    built = []
+    for rule, severity in [
+        ("R1", "emergency"),
+        *((rule, "urgent") for rule in ("R2", "R3", "R4", "R5", "R6", "R7", "R11")),
+    ]:
+        alert = SimpleNamespace(
+            rule=rule, severity=severity, data={}, patient=_alert(severity).patient
+        )
+        built.append(warning_guidance(alert))
+    return built
+
+
+@pytest.mark.parametrize("guidance", _warnings(), ids=lambda g: f"banner-{g.severity}")
+def test_the_banner_reads_at_grade_six_or_below_in_short_sentences(guidance):
+    passage = _passage(guidance)
+    assert fk_grade(passage) <= MAX_GRADE, f"{guidance.severity}: grade {fk_grade(passage):.1f}"
     for text in [guidance.heading, guidance.body, *guidance.tips]:
         for sentence in sentences(str(text)):
             assert len(words(sentence)) <= MAX_SENTENCE_WORDS, sentence

@@ -2,6 +2,7 @@
 retried with backoff while the mail server is down, never sent twice, never sent for a
 rolled-back alert or a replay. (The outbox itself: tests/core/test_outbox.py.)"""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -88,7 +89,7 @@ def test_a_manual_escalation_emails_the_admins_but_not_the_clinician_who_escalat
 
     assert [row.recipient for row in rows] == [other_admin]
     assert rows[0].message.recipients == [other_admin.email]
-    assert rows[0].message.subject.startswith("[PT Tracker] ESCALATED: R12 neuropathic pattern")
+    assert rows[0].message.subject == "PT Tracker: an escalated alert needs your review"
 
 
 def test_queueing_the_same_episode_again_stores_one_email_per_recipient(patient, therapist):
@@ -118,18 +119,91 @@ def test_each_manual_escalation_is_an_episode_of_its_own(
     assert OutboxMessage.objects.count() == 2
 
 
-def test_the_email_names_the_rule_and_patient_and_links_to_the_alert_page(patient, settings):
+def test_the_email_says_only_the_severity_the_clinic_and_where_to_sign_in(patient, settings):
+    """Minimum necessary (issue 11): an email may be read by someone else, so neither the
+    patient, nor what was found, nor the rule is in its subject or body."""
     settings.ROOT_URLCONF = "tests.redflags.urls_alert_page"
     settings.SITE_URL = "https://clinic.example.test"
 
     alert = urgent_alert(patient)
 
     email = email_of(alert)
-    assert email.subject == "[PT Tracker] URGENT: R4 function limiting nerve – Pat Patient"
+    assert email.subject == "PT Tracker: an urgent alert needs your review"
+    assert "An urgent alert at Riverside Physio needs your review." in email.body_text
     assert f"https://clinic.example.test/clinic/alerts/{alert.pk}/" in email.body_text
-    assert alert.reason in email.body_text
-    # Only what the therapist needs: not the patient's other answers or notes.
-    assert "pain" not in email.body_text.lower()
+    _assert_nothing_about_the_patient(email, alert)
+
+
+def _assert_nothing_about_the_patient(email, alert) -> None:
+    text = f"{email.subject}\n{email.body_text}\n{email.body_html}".lower()
+    patient = alert.patient
+    for secret in (
+        patient.user.full_name,
+        patient.user.get_short_name(),
+        patient.user.email,
+        alert.reason,
+        alert.rule,
+        alert.get_rule_display(),
+        alert.code.replace("_", " "),
+        "pain",
+        "numb",
+        "cauda",
+        "bladder",
+    ):
+        assert not re.search(rf"\b{re.escape(secret.lower())}\b", text), secret
+
+
+@pytest.mark.parametrize(
+    ("answers", "subject", "opening"),
+    [
+        (
+            {"saddle_numbness": True},
+            "PT Tracker: an emergency alert needs your review",
+            "An emergency alert at Riverside Physio needs your review.",
+        ),
+        (
+            {"bladder_bowel_change": True},
+            "PT Tracker: an emergency alert needs your review",
+            "An emergency alert at Riverside Physio needs your review.",
+        ),
+        (
+            {"pain_now": 7, "pain_worst": 8, "descriptors": ["stabbing"], "rest_relief": "no"},
+            "PT Tracker: an urgent alert needs your review",
+            "An urgent alert at Riverside Physio needs your review.",
+        ),
+    ],
+)
+def test_emergency_and_urgent_emails_name_no_patient_and_no_condition(
+    patient, answers, subject, opening
+):
+    log_entry(patient, 0, **answers)
+    alert = Alert.objects.get(patient=patient)
+    email = email_of(alert)
+    assert email.subject == subject
+    assert opening in email.body_text
+    assert "A emergency" not in email.body_text and "a emergency" not in email.subject
+    _assert_nothing_about_the_patient(email, alert)
+
+
+def test_an_escalation_email_names_no_patient_either(patient, therapist, clinic_admin):
+    log_entry(patient, 0, descriptors=["burning", "tingling", "numbness"])
+    alert = Alert.objects.get(rule="R12")
+    alert_escalate(alert, actor=therapist, note="Worse on the phone")
+    email = Notification.objects.get(alert=alert).message
+    assert email.subject == "PT Tracker: an escalated alert needs your review"
+    assert "was escalated and needs your review" in email.body_text
+    assert "You get this email as an admin of Riverside Physio." in email.body_text
+    _assert_nothing_about_the_patient(email, alert)
+
+
+def test_the_email_is_in_the_clinician_s_language(patient, therapist):
+    therapist.preferred_language = "es"
+    therapist.save(update_fields=["preferred_language"])
+    log_entry(patient, 0, saddle_numbness=True)
+    email = email_of(Alert.objects.get(patient=patient))
+    assert email.subject == "PT Tracker: una alerta de emergencia necesita tu revisión"
+    assert "Una alerta de emergencia en Riverside Physio necesita tu revisión." in email.body_text
+    _assert_nothing_about_the_patient(email, Alert.objects.get(patient=patient))
 
 
 def test_delivery_starts_when_the_transaction_commits(

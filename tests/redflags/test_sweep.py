@@ -133,7 +133,7 @@ def test_an_open_flare_is_escalated_at_the_end_of_day_start_plus_7_not_6(patient
     assert (action.kind, action.actor) == ("auto_escalate", None)
     notification = Notification.objects.get(alert=alert)
     assert notification.recipient == patient.therapists.get()
-    assert notification.message.subject.startswith("[PT Tracker] URGENT: R11 flare up")
+    assert notification.message.subject == "PT Tracker: an urgent alert needs your review"
     assert "contact you today" in alert.patient_message
     assert FlareEpisode.objects.get().escalated_on == day(7)
 

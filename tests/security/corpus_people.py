@@ -204,6 +204,62 @@ for what, data in {
     add("language switch", what + ", logged out", ANONYMOUS, SET_LANGUAGE, lambda w, d=data: d)
 
 
+# --- The patient's contact details (issue 11) ----------------------------------------------------
+
+MY_DETAILS = lambda w: reverse("accounts:my_details")  # noqa: E731
+
+
+def my_details_data(**overrides) -> Callable[[World], dict]:
+    def build(world: World) -> dict:
+        data = {
+            "phone": "07700 900123",
+            "best_time_to_call": "Mornings",
+            "emergency_contact_name": "Sam Example",
+            "emergency_contact_phone": "07700 900456",
+        }
+        data.update(overrides)
+        return {name: value for name, value in data.items() if value is not None}
+
+    return build
+
+
+for what, overrides in {
+    "phone with a script": {"phone": SCRIPT},
+    "phone of letters": {"phone": "call me maybe"},
+    "phone too short": {"phone": "0770"},
+    "phone far too long": {"phone": "0" * 40},
+    "phone of binary bytes": {"phone": BINARY},
+    "phone of an unknown country": {"phone": "+999 1234 5678"},
+    "emergency number without a name": {"emergency_contact_name": ""},
+    "emergency contact name over 150 characters": {"emergency_contact_name": "S" * 151},
+    "best time over 100 characters": {"best_time_to_call": "x" * 101},
+    "huge best time": {"best_time_to_call": HUGE},
+}.items():
+    add("my details", what, PATIENT, MY_DETAILS, my_details_data(**overrides))
+add(
+    "my details",
+    "a script as the emergency contact's name",
+    PATIENT,
+    MY_DETAILS,
+    my_details_data(emergency_contact_name=SCRIPT, best_time_to_call=SCRIPT),
+    refused=False,
+)
+add(
+    "warning read",
+    "an alert that is not the patient's",
+    PATIENT,
+    lambda w: reverse("redflags:warning_read", args=[w.other_patient_alert.pk]),
+    status=(404,),
+)
+add(
+    "warning read",
+    "a resolved alert",
+    PATIENT,
+    lambda w: reverse("redflags:warning_read", args=[w.emergency.pk]),
+    status=(404,),
+)
+
+
 # --- Missing CSRF token: every POST form, with input it would otherwise accept -------------------
 
 CSRF_FORMS: dict[str, tuple[str, Callable[[World], str], Callable[[World], Any]]] = {
@@ -215,6 +271,12 @@ CSRF_FORMS: dict[str, tuple[str, Callable[[World], str], Callable[[World], Any]]
         lambda w: {"confirm": "yes"},
     ),
     "dose log": (PATIENT, dose_url, dose_data()),
+    "my details": (PATIENT, MY_DETAILS, my_details_data()),
+    "warning read": (
+        PATIENT,
+        lambda w: reverse("redflags:warning_read", args=[w.alert.pk]),
+        lambda w: {"next": "/"},
+    ),
     "reminder preferences": (PATIENT, PREFERENCES, preference_data()),
     "account close": (
         PATIENT,
@@ -223,7 +285,7 @@ CSRF_FORMS: dict[str, tuple[str, Callable[[World], str], Callable[[World], Any]]
     ),
     "emergency confirm": (
         PATIENT,
-        lambda w: reverse("redflags:emergency_confirm", args=[w.alert.pk]),
+        lambda w: reverse("redflags:emergency_confirm", args=[w.emergency.pk]),
         lambda w: {},
     ),
     "plan builder": (THERAPIST, plan_url, plan_data()),

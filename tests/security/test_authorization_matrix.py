@@ -88,6 +88,8 @@ ROUTES: dict[str, list[Route]] = {
     "rights:export_json": [Route(PATIENTS)],
     "rights:export_zip": [Route(PATIENTS)],
     "rights:account_close": [Route(PATIENTS, methods=GET_POST)],
+    # A patient's own contact details (issue 11).
+    "accounts:my_details": [Route(PATIENTS, methods=GET_POST)],
     # Accounts: adding people, invitations, clinic settings.
     "care:patient_add": [Route(CLINICIANS, methods=GET_POST)],
     "accounts:patient_invitation_resend": [Route(OWNER_CARE, owner_pk, ("POST",))],
@@ -154,8 +156,10 @@ ROUTES: dict[str, list[Route]] = {
     "redflags:escalate": [Route(OWNER_CARE, lambda w: {"pk": w.alert.pk}, ("POST",))],
     "redflags:rule_set": [Route(ADMINS, methods=GET_POST)],
     "care:replay": [Route(ADMINS, methods=GET_POST)],
-    "redflags:emergency": [Route(OWNER, lambda w: {"pk": w.alert.pk})],
-    "redflags:emergency_confirm": [Route(OWNER, lambda w: {"pk": w.alert.pk}, ("POST",))],
+    "redflags:emergency": [Route(OWNER, lambda w: {"pk": w.emergency.pk})],
+    "redflags:emergency_confirm": [Route(OWNER, lambda w: {"pk": w.emergency.pk}, ("POST",))],
+    # The banner's "I have read this" (issue 11): the owner's open urgent alert.
+    "redflags:warning_read": [Route(OWNER, lambda w: {"pk": w.alert.pk}, ("POST",))],
     # Dashboard.
     "dashboard:caseload": [Route(CLINICIANS)],
     "dashboard:clinic": [Route(ADMINS)],

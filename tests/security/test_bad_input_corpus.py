@@ -182,6 +182,7 @@ def test_the_corpus_has_at_least_100_cases_across_every_form():
         "replay upload",
         "reminder preferences",
         "quick-log",
+        "my details",
         "login",
         "password reset",
         "invitation accept",
@@ -250,6 +251,18 @@ def test_html_stored_in_every_text_field_is_shown_escaped_everywhere(world):
         == 302
     )
     Exercise.objects.filter(pk=world.clinic_exercise.pk).update(name=SCRIPT, movement=IMG)
+    assert (
+        patient_client.post(
+            reverse("accounts:my_details"),
+            {
+                "phone": "07700 900123",
+                "best_time_to_call": SCRIPT,
+                "emergency_contact_name": SCRIPT + IMG,
+                "emergency_contact_phone": "07700 900456",
+            },
+        ).status_code
+        == 302
+    )
 
     for page, (role, url) in STORED_PAGES.items():
         response = world.client(role).get(url(world), follow=True)

@@ -85,6 +85,10 @@ VIOLATIONS: dict[str, dict] = {
     "quicklog_context_is_a_checkin": {"context": "flare"},
     "audit_action_valid": {"action": "peek"},
     "audit_outcome_valid": {"outcome": "maybe"},
+    "patient_emergency_contact_named": {
+        "emergency_contact_phone": "+447700900456",
+        "emergency_contact_name": "",
+    },
 }
 
 # Audit events cannot be updated at all (the queryset refuses, and a PostgreSQL trigger), so
@@ -114,6 +118,7 @@ def _valid_rows(world: World) -> dict[type[models.Model], models.Model]:
     plan_item = world.plan_item
     rows: dict[type[models.Model], models.Model] = {
         type(world.users["patient"]): world.users["patient"],
+        type(patient): patient,
         type(patient.intake): patient.intake,
         type(world.session): world.session,
         type(world.entry): world.entry,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.services import invitation_issue
 from core.models import MailKind, OutboxMessage, OutboxState
 from redflags.models import Severity
-from redflags.triage import alert_patient_confirm
+from redflags.triage import alert_patient_confirm, alert_resolve
 from reminders.choices import DispatchState, ReminderKind
 from reminders.models import ReminderDispatch
 from reminders.services import quick_log_token_issue
@@ -66,6 +66,7 @@ class World:
     entry: object = None
     session: object = None
     alert: object = None
+    emergency: object = None
     plan_item: object = None
     clinic_exercise: object = None
     library_exercise: object = None
@@ -132,9 +133,15 @@ def build_world() -> World:
     today = patient.local_day()
     world.session = PTSessionFactory(patient=patient, date=today - dt.timedelta(days=1))
     world.entry = SymptomEntryFactory(patient=patient, pain_now=3, pain_worst=4)
-    # An emergency alert the owner has already read: their pages are not sent to it first.
-    world.alert = AlertFactory(patient=patient, rule="R1", severity=Severity.EMERGENCY)
+    # An open urgent alert of the owner's, for the triage pages and the banner's "I have read
+    # this" (an open emergency would pause the owner's home plan, issue 11) ...
+    world.alert = AlertFactory(patient=patient, rule="R7")
     alert_patient_confirm(world.alert, actor=patient.user)
+    # ... and an emergency alert they have read and a clinician resolved: its advice page is
+    # still theirs, and their pages are not sent to it first.
+    world.emergency = AlertFactory(patient=patient, rule="R1", severity=Severity.EMERGENCY)
+    alert_patient_confirm(world.emergency, actor=patient.user)
+    alert_resolve(world.emergency, actor=therapist, note="Seen in A&E, all clear.")
     world.clinic_exercise = ExerciseFactory(clinic=clinic, name="Riverside glide")
     world.library_exercise = ExerciseFactory(clinic=None, name="Library glide")
     world.other_clinic_exercise = ExerciseFactory(clinic=other_clinic, name="Hilltop glide")

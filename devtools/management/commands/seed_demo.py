@@ -31,6 +31,7 @@ from audit.models import AuditEvent
 from care.services import entry_record
 from devtools.demo import stories as demo
 from devtools.demo.authenticators import DEMO_TOTP_BASE32, seed_demo_authenticators
+from devtools.demo.contacts import seed_contacts
 from devtools.demo.exercise_plans import seed_exercise_plans
 from devtools.demo.outcome_measures import seed_outcome_measures
 from devtools.demo.reminder_preferences import seed_reminder_preferences
@@ -239,6 +240,8 @@ class Command(BaseCommand):
         # PSFS and GROC histories (demo/outcome_measures.py), kept if they exist.
         self.say("Outcome measures (PSFS, GROC) and reminder preferences...")
         seed_outcome_measures(everyone, staff)
+        # Invented phone numbers and emergency contacts (demo/contacts.py), kept if they exist.
+        seed_contacts(everyone)
         # Reminder preferences for every demo patient, kept if they exist.
         seed_reminder_preferences(everyone)
         self.run_sweeps(clinic)

@@ -12,7 +12,7 @@ from core.models import OutboxMessage
 from ops.models import Component
 from ops.selectors import failed_deliveries, failed_deliveries_by_kind, outbox_backlog
 
-from .conftest import NOW, beat, swept
+from .conftest import NOW, beat
 
 pytestmark = pytest.mark.django_db
 

@@ -45,9 +45,6 @@ class Check:
     #: The sweep check: the clinics whose day is not swept, with that day.
     late_sweeps: dict[int, date] = field(default_factory=dict)
 
-    def age(self, now: datetime) -> timedelta | None:
-        return None if self.since is None else max(now - self.since, timedelta(0))
-
 
 def _minutes(delta: timedelta) -> str:
     return f"{int(delta.total_seconds() // 60)} min"

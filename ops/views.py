@@ -1,5 +1,5 @@
-"""The endpoints that machines call: /readyz for the load balancer and monitoring, /metrics for
-Prometheus. Neither shows anything about a patient. (/healthz, the liveness check, stays in
+"""The endpoints that machines call: /readyz for monitoring, /metrics for Prometheus. Neither
+shows anything about a patient. (/healthz, the liveness check the load balancer asks, stays in
 pt_tracker.)"""
 
 from __future__ import annotations

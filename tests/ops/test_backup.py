@@ -5,6 +5,7 @@ and checksums, on the database the suite runs on (SQLite; PostgreSQL with DATABA
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -128,6 +129,10 @@ class Writer:
         self.reader.join(timeout=10)
 
 
+@pytest.mark.skipif(
+    VENDOR == "postgresql" and not (shutil.which("pg_dump") and shutil.which("pg_restore")),
+    reason="pg_dump and pg_restore are needed on PostgreSQL (Debian: postgresql-client)",
+)
 def test_a_backup_taken_while_entries_are_written_restores_every_table(tmp_path):
     backup = tmp_path / ("clinic.sqlite3" if VENDOR == "sqlite" else "clinic.dump")
     with databases(tmp_path, "source", "restored") as (source, restored):

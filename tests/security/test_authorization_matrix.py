@@ -193,7 +193,7 @@ ROUTES: dict[str, list[Route]] = {
 # redirect and without a 500; their token checks are tested in the named files.
 PUBLIC: dict[str, str] = {
     "healthz": "load balancer liveness check (tests/test_smoke.py)",
-    "readyz": "readiness for the load balancer: no patient data (tests/ops/test_readyz.py)",
+    "readyz": "readiness for monitoring: no patient data (tests/ops/test_readyz.py)",
     "metrics": "Prometheus, with a token or from loopback only (tests/ops/test_metrics.py)",
     "set_language": "the language switch: changes only the caller's own language",
     "accounts:login": "the login page (tests/accounts/test_login.py)",

@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ASSETS := node_modules/.package-lock.json
 
-.PHONY: install run test test-fast test-browser lint format worker sweep bench loadtest faulttest check-python clean messages compilemessages
+.PHONY: install run test test-fast test-browser lint format worker sweep bench loadtest faulttest clustertest check-python clean messages compilemessages
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -66,6 +66,18 @@ loadtest: install
 
 faulttest: install
 	$(PY) -m devtools.load.run fault
+
+# The cluster run (docs/scaling.md): nginx, 3 app nodes, 2 workers, 2 cron nodes, kill -9 of a
+# node and a worker, against PostgreSQL on 127.0.0.1:5432 in a database of its own. Installs
+# Debian's nginx when it is missing (run unprivileged, with its own files in a temporary folder).
+# CLUSTERTEST_SECONDS=20 make clustertest for a short run.
+clustertest: install
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+	  echo "Installing Debian's nginx for the load balancer"; \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; fi; \
+	fi
+	$(PY) -m devtools.load.run cluster
 
 # Tests run on every core (pytest-xdist); PYTEST_ARGS passes extra options.
 test: install

@@ -191,9 +191,10 @@ def _prepare(s: Settings, url: str, sink: SmtpSink) -> tuple[dict[str, str], lis
     return env, clinics
 
 
-def _settle(cluster: Cluster, deadline: float) -> datetime:
-    """The last cron tick on every node, then wait (running deliver_mail every cron tick, as
-    cron would) until no email is waiting; when the last tick began."""
+def _settle(cluster: Cluster, follower: LinkFollower, deadline: float) -> datetime:
+    """The last cron tick on every node, then wait until every email is sent and every
+    reminder read (its link followed, which may raise an alert and email again), running
+    deliver_mail every cron tick as cron would; when the last tick began."""
     from django.db import connections
 
     from core.models import OutboxMessage, OutboxState
@@ -201,15 +202,18 @@ def _settle(cluster: Cluster, deadline: float) -> datetime:
     last_tick = datetime.now(UTC)
     cron_tick(cluster.cron, cluster.lines)
     mail = [line for line in cluster.lines if "deliver_mail" in line.argv]
+    next_mail = time.monotonic() + cluster.settings.cron_seconds
     while time.monotonic() < deadline:
         connections.close_all()
         waiting = OutboxMessage.objects.filter(
             state__in=[OutboxState.PENDING, OutboxState.SENDING]
-        ).count()
-        if not waiting:
+        ).exists()
+        if not waiting and follower.idle():
             break
-        time.sleep(min(cluster.settings.cron_seconds, max(0.0, deadline - time.monotonic())))
-        cron_tick(cluster.cron, mail)
+        time.sleep(0.5)
+        if time.monotonic() >= next_mail:
+            cron_tick(cluster.cron, mail)
+            next_mail = time.monotonic() + cluster.settings.cron_seconds
     return last_tick
 
 
@@ -254,6 +258,7 @@ def cluster_run() -> int:
     finally:
         cluster.stop()
         sink.stop()
+        sink.save(log_dir / "smtp-sink.mbox")
     summary = report(cluster, run, clinics, outcome, sink.received())
     path = log_dir / "summary.json"
     path.write_text(json.dumps(summary, indent=2, default=str))
@@ -276,9 +281,9 @@ def _drive(cluster: Cluster, run: ClusterRun, clinics: list, port: int) -> dict:
     )
     due = schedule_reminders(clinics, datetime.now(UTC), s.seconds)
     clinic_days = _clinic_days(clinics)
-    stop = threading.Event()
+    stop, reading = threading.Event(), threading.Event()
     emails = {p.email: p.patient_id for c in clinics for p in c.patients}
-    follower = LinkFollower(cluster.sink, port, run, emails, stop)
+    follower = LinkFollower(cluster.sink, port, run, emails, reading)
     start.begin(s.seconds)
     cron = threading.Thread(target=cluster.cron_loop, args=(start.deadline, stop))
     faults = threading.Thread(target=cluster.faults, args=(start.began,), daemon=True)
@@ -287,9 +292,10 @@ def _drive(cluster: Cluster, run: ClusterRun, clinics: list, port: int) -> dict:
     elapsed = finish(threads, start)
     stop.set()
     cron.join()
-    follower.join(timeout=30)
     faults.join(timeout=60)
-    last_tick = _settle(cluster, time.monotonic() + s.settle)
+    last_tick = _settle(cluster, follower, time.monotonic() + s.settle)
+    reading.set()
+    follower.join(timeout=30)
     return {
         "start": start,
         "elapsed": elapsed,

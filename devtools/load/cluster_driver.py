@@ -223,9 +223,13 @@ class LinkFollower(threading.Thread):
         while not self.stop.is_set():
             for message in self.sink.received():
                 if message.message_id not in self.seen:
-                    self.seen.add(message.message_id)
                     self.open(message)
-            self.stop.wait(0.5)
+                    self.seen.add(message.message_id)
+            self.stop.wait(0.2)
+
+    def idle(self) -> bool:
+        """Every message received so far has been read (and its link followed)."""
+        return {m.message_id for m in self.sink.received()} <= self.seen
 
     def open(self, received: Received) -> None:
         message = message_from_bytes(received.raw)

@@ -136,14 +136,18 @@ class Service:
 class AppNode(Service):
     """gunicorn with deploy/gunicorn.conf.py on a loopback port of its own."""
 
-    def __init__(self, number: int, env: dict[str, str], workers: int, log_dir: Path) -> None:
+    def __init__(
+        self, number: int, env: dict[str, str], workers: int | None, log_dir: Path
+    ) -> None:
+        """`workers` None: deploy/gunicorn.conf.py's own choice (2 per core, plus one)."""
         self.number, self.port = number, free_port()
         node_env = {
             **env,
             "GUNICORN_BIND": f"{HOST}:{self.port}",
-            "GUNICORN_WORKERS": str(workers),
             "GUNICORN_PROC_NAME": f"pt-tracker-node{number}",
         }
+        if workers:
+            node_env["GUNICORN_WORKERS"] = str(workers)
         argv = exec_start("pt-tracker-web.service")
         super().__init__(f"app node {number}", argv, node_env, log_dir / f"node{number}.log")
 

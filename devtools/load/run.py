@@ -4,6 +4,7 @@
     python -m devtools.load.run fault    # the same while PostgreSQL restarts, then mail down
     python -m devtools.load.run cluster  # nginx, 3 app nodes, 2 workers, 2 cron nodes, kills
                                          # (devtools/load/cluster.py; docs/scaling.md)
+    python -m devtools.load.run capacity # the capacity plan's figures (devtools/load/capacity.py)
 
 Each run makes its own database (dropped and created again), migrates it, seeds an invented
 clinic (devtools/load/seed.py), starts gunicorn on a free loopback port with production settings
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import sys
 
+from .capacity import capacity_run
 from .cluster import cluster_run
 from .faults import mail_fault, restart_fault
 from .harness import (
@@ -97,6 +99,8 @@ def main(argv: list[str]) -> int:
         return fault_run()
     if mode == "cluster":
         return cluster_run()
+    if mode == "capacity":
+        return capacity_run()
     say(__doc__)
     return 2
 

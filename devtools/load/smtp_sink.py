@@ -12,6 +12,7 @@ handshake does, so a sender spends a realistic moment connected before the messa
 
 from __future__ import annotations
 
+import mailbox
 import socketserver
 import threading
 import time
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.header import decode_header, make_header
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,14 @@ class SmtpSink:
         finally:
             with self._lock:
                 self.open_sessions -= 1
+
+    def save(self, path: Path) -> None:
+        """Every message received, as an mbox file (for reading after a run)."""
+        box = mailbox.mbox(path)
+        for message in self.received():
+            box.add(message.raw)
+        box.flush()
+        box.close()
 
     def received(self) -> list[Received]:
         with self._lock:

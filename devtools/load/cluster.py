@@ -269,7 +269,7 @@ def _drive(cluster: Cluster, run: ClusterRun, clinics: list, port: int) -> dict:
     from .cluster_seed import schedule_reminders
 
     s = cluster.settings
-    run, threads, start = drive(
+    _run, threads, start = drive(
         port,
         None,
         s.think,

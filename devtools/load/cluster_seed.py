@@ -74,6 +74,12 @@ def midday_zones(count: int, now: datetime | None = None) -> list[str]:
     return chosen
 
 
+def _patient(person: Person) -> int:
+    if person.patient_id is None:
+        raise ValueError(f"{person.email} is not a patient")
+    return person.patient_id
+
+
 def _share_caseloads(clinic: LoadClinic) -> None:
     """Each patient also gets the next therapist: an alert emails two people, and two
     therapists may triage the same alert at the same moment."""
@@ -82,14 +88,14 @@ def _share_caseloads(clinic: LoadClinic) -> None:
     for index, person in enumerate(clinic.patients):
         primary = index % len(clinic.therapists)
         second = clinic.therapists[(primary + 1) % len(clinic.therapists)]
-        Patient.objects.get(pk=person.patient_id).therapists.add(second.user_id)
-        second.caseload.append(person.patient_id)
+        Patient.objects.get(pk=_patient(person)).therapists.add(second.user_id)
+        second.caseload.append(_patient(person))
 
 
 def _session_today(clinic: LoadClinic) -> None:
     today = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(clinic.time_zone)).date()
     PTSession.objects.bulk_create(
-        PTSession(patient_id=p.patient_id, date=today, interventions=["nerve_mobilisation"])
+        PTSession(patient_id=_patient(p), date=today, interventions=["nerve_mobilisation"])
         for p in clinic.patients
     )
 
@@ -130,7 +136,7 @@ def schedule_reminders(
             at = (start + timedelta(seconds=offset)).astimezone(zone).replace(microsecond=0)
             at += timedelta(seconds=1)  # whole seconds, never before the run's own offset
             ReminderPreference.objects.update_or_create(
-                patient_id=person.patient_id,
+                patient_id=_patient(person),
                 defaults={
                     "after_session_enabled": True,
                     "after_session_time": at.time(),
@@ -143,7 +149,7 @@ def schedule_reminders(
             )
             due.append(
                 DueReminder(
-                    person.patient_id, person.email, "after_session", at.date(), at.astimezone(UTC)
+                    _patient(person), person.email, "after_session", at.date(), at.astimezone(UTC)
                 )
             )
     return sorted(due, key=lambda reminder: reminder.due_at)

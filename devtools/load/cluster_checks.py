@@ -11,6 +11,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from django.db.models import Count, Max
+from django_tasks_db.models import DBTaskResult
+
 from audit.models import FormSubmission
 from core.delivery import message_id
 from core.models import MailKind, OutboxMessage, OutboxState
@@ -18,7 +21,7 @@ from exercises.models import ExerciseLog
 from redflags.models import Alert, AlertEvidence, SweepRun
 from reminders.choices import DispatchState
 from reminders.models import ReminderDispatch
-from symptoms.models import SymptomEntry
+from symptoms.models import DailySummary, SymptomEntry
 
 from .cluster_driver import ClusterRun
 from .cluster_procs import CronRun
@@ -193,6 +196,26 @@ def sweeps(runs: list[CronRun], clinic_days: dict[int, date]) -> dict:
     }
 
 
+def summaries() -> dict:
+    """Each patient's day summary as its entries say (daily pain, number of entries): two
+    entries saved at the same moment on two nodes must both count."""
+    stored = {
+        (row["patient_id"], row["day"]): (row["daily_pain"], row["entry_count"])
+        for row in DailySummary.objects.values("patient_id", "day", "daily_pain", "entry_count")
+    }
+    actual = {
+        (row["patient_id"], row["day"]): (row["pain"], row["count"])
+        for row in SymptomEntry.objects.values("patient_id", "day").annotate(
+            pain=Max("pain_worst"), count=Count("id")
+        )
+    }
+    return {
+        "day_summaries": len(actual),
+        "day_summaries_wrong": sum(1 for key, value in actual.items() if stored.get(key) != value)
+        + sum(1 for key in stored if key not in actual),
+    }
+
+
 def outbox() -> dict:
     """Nothing due left unsent, nothing given up."""
     states = Counter(OutboxMessage.objects.values_list("state", flat=True))
@@ -200,4 +223,15 @@ def outbox() -> dict:
         "emails_sent": states.get(OutboxState.SENT, 0),
         "emails_unsent": states.get(OutboxState.PENDING, 0) + states.get(OutboxState.SENDING, 0),
         "emails_given_up": states.get(OutboxState.DEAD, 0),
+    }
+
+
+def tasks() -> dict:
+    """The task queue at the end: a task a killed worker was running stays RUNNING (its work
+    is picked up by cron's runs: nothing depends on it finishing)."""
+    states = Counter(DBTaskResult.objects.values_list("status", flat=True))
+    return {
+        "tasks_run": states.get("SUCCESSFUL", 0),
+        "tasks_failed": states.get("FAILED", 0),
+        "tasks_left_running": states.get("RUNNING", 0),
     }

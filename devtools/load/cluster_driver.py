@@ -94,54 +94,64 @@ def entry_form(key: str, pain: int, worst: int, red_flag: bool) -> dict:
 class ClusterPatient(VirtualPatient):
     """A patient whose entries sometimes raise a red flag and are sometimes sent twice at the
     same moment (a double tap on a slow connection), each time through its own connection, so
-    the two copies can reach different app nodes."""
+    the two copies can reach different app nodes; and who now and then saves two different
+    entries at the same moment (a phone and a laptop), which must both count in the day."""
 
     red_flag_share = 0.12
     double_share = 0.15
+    two_devices_share = 0.06
 
     @property
     def cluster(self) -> ClusterRun:
         return self.run_  # type: ignore[return-value]  # the cluster run's own Run
 
-    def save_entry(self) -> None:
+    def _form(self) -> tuple[str, dict]:
         key = str(uuid.uuid4())
         now = self.random.randint(0, 5)
         red_flag = self.random.random() < self.red_flag_share
-        form = entry_form(key, now, now + self.random.randint(0, 2), red_flag)
         if red_flag:
             with self.cluster.lock:
                 self.cluster.red_flag_keys.add(key)
-        if self.random.random() < self.double_share:
-            matches = self._twice(form)
+        return key, entry_form(key, now, now + self.random.randint(0, 2), red_flag)
+
+    def save_entry(self) -> None:
+        key, form = self._form()
+        chance = self.random.random()
+        if chance < self.double_share:
+            matches = self._at_once(form, form, "POST /symptoms/log/ (double)")
+            keys = [key, key]
+        elif chance < self.double_share + self.two_devices_share:
+            other_key, other = self._form()
+            matches = self._at_once(form, other, "POST /symptoms/log/ (two devices)")
+            keys = [key, other_key]
         else:
             matches = [self.write("/symptoms/log/", "POST /symptoms/log/", form, ENTRY_SAVED)]
-        for match in matches:
-            self.record("entry", key, match)
+            keys = [key]
+        for saved_key, match in zip(keys, matches, strict=True):
+            self.record("entry", saved_key, match)
         match = next((m for m in matches if m), None)
         if match:
             self.browser.request(
                 "GET", f"/{match.group(1)}/{match.group(2)}/", name="GET /symptoms/entries/<pk>/"
             )
 
-    def _twice(self, form: dict) -> list[re.Match | None]:
-        """The same form sent on two connections at once; each answer counts on its own."""
+    def _at_once(self, first: dict, second: dict, name: str) -> list[re.Match | None]:
+        """Two forms sent on two connections at once; each answer counts on its own."""
         twin = Browser(self.browser.host, self.browser.port, self.browser.run)
         twin.cookies = dict(self.browser.cookies)
         tries = 30 if self.retry_writes else 1
         results: list[re.Match | None] = [None, None]
 
-        def send(index: int, browser: Browser) -> None:
-            results[index] = post_write(
-                browser, "/symptoms/log/", "POST /symptoms/log/ (double)", form, ENTRY_SAVED, tries
-            )
+        def send(index: int, browser: Browser, form: dict) -> None:
+            results[index] = post_write(browser, "/symptoms/log/", name, form, ENTRY_SAVED, tries)
 
-        thread = threading.Thread(target=send, args=(1, twin))
+        thread = threading.Thread(target=send, args=(1, twin, second))
         thread.start()
-        send(0, self.browser)
+        send(0, self.browser, first)
         thread.join()
         twin.close()
         with self.cluster.lock:
-            self.cluster.double_submits += 1
+            self.cluster.double_submits += first is second
         return results
 
 

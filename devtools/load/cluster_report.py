@@ -26,6 +26,7 @@ MUST_BE_ZERO = (
     "duplicate_writes",
     "rows_no_request_sent",
     "duplicate_alerts",
+    "day_summaries_wrong",
     "alerts_missed",
     "notifications_sent_twice",
     "notifications_missed",
@@ -37,6 +38,7 @@ MUST_BE_ZERO = (
     "emails_given_up",
     "errors_outside_kill_window",
     "cron_failures",
+    "tasks_failed",
     "login_failures",
 )
 UPSTREAM = re.compile(r" upstream=(\S+) status=(\S+)")
@@ -95,7 +97,9 @@ def _checks(cluster: Cluster, run: ClusterRun, outcome: dict, messages: list[Rec
         **checks.alert_emails(messages),
         **checks.reminders(outcome["due"], messages),
         **checks.sweeps(cron_runs, outcome["clinic_days"]),
+        **checks.summaries(),
         **checks.outbox(),
+        **checks.tasks(),
         "cron_runs": len(cron_runs),
         "cron_failures": sum(1 for r in cron_runs if r.status != 0),
         "emails_received": len(messages),

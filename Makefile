@@ -18,7 +18,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 URL_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 
-.PHONY: install deps assets run test test-fast test-browser lint format worker sweep bench loadtest faulttest check-python clean messages compilemessages
+.PHONY: install deps assets run test test-fast test-browser lint format worker sweep bench loadtest faulttest clustertest capacity check-python clean messages compilemessages
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -93,6 +93,23 @@ loadtest: deps
 
 faulttest: deps
 	$(PY) -m devtools.load.run fault
+
+# The cluster run (docs/scaling.md): nginx, 3 app nodes, 2 workers, 2 cron nodes, kill -9 of a
+# node and a worker, against PostgreSQL on 127.0.0.1:5432 in a database of its own. Installs
+# Debian's nginx when it is missing (run unprivileged, with its own files in a temporary folder).
+# CLUSTERTEST_SECONDS=20 make clustertest for a short run.
+clustertest: install
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+	  echo "Installing Debian's nginx for the load balancer"; \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; fi; \
+	fi
+	$(PY) -m devtools.load.run cluster
+
+# The figures of docs/scaling.md's capacity plan: sweep time per 1,000 patients, entry saves per
+# second on PostgreSQL, requests per second and CPU per request of one app node.
+capacity: install
+	$(PY) -m devtools.load.run capacity
 
 # Tests run on every core (pytest-xdist); PYTEST_ARGS passes extra options.
 test: deps

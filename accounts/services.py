@@ -52,6 +52,17 @@ class IssuedInvitation:
     token: str
 
 
+def patient_records_lock(patient: Patient) -> None:
+    """Inside a transaction: wait until no other transaction is writing this patient's records,
+    and hold that until this one ends (a row lock on the patient).
+
+    One patient's saves then run one after the other however many app nodes take them, so each
+    sees what the others committed: the day's summary counts every entry, and the red-flag
+    rules read windows with every record in them. Other patients are not held up. (SQLite
+    already runs one writing transaction at a time.)"""
+    Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk", flat=True).first()
+
+
 def invitation_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.closure import patient_account_close
 from accounts.models import Clinic, Patient, User
-from accounts.services import patient_contact_update, patient_invite
+from accounts.services import patient_contact_update, patient_invite, patient_records_lock
 from exercises.models import Exercise, ExerciseLog, PlanItem
 from exercises.services import exercise_log_for_key, exercise_log_prepare
 from exercises.traffic_light import Light
@@ -66,7 +66,8 @@ def entry_record(
     """Save a symptom entry, refresh its day's summary and screen it against the rule set.
 
     A repeated idempotency key returns the entry already saved instead of storing a second one;
-    two identical submits at the same moment are told apart by the unique constraint.
+    two identical submits at the same moment are told apart by the unique constraint. Saves of
+    one patient run one after the other (``patient_records_lock``), whichever nodes take them.
     """
     existing = symptom_entry_for_key(patient, idempotency_key)
     if existing:
@@ -76,6 +77,7 @@ def entry_record(
     )
     try:
         with transaction.atomic():
+            patient_records_lock(patient)
             symptom_entry_save(entry)
             alerts = screen_symptom_entry(entry)
     except IntegrityError:
@@ -110,6 +112,7 @@ def entry_correct(entry: SymptomEntry, data: dict[str, Any], *, actor: User) -> 
     """Correct an entry within its window and screen it again."""
     symptom_entry_correct(entry, data)
     with transaction.atomic():
+        patient_records_lock(entry.patient)
         symptom_entry_save(entry)
         alerts = screen_symptom_entry(entry)
     return EntrySaveResult(entry=entry, alerts=alerts)
@@ -120,6 +123,7 @@ def entry_remove(entry: SymptomEntry, *, actor: User) -> None:
     earlier, or not have been one."""
     patient, day = entry.patient, entry.day
     with transaction.atomic():
+        patient_records_lock(patient)
         symptom_entry_delete(entry, actor=actor)
         flares_sync(patient, touched_day=day)
 
@@ -167,6 +171,7 @@ def dose_record(
     light = light_for(patient, log.pain_during)
     try:
         with transaction.atomic():
+            patient_records_lock(patient)
             log.save()
             alerts = screen_exercise_log(log)
     except IntegrityError:

@@ -1,11 +1,19 @@
 """Delivering outbox rows through Django's mail (the ``default`` mailer), one worker at a time.
 
-A row is claimed with a conditional UPDATE (pending and due, or sending with its lease run
-out): of two workers that try at once, the database lets one have it, and a sent row is never
-claimed again. The claim lasts ``SENDING_LEASE``; a worker killed in the middle of sending leaves
-a claim that the next run takes over once it expires. The only window for a second copy is a
-crash after the mail server accepted the message and before the row says ``sent``; both copies
-carry the same Message-ID.
+Who sends a row is decided by the database, never by a clock:
+
+- **PostgreSQL** (what clinics deploy): a worker takes the row with ``SELECT ... FOR UPDATE SKIP
+  LOCKED`` (pending and due) and keeps that lock while it sends, recording the outcome in the
+  same transaction. Another worker skips a locked row instead of waiting for it, and a sent row
+  is never due again. A worker killed in the middle of sending (kill -9, a machine that dies)
+  takes its lock with it: the server ends its transaction, the row is pending and due again at
+  once, and the next run (another worker's task, ``deliver_mail`` from cron) sends it.
+- **SQLite** (one machine): a conditional UPDATE claims the row (state ``sending``) for
+  ``SENDING_LEASE``; a claim left by a killed worker is taken over once that lease runs out.
+  Rows left ``sending`` that way are due again on PostgreSQL too, once their lease has run out.
+
+Either way the only window for a second copy is a crash after the mail server accepted the
+message and before the outcome is committed; both copies carry the same Message-ID.
 
 A failed attempt is retried with exponential backoff (``retry_delay``); after
 ``settings.MAIL_OUTBOX_MAX_ATTEMPTS`` attempts, after its ``expires_at``, or at once for an
@@ -19,10 +27,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from smtplib import SMTPRecipientsRefused
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -81,6 +91,7 @@ def email_for(message: OutboxMessage) -> EmailMultiAlternatives:
 
 
 def _claim(message_id: int, now: datetime) -> bool:
+    """The lease claim (databases without SKIP LOCKED): a conditional UPDATE."""
     return bool(
         OutboxMessage.objects.filter(pk=message_id)
         .filter(due(now))
@@ -92,59 +103,95 @@ def _claim(message_id: int, now: datetime) -> bool:
     )
 
 
-def _give_up(message: OutboxMessage, error: str) -> str:
-    OutboxMessage.objects.filter(pk=message.pk, state=OutboxState.SENDING).update(
-        state=OutboxState.DEAD, last_error=error[:ERROR_MAX], claimed_until=None
-    )
+def _dead(message: OutboxMessage, error: str) -> tuple[str, dict[str, Any]]:
     DELIVERIES_FAILED.labels(outcome="dead").inc()
     logger.error("Mail %s (%s) given up: %s", message.pk, message.kind, error)
-    return OutboxState.DEAD
+    return OutboxState.DEAD, {"state": OutboxState.DEAD, "last_error": error[:ERROR_MAX]}
 
 
-def _failed(message: OutboxMessage, error: Exception, now: datetime) -> str:
+def _failure(message: OutboxMessage, error: Exception, now: datetime) -> tuple[str, dict[str, Any]]:
     text = f"{type(error).__name__}: {error}"
     next_attempt_at = now + retry_delay(message.attempts)
     expired = message.expires_at is not None and next_attempt_at >= message.expires_at
     if isinstance(error, SMTPRecipientsRefused) or message.attempts >= max_attempts() or expired:
-        return _give_up(message, text)
-    OutboxMessage.objects.filter(pk=message.pk, state=OutboxState.SENDING).update(
-        state=OutboxState.PENDING,
-        last_error=text[:ERROR_MAX],
-        next_attempt_at=next_attempt_at,
-        claimed_until=None,
-    )
+        return _dead(message, text)
     DELIVERIES_FAILED.labels(outcome="retry").inc()
     logger.warning(
         "Mail %s (%s) attempt %s failed: %s", message.pk, message.kind, message.attempts, error
     )
-    return FAILED
+    fields = {
+        "state": OutboxState.PENDING,
+        "last_error": text[:ERROR_MAX],
+        "next_attempt_at": next_attempt_at,
+    }
+    return FAILED, fields
 
 
-def _deliver(message_id: int, now: datetime) -> tuple[bool, str]:
-    """(whether this call claimed the row, the outcome)."""
-    claimed = _claim(message_id, now)
-    message = OutboxMessage.objects.filter(pk=message_id).first()
-    if message is None:
-        return False, ""
-    if not claimed:
-        return False, message.state
+def _attempt(message: OutboxMessage, now: datetime) -> tuple[str, dict[str, Any]]:
+    """Send a claimed row (its ``attempts`` already counting this one): the outcome and the
+    fields that record it."""
     if message.expires_at is not None and now >= message.expires_at:
-        when = f"{message.expires_at:%Y-%m-%d %H:%M} UTC"
-        return True, _give_up(message, f"Expired: not delivered before {when}.")
+        return _dead(
+            message, f"Expired: not delivered before {message.expires_at:%Y-%m-%d %H:%M} UTC."
+        )
     try:
         email_for(message).send(using="default")
     except Exception as error:
-        return True, _failed(message, error, now)
+        return _failure(message, error, now)
     # The bodies go: a sent email's links (tokens) should not stay readable in the database.
-    OutboxMessage.objects.filter(pk=message_id).update(
-        state=OutboxState.SENT,
-        sent_at=timezone.now(),
-        last_error="",
-        claimed_until=None,
-        body_text="",
-        body_html="",
+    fields = {
+        "state": OutboxState.SENT,
+        "sent_at": timezone.now(),
+        "last_error": "",
+        "body_text": "",
+        "body_html": "",
+    }
+    return OutboxState.SENT, fields
+
+
+def _state_of(message_id: int) -> str:
+    state = OutboxMessage.objects.filter(pk=message_id).values_list("state", flat=True).first()
+    return state or ""
+
+
+def _deliver_locked(message_id: int, now: datetime) -> tuple[bool, str]:
+    """Send the row while holding its lock; the outcome commits with the lock's release."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id)
+            .filter(due(now))
+            .first()
+        )
+        if message is None:
+            return False, _state_of(message_id)
+        message.attempts += 1
+        outcome, fields = _attempt(message, now)
+        OutboxMessage.objects.filter(pk=message_id).update(
+            attempts=message.attempts, claimed_until=None, **fields
+        )
+    return True, outcome
+
+
+def _deliver_leased(message_id: int, now: datetime) -> tuple[bool, str]:
+    if not _claim(message_id, now):
+        return False, _state_of(message_id)
+    message = OutboxMessage.objects.filter(pk=message_id).first()
+    if message is None:
+        return False, ""
+    outcome, fields = _attempt(message, now)
+    # Only while the claim is this worker's (a lease taken over leaves the row to the other).
+    OutboxMessage.objects.filter(pk=message_id, state=OutboxState.SENDING).update(
+        claimed_until=None, **fields
     )
-    return True, OutboxState.SENT
+    return True, outcome
+
+
+def _deliver(message_id: int, now: datetime) -> tuple[bool, str]:
+    """(whether this call took the row, the outcome)."""
+    if connection.features.has_select_for_update_skip_locked:
+        return _deliver_locked(message_id, now)
+    return _deliver_leased(message_id, now)
 
 
 def mail_deliver(message_id: int, *, now: datetime | None = None) -> str:

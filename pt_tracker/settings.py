@@ -181,11 +181,29 @@ DATABASES: dict[str, Mapping[str, Any]] = {
     }
 }
 if env_str("DATABASE_URL"):
-    DATABASES["default"] = dj_database_url.parse(
-        env_str("DATABASE_URL"),
-        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+    # PostgreSQL: each process keeps its connection between requests (DJANGO_CONN_MAX_AGE
+    # seconds) and checks it before reusing it, so a restarted server costs one failed request
+    # per connection at most. DJANGO_DB_POOL=true uses a psycopg pool per process instead (for
+    # threaded servers; docs/scaling.md, "Database connections", says which and why).
+    DB_POOL = env_bool("DJANGO_DB_POOL", False)
+    postgres: dict[str, Any] = dict(
+        dj_database_url.parse(
+            env_str("DATABASE_URL"),
+            conn_max_age=0 if DB_POOL else env_int("DJANGO_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
     )
+    if DB_POOL:
+        # With health checks on, Django has the pool check each connection it hands out.
+        postgres["OPTIONS"] = {
+            **postgres.get("OPTIONS", {}),
+            "pool": {
+                "min_size": env_int("DJANGO_DB_POOL_MIN_SIZE", 1),
+                "max_size": env_int("DJANGO_DB_POOL_MAX_SIZE", 4),
+                "timeout": env_int("DJANGO_DB_POOL_TIMEOUT", 10),
+            },
+        }
+    DATABASES["default"] = postgres
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Clinic, Patient
+from core.locks import cluster_lock
 from core.metrics import SWEEP_DURATION
 from core.outbox import mail_retry_due
 
@@ -71,18 +72,33 @@ class SweepResult:
     clinic_id: int
     day: date
     skipped: bool = False
+    # Skipped because another process was sweeping this clinic and day at that moment.
+    busy: bool = False
     patients: int = 0
     alerts_opened: int = 0
     failures: list[int] = field(default_factory=list)
 
 
 def daily_sweep(clinic: Clinic, day: date, *, force: bool = False) -> SweepResult:
-    """Run the end-of-day rules for every open patient of ``clinic`` for local ``day``.
+    """Run the end-of-day rules for every open patient of ``clinic`` for local ``day``, once in
+    the whole cluster.
 
-    Idempotent: a day already swept is skipped (``SweepRun``), and even a forced re-run adds
-    nothing, because evidence is recorded once per record, day and session and the R11
-    escalation once per flare. Each patient is swept in a transaction of its own; a failure is
-    logged, the others still run, and the day stays unfinished so the next run tries again."""
+    Once: the sweep of a clinic and day holds a lock in the database (``core.locks``) while it
+    runs, so a second runner at the same moment (cron on another node) skips it as busy, and
+    one that comes later finds the day finished (``SweepRun``) and skips it. A runner that dies
+    releases the lock with its connection and leaves the day unfinished for the next run. Even a
+    forced re-run adds nothing, because evidence is recorded once per record, day and session
+    and the R11 escalation once per flare. Each patient is swept in a transaction of its own; a
+    failure is logged, the others still run, and the day stays unfinished so the next run tries
+    again."""
+    with cluster_lock(f"redflags.daily_sweep:{clinic.pk}:{day.isoformat()}") as mine:
+        if not mine:
+            return SweepResult(clinic.pk, day, skipped=True, busy=True)
+        return _sweep_locked(clinic, day, force=force)
+
+
+def _sweep_locked(clinic: Clinic, day: date, *, force: bool) -> SweepResult:
+    # Read once the lock is held: a run that finished a moment ago has committed its mark.
     run, _created = SweepRun.objects.get_or_create(clinic=clinic, day=day)
     if run.finished_at is not None and not force:
         return SweepResult(clinic.pk, day, skipped=True)

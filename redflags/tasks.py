@@ -20,6 +20,7 @@ def run_daily_sweep() -> list[dict]:
             "clinic": result.clinic_id,
             "day": result.day.isoformat(),
             "skipped": result.skipped,
+            "busy": result.busy,
             "alerts_opened": result.alerts_opened,
             "failures": result.failures,
         }

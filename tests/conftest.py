@@ -2,7 +2,9 @@
 
 import shutil
 
+import psycopg
 import pytest
+from django.db import connection
 from django.test import Client
 
 from tests.auth_helpers import login_verified
@@ -33,6 +35,26 @@ def _tasks_run_at_once(settings):
             "QUEUES": ["default"],
         }
     }
+
+
+@pytest.fixture
+def other_session(db):
+    """A second session on the test database, as another process (another node's worker or
+    cron job) would have: for what PostgreSQL decides between processes (row locks, advisory
+    locks). Skips on SQLite. Autocommit: BEGIN it to hold row locks."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Decided by PostgreSQL between processes: run with DATABASE_URL=postgres://...")
+    params = connection.settings_dict
+    session = psycopg.connect(
+        dbname=params["NAME"],
+        user=params["USER"],
+        password=params["PASSWORD"] or None,
+        host=params["HOST"] or None,
+        port=params["PORT"] or None,
+        autocommit=True,
+    )
+    yield session
+    session.close()
 
 
 @pytest.fixture

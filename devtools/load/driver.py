@@ -161,6 +161,21 @@ class Browser:
             self.conn.close()
 
 
+def post_write(
+    browser: Browser, path: str, name: str, form: dict, saved: re.Pattern, tries: int
+) -> re.Match | None:
+    """POST a form up to `tries` times, half a second apart, until the answer is a redirect to
+    the saved record (`saved` matches its path); the match, or None."""
+    for attempt in range(tries):
+        response = browser.request("POST", path, name=name, form=form, expect=(302,))
+        match = saved.match(response.location) if response.status == 302 else None
+        if match:
+            return match
+        if attempt + 1 < tries:
+            time.sleep(0.5)
+    return None
+
+
 class Start:
     """Everyone logs in first; then `begin()` sets one deadline and the measured run starts."""
 
@@ -262,15 +277,7 @@ class VirtualUser(threading.Thread):
     def write(self, path: str, name: str, form: dict, saved: re.Pattern) -> re.Match | None:
         """POST a write; with `retry_writes`, send the same form (same idempotency key) again
         after a failure, as a person pressing Save again would, until acknowledged."""
-        tries = 30 if self.retry_writes else 1
-        for attempt in range(tries):
-            response = self.browser.request("POST", path, name=name, form=form, expect=(302,))
-            match = saved.match(response.location) if response.status == 302 else None
-            if match:
-                return match
-            if attempt + 1 < tries:
-                time.sleep(0.5)
-        return None
+        return post_write(self.browser, path, name, form, saved, 30 if self.retry_writes else 1)
 
 
 class VirtualPatient(VirtualUser):

@@ -36,16 +36,30 @@ from .harness import (
 )
 
 
-def drive(port: int, clinic, think: float, retry_writes: bool) -> tuple[Run, list, Start]:
-    """The virtual users, started and logging in; `begin()` on the Start begins the run."""
-    run = Run()
-    people = [("patient", p) for p in clinic.patients] + [
-        ("therapist", t) for t in clinic.therapists
+def drive(
+    port: int,
+    clinic,
+    think: float,
+    retry_writes: bool,
+    *,
+    clinics: list | None = None,
+    run: Run | None = None,
+    patient_class: type[VirtualPatient] = VirtualPatient,
+    therapist_class: type[VirtualTherapist] = VirtualTherapist,
+) -> tuple[Run, list, Start]:
+    """The virtual users of `clinic` (or of each of `clinics`), started and logging in;
+    `begin()` on the Start begins the run."""
+    run = run if run is not None else Run()
+    people = [
+        (kind, person, c.password)
+        for c in clinics or [clinic]
+        for kind, group in (("patient", c.patients), ("therapist", c.therapists))
+        for person in group
     ]
     start = Start(len(people))
     ramp = 10.0  # logins spread over ten seconds
     threads = []
-    for index, (kind, person) in enumerate(people):
+    for index, (kind, person, password) in enumerate(people):
         common = {
             "start": start,
             "think": think,
@@ -56,19 +70,19 @@ def drive(port: int, clinic, think: float, retry_writes: bool) -> tuple[Run, lis
         browser = Browser(HOST, port, run)
         user: VirtualUser
         if kind == "patient":
-            user = VirtualPatient(
+            user = patient_class(
                 browser,
                 person.email,
-                clinic.password,
+                password,
                 patient_id=person.patient_id,
                 plan_item_id=person.plan_item_id,
                 **common,
             )
         else:
-            user = VirtualTherapist(
+            user = therapist_class(
                 browser,
                 person.email,
-                clinic.password,
+                password,
                 totp_key=person.totp_key,
                 caseload=person.caseload,
                 **common,

@@ -2,6 +2,9 @@
 
     python -m devtools.load.run load     # 50 patients and 5 therapists for LOADTEST_SECONDS (60)
     python -m devtools.load.run fault    # the same while PostgreSQL restarts, then mail down
+    python -m devtools.load.run cluster  # nginx, 3 app nodes, 2 workers, 2 cron nodes, kills
+                                         # (devtools/load/cluster.py; docs/scaling.md)
+    python -m devtools.load.run capacity # the capacity plan's figures (devtools/load/capacity.py)
 
 Each run makes its own database (dropped and created again), migrates it, seeds an invented
 clinic (devtools/load/seed.py), starts gunicorn on a free loopback port with production settings
@@ -24,6 +27,8 @@ from __future__ import annotations
 
 import sys
 
+from .capacity import capacity_run
+from .cluster import cluster_run
 from .faults import mail_fault, restart_fault
 from .harness import (
     HOST,
@@ -92,6 +97,10 @@ def main(argv: list[str]) -> int:
         return load_run()
     if mode == "fault":
         return fault_run()
+    if mode == "cluster":
+        return cluster_run()
+    if mode == "capacity":
+        return capacity_run()
     say(__doc__)
     return 2
 

@@ -38,18 +38,27 @@ class LoadClinic:
     password: str
     patients: list[Person]
     therapists: list[Person]
+    clinic_id: int = 0
+    time_zone: str = "Europe/London"
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def seed_load_clinic(patients: int = 50, therapists: int = 5) -> LoadClinic:
+def seed_load_clinic(
+    patients: int = 50,
+    therapists: int = 5,
+    *,
+    name: str = "Load Test Physio",
+    time_zone: str = "Europe/London",
+    domain: str = EMAIL_DOMAIN,
+) -> LoadClinic:
     password = secrets.token_urlsafe(18)
     # One Argon2 hash for everyone: hashing 55 times would only slow the set-up down.
     password_hash = make_password(password)
     today = timezone.localdate()
     with transaction.atomic():
-        clinic = Clinic.objects.create(name="Load Test Physio", time_zone="Europe/London")
+        clinic = Clinic.objects.create(name=name, time_zone=time_zone)
         exercise = Exercise.objects.filter(clinic__isnull=True).order_by("pk").first()
         if exercise is None:
             exercise = Exercise.objects.create(
@@ -62,7 +71,7 @@ def seed_load_clinic(patients: int = 50, therapists: int = 5) -> LoadClinic:
         staff = []
         for number in range(1, therapists + 1):
             user = User.objects.create(
-                email=f"therapist{number}@{EMAIL_DOMAIN}",
+                email=f"therapist{number}@{domain}",
                 full_name=f"Load Therapist {number}",
                 role=User.Role.THERAPIST,
                 clinic=clinic,
@@ -73,7 +82,7 @@ def seed_load_clinic(patients: int = 50, therapists: int = 5) -> LoadClinic:
         people = []
         for number in range(1, patients + 1):
             user = User.objects.create(
-                email=f"patient{number}@{EMAIL_DOMAIN}",
+                email=f"patient{number}@{domain}",
                 full_name=f"Load Patient {number}",
                 role=User.Role.PATIENT,
                 clinic=clinic,
@@ -94,4 +103,10 @@ def seed_load_clinic(patients: int = 50, therapists: int = 5) -> LoadClinic:
                     email=user.email, user_id=user.pk, patient_id=patient.pk, plan_item_id=item.pk
                 )
             )
-    return LoadClinic(password=password, patients=people, therapists=staff)
+    return LoadClinic(
+        password=password,
+        patients=people,
+        therapists=staff,
+        clinic_id=clinic.pk,
+        time_zone=time_zone,
+    )

@@ -1,16 +1,27 @@
-"""A tiny SMTP server on loopback that keeps every message it receives (for the mail-down run).
+"""A tiny SMTP server on loopback that keeps every message it receives (the fault and cluster
+runs).
 
 Speaks just enough SMTP for Django's smtplib-based backend: EHLO/HELO, MAIL, RCPT, DATA, RSET,
 NOOP, QUIT. No TLS, no authentication. Standard library only.
+
+A message counts as received once its DATA ends (the final "."), as a real mail server queues it
+then: a client killed before that leaves nothing, one killed after it leaves a message it may
+send again. `greeting_delay` holds each connection's greeting back, as a remote server's
+handshake does, so a sender spends a realistic moment connected before the message is accepted.
 """
 
 from __future__ import annotations
 
+import mailbox
 import socketserver
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.header import decode_header, make_header
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -19,6 +30,8 @@ class Received:
     recipients: tuple[str, ...]
     subject: str
     raw: bytes
+    message_id: str = ""
+    at: float = 0.0
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -30,7 +43,13 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         sink = self.server.sink
-        self.reply("220 pt-tracker-loadtest ESMTP sink")
+        with sink.session():
+            if sink.greeting_delay:
+                time.sleep(sink.greeting_delay)
+            self.reply("220 pt-tracker-loadtest ESMTP sink")
+            self.converse(sink)
+
+    def converse(self, sink: SmtpSink) -> None:
         recipients: list[str]
         sender, recipients = "", []
         while True:
@@ -49,15 +68,15 @@ class _Handler(socketserver.StreamRequestHandler):
                 self.reply("250 OK")
             elif verb == "DATA":
                 self.reply("354 End data with <CR><LF>.<CR><LF>")
-                data = bytearray()
-                while True:
-                    chunk = self.rfile.readline()
-                    if not chunk or chunk in (b".\r\n", b".\n"):
-                        break
-                    data += chunk[1:] if chunk.startswith(b"..") else chunk
-                message = message_from_bytes(bytes(data))
+                data = self.read_data()
+                if data is None:
+                    return  # the client went away before the end of the message: not received
+                message = message_from_bytes(data)
                 subject = str(make_header(decode_header(message.get("Subject", ""))))
-                sink.keep(Received(sender, tuple(recipients), subject, bytes(data)))
+                message_id = str(message.get("Message-ID", "")).strip()
+                sink.keep(
+                    Received(sender, tuple(recipients), subject, data, message_id, time.monotonic())
+                )
                 self.reply("250 OK: queued")
             elif verb == "RSET":
                 sender, recipients = "", []
@@ -70,6 +89,16 @@ class _Handler(socketserver.StreamRequestHandler):
             else:
                 self.reply("502 Command not implemented")
 
+    def read_data(self) -> bytes | None:
+        data = bytearray()
+        while True:
+            chunk = self.rfile.readline()
+            if not chunk:
+                return None
+            if chunk in (b".\r\n", b".\n"):
+                return bytes(data)
+            data += chunk[1:] if chunk.startswith(b"..") else chunk
+
 
 class _Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
@@ -80,11 +109,36 @@ class _Server(socketserver.ThreadingTCPServer):
 class SmtpSink:
     """Start with `start()`, read `messages`, stop with `stop()`. Port 0 picks a free port."""
 
-    def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int = 0, host: str = "127.0.0.1", greeting_delay: float = 0.0):
         self.host, self.port = host, port
+        self.greeting_delay = greeting_delay
         self.messages: list[Received] = []
+        self.open_sessions = 0
         self._lock = threading.Lock()
         self._server: _Server | None = None
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Counts the connections open now (the cluster run kills a worker while it sends)."""
+        with self._lock:
+            self.open_sessions += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.open_sessions -= 1
+
+    def save(self, path: Path) -> None:
+        """Every message received, as an mbox file (for reading after a run)."""
+        box = mailbox.mbox(path)
+        for message in self.received():
+            box.add(message.raw)
+        box.flush()
+        box.close()
+
+    def received(self) -> list[Received]:
+        with self._lock:
+            return list(self.messages)
 
     def keep(self, message: Received) -> None:
         with self._lock:

@@ -12,6 +12,9 @@ from core.outbox import mail_deliver_due, mail_retry_due
 
 class Command(BaseCommand):
     help = "Deliver the outbox's emails that are due (retries with backoff after failures)."
+    # Run from cron every few minutes on every node: no system checks (they import every URL
+    # and view, the PDF library among them) before doing what is usually nothing.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument(

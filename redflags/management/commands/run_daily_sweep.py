@@ -24,6 +24,9 @@ def _day(value: str) -> date:
 
 class Command(BaseCommand):
     help = "Run the daily red-flag sweep (R13, R14, R11 escalation) for days that have ended."
+    # Run from cron every few minutes on every node: no system checks (they import every URL
+    # and view, the PDF library among them) before doing what is usually nothing.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("--day", type=_day, help="Local day to sweep (YYYY-MM-DD).")
@@ -60,7 +63,9 @@ class Command(BaseCommand):
             ]
         failed = False
         for result in results:
-            if result.skipped:
+            if result.busy:
+                status = "being swept by another run"
+            elif result.skipped:
                 status = "already swept"
             else:
                 status = f"{result.patients} patients, {result.alerts_opened} alerts opened"

@@ -25,6 +25,9 @@ from reminders.tasks import send_due_reminders_task
 
 class Command(BaseCommand):
     help = "Send the check-in reminders that are due now (safe to run often, and twice at once)."
+    # Run from cron every few minutes on every node: no system checks (they import every URL
+    # and view, the PDF library among them) before doing what is usually nothing.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         mode = parser.add_mutually_exclusive_group()

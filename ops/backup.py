@@ -204,7 +204,8 @@ def _cursor(using: str) -> Iterator[Any]:
         with connection.cursor() as cursor:
             yield cursor
         return
-    raw = sqlite3.connect(connection.settings_dict["NAME"])
+    # uri=True as Django opens it (the test database is "file:...?mode=memory&cache=shared").
+    raw = sqlite3.connect(connection.settings_dict["NAME"], uri=True)
     try:
         yield raw.cursor()
     finally:

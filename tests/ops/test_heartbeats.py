@@ -3,6 +3,7 @@ that it runs every minute and that queues itself again (ops.tasks)."""
 
 import datetime as dt
 import io
+import signal
 
 import pytest
 import time_machine
@@ -31,6 +32,20 @@ def database_tasks(settings):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
+
+
+def run_worker(**options) -> None:
+    """The real db_worker, once through the queue (--batch). It installs signal handlers for
+    its own process; this one is pytest's, so they are put back afterwards."""
+    names = [name for name in ("SIGINT", "SIGTERM", "SIGQUIT") if hasattr(signal, name)]
+    saved = {name: signal.getsignal(getattr(signal, name)) for name in names}
+    try:
+        call_command(
+            "db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0, **options
+        )
+    finally:
+        for name, handler in saved.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def _waiting():
@@ -71,14 +86,7 @@ def test_without_the_database_backend_nothing_is_queued(db):
 def test_the_worker_runs_the_heartbeat_which_queues_the_next_one(database_tasks):
     with time_machine.travel(NOW, tick=False):
         assert worker_heartbeat_ensure() is True
-        call_command(
-            "db_worker",
-            batch=True,
-            no_startup_delay=True,
-            reload=False,
-            worker_id="w-1",
-            verbosity=0,
-        )
+        run_worker(worker_id="w-1")
     beat = Heartbeat.objects.get(component=Component.WORKER)
     assert beat.last_seen == NOW
     assert beat.detail == "worker w-1"
@@ -88,14 +96,7 @@ def test_the_worker_runs_the_heartbeat_which_queues_the_next_one(database_tasks)
     assert done.return_value == "beat"
     # A minute later the worker runs it again, and so on.
     with time_machine.travel(NOW + WORKER_BEAT_EVERY, tick=False):
-        call_command(
-            "db_worker",
-            batch=True,
-            no_startup_delay=True,
-            reload=False,
-            worker_id="w-1",
-            verbosity=0,
-        )
+        run_worker(worker_id="w-1")
     assert heartbeats_latest()[Component.WORKER] == NOW + WORKER_BEAT_EVERY
     assert _waiting().count() == 1
 
@@ -106,7 +107,7 @@ def test_the_worker_beat_records_what_is_stale_for_the_banner(database_tasks, cl
     clinic.save(update_fields=["created_at"])
     with time_machine.travel(NOW, tick=False):
         worker_heartbeat_ensure()
-        call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
+        run_worker()
     problems = Heartbeat.objects.get(component=Component.WORKER).problems
     # Nothing is swept and the scheduler never ran; the worker is running this.
     assert problems == [{"check": "sweep", "clinic": clinic.pk}, {"check": "scheduler"}]
@@ -116,10 +117,10 @@ def test_the_worker_beat_records_what_is_stale_for_the_banner(database_tasks, cl
 def test_old_finished_heartbeat_tasks_are_deleted(database_tasks):
     with time_machine.travel(NOW, tick=False):
         worker_heartbeat_ensure()
-        call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
+        run_worker()
     later = NOW + FINISHED_KEPT + dt.timedelta(minutes=2)
     with time_machine.travel(later, tick=False):
-        call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
+        run_worker()
     finished = DBTaskResult.objects.filter(task_path=PATH, status=TaskResultStatus.SUCCESSFUL)
     assert [result.finished_at for result in finished] == [later]
 

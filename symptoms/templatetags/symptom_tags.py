@@ -20,16 +20,13 @@ def choice_labels(values, field_name: str) -> list[str]:
 
 
 @register.simple_tag
-def trend_chart(
-    trend: Trend, width: int = 360, height: int = 230, id_prefix: str = "trend"
-) -> SafeString:
+def trend_chart(trend: Trend, height: int = 240, id_prefix: str = "trend") -> SafeString:
     return charts.trend_chart(
         trend.days,
         trend.sessions,
         trend.flares,
         start=trend.start,
         end=trend.end,
-        width=width,
         height=height,
         id_prefix=id_prefix,
     )

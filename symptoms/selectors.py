@@ -50,6 +50,15 @@ class ContextSuggestion:
     session_today: PTSession | None
     session_yesterday: PTSession | None
 
+    @property
+    def session_days_back(self) -> frozenset[int]:
+        """The days with a session, counted back from today: 0 today, 1 yesterday."""
+        return frozenset(
+            back
+            for back, session in ((0, self.session_today), (1, self.session_yesterday))
+            if session is not None
+        )
+
 
 def context_suggestion_for_patient(
     patient: Patient, now: datetime | None = None

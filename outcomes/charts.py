@@ -164,9 +164,9 @@ def _series(
             f'stroke="{colour}" stroke-width="2"{dash}/>'
         )
     for p in shown:
-        x, y = pct(frame.x(p.day)), frame.y(p.value)
+        at, level = pct(frame.x(p.day)), frame.y(p.value)
         if shape is None:
-            parts.append(f'<circle cx="{x}" cy="{n(y)}" r="4" fill="{colour}"/>')
+            parts.append(f'<circle cx="{at}" cy="{n(level)}" r="4" fill="{colour}"/>')
         else:
-            parts.append(use(prefix, shape, x, y, attrs=f'fill="{colour}"'))
+            parts.append(use(prefix, shape, at, level, attrs=f'fill="{colour}"'))
     return parts

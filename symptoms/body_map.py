@@ -119,7 +119,7 @@ def _figure(cx: float, *, front: bool) -> dict[str, str]:
 def body_map_shapes() -> list[Shape]:
     """Front shapes, then back shapes, in region-list order within each view."""
     order = {region: index for index, region in enumerate(Region.values)}
-    shapes = []
+    shapes: list[Shape] = []
     for view, cx in (("front", FRONT_X), ("back", BACK_X)):
         figure = _figure(cx, front=view == "front")
         shapes.extend(

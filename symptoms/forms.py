@@ -51,7 +51,7 @@ SOME_OF = {
 FOLDED_FIELDS = ("triggers", "helped", "sleep_disturbed", "notes")
 
 #: Entries about a session, and the day of that session counted back from the entry's day.
-SESSION_CONTEXT_DAYS_BACK = {
+SESSION_CONTEXT_DAYS_BACK: dict[str, int] = {
     Context.BEFORE_SESSION: 0,
     Context.AFTER_SESSION: 0,
     Context.NEXT_MORNING: 1,

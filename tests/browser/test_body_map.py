@@ -49,7 +49,7 @@ def test_every_region_is_at_least_44_px_on_a_phone(transactional_db, live_server
             seen.add(box["region"])
             if box["width"] < MIN_TARGET or box["height"] < MIN_TARGET:
                 small.append(f"{side} {box['region']}: {box['width']:.0f}x{box['height']:.0f}")
-            assert 0 <= box["left"] and box["right"] <= PHONE["width"], box
+            assert box["left"] >= 0 and box["right"] <= PHONE["width"], box
         page.locator("[data-body-map]").screenshot(
             path=str(ARTIFACTS / f"body-map-{side}-phone.png")
         )

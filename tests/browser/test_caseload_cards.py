@@ -37,7 +37,7 @@ def test_the_caseload_is_cards_on_a_phone_and_a_table_on_a_desktop(world, live_s
     assert len(cards) >= 2
     for card in cards:
         assert card["display"] == "block"
-        assert 0 <= card["left"] and card["right"] <= PHONE["width"]
+        assert card["left"] >= 0 and card["right"] <= PHONE["width"]
         assert "Flare-up" in card["labels"] and "Next session" in card["labels"]
         assert card["header"] == "absolute"  # the header row is there for screen readers only
     assert not page.evaluate(SIDEWAYS)

@@ -4,12 +4,11 @@ screens of scrolling. Every press is counted where the browser sees it."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from symptoms.models import SymptomEntry
 from tests.browser.conftest import PHONE, log_in, screenshot
-from tests.factories import PTSessionFactory, TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, PTSessionFactory
 
 MAX_CLICKS = 6
 MAX_SCROLL = 2 * PHONE["height"]

@@ -8,6 +8,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Django's set_language, which also keeps a logged-in person's choice on their account.
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/2fa/", include("accounts.otp_urls")),

@@ -105,6 +105,8 @@ def symbol_defs(prefix: str, *, hatch: bool = False) -> str:
         f'<rect id="{prefix}-square" x="-4.5" y="-4.5" width="9" height="9"/>',
         f'<path id="{prefix}-triangle" d="M-6 -10H6L0 0Z"/>',
         f'<path id="{prefix}-diamond" d="M0 -6L6 0L0 6L-6 0Z"/>',
+        # A 44 px square, unpainted but hit by a tap: a marker's touch target (WCAG 2.5.5).
+        f'<rect id="{prefix}-target" x="-22" y="-22" width="44" height="44" fill="transparent"/>',
     ]
     if hatch:
         parts.append(

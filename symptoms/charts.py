@@ -147,7 +147,8 @@ def _session_marks(frame: Frame, sessions: Sequence[SessionMark], prefix: str) -
             f"<title>{escape(label)}</title>"
             f'<line x1="{x}" y1="{n(frame.top)}" x2="{x}" y2="{n(frame.bottom)}" '
             'stroke="currentColor" stroke-width="1" stroke-dasharray="3 3" stroke-opacity="0.6"/>'
-            + use(prefix, "triangle", x, frame.top - 1)
+            + use(prefix, "target", x, frame.top - 6)
+            + use(prefix, "triangle", x, frame.top - 1, attrs='class="chart-session-mark"')
             + f'<text class="chart-session-full" x="{x}" y="{n(frame.top + 16)}" '
             f'text-anchor="{anchor}" aria-hidden="true">{_lines(label, x)}</text></g>'
         )

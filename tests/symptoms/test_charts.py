@@ -109,7 +109,12 @@ def test_sessions_get_a_focusable_triangle_marker_named_in_full():
     full = f"Session on 10 Nov: {label}"
     assert group.find(f"{SVG}title").text == full
     assert (group.get("tabindex"), group.get("aria-label")) == ("0", full)
-    assert group.find(f"{SVG}use").get("href") == "#s-triangle"
+    target, mark = group.findall(f"{SVG}use")
+    assert mark.get("href") == "#s-triangle"
+    # A 44 px square around it takes the tap (WCAG 2.5.5).
+    assert target.get("href") == "#s-target"
+    (square,) = [el for el in root.iter(f"{SVG}rect") if el.get("id") == "s-target"]
+    assert (square.get("width"), square.get("height")) == ("44", "44")
     # The same words show over the plot on hover or focus (CSS), never cut to letters.
     words = group.find(f"{SVG}text[@class='chart-session-full']")
     lines = [line.text for line in words]

@@ -81,9 +81,11 @@ def _console_errors(page) -> list[str]:
         page.console_errors = []
         page.on(
             "console",
-            lambda message: page.console_errors.append(f"{message.text} ({page.url})")
-            if message.type == "error"
-            else None,
+            lambda message: (
+                page.console_errors.append(f"{message.text} ({page.url})")
+                if message.type == "error"
+                else None
+            ),
         )
         page.on("pageerror", lambda error: page.console_errors.append(f"{error} ({page.url})"))
     return page.console_errors

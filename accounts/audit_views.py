@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from audit.decorators import audited
-from audit.models import Action
+from audit.models import Action, AuditEvent
 from audit.selectors import events_for_patient
-from core.csv_export import csv_download
+from core.csv_export import Labeller, csv_download, labelled_columns, labelled_row
 from core.htmx import render_page
 
 from .access import get_patient_for_user
@@ -55,25 +55,26 @@ def patient_log(request: AuthenticatedRequest, patient_pk: int) -> HttpResponse:
     return render_page(request, "accounts/audit_log.html", context, fragment="events")
 
 
-def _event_rows(patient_pk: int):
+def _event_rows(patient_pk: int, columns: list[tuple[str, str, Labeller | None]]):
     for event in events_for_patient(patient_pk).iterator(chunk_size=500):
         actor = event.actor
-        yield [
-            event.at.astimezone(dt.UTC).isoformat(),
-            actor.email if actor else "",
-            actor.full_name if actor else "",
-            event.actor_role,
-            event.action,
-            event.outcome,
-            event.object_type,
-            event.object_id,
-            event.method,
-            event.path,
-            event.status_code if event.status_code is not None else "",
-            event.ip_address or "",
-            event.user_agent,
-            event.detail,
-        ]
+        values = {
+            "at": event.at.astimezone(dt.UTC).isoformat(),
+            "actor_email": actor.email if actor else "",
+            "actor_name": actor.full_name if actor else "",
+            "actor_role": event.actor_role,
+            "action": event.action,
+            "outcome": event.outcome,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "method": event.method,
+            "path": event.path,
+            "status_code": event.status_code if event.status_code is not None else "",
+            "ip_address": event.ip_address or "",
+            "user_agent": event.user_agent,
+            "detail": event.detail,
+        }
+        yield labelled_row(columns, values)
 
 
 @require_GET
@@ -82,4 +83,7 @@ def _event_rows(patient_pk: int):
 def patient_log_csv(request: AuthenticatedRequest, patient_pk: int) -> StreamingHttpResponse:
     patient = get_patient_for_user(request.user, patient_pk)
     name = f"audit-patient-{patient.pk}-{timezone.localdate():%Y-%m-%d}.csv"
-    return csv_download(name, CSV_COLUMNS, _event_rows(patient.pk))
+    # The words beside the codes (action, outcome), made now in the reader's language.
+    columns = labelled_columns(AuditEvent, CSV_COLUMNS)
+    header = [name for name, _source, _make in columns]
+    return csv_download(name, header, _event_rows(patient.pk, columns))

@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -173,8 +175,27 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
 @never_cache
 def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
-    context = {"codes": codes, "codes_left": recovery_codes_left(request.user)}
+    context = {
+        "codes": codes,
+        "codes_left": recovery_codes_left(request.user),
+        # The same codes as a text file to keep, downloaded from the page itself (a data: link):
+        # the server keeps only their hashes and cannot make the file later.
+        "codes_text": recovery_codes_text(request.user.email, codes) if codes else "",
+    }
     return render(request, "accounts/otp/recovery_codes.html", context)
+
+
+def recovery_codes_text(email: str, codes: list[str]) -> str:
+    """The recovery codes as the text file a person keeps: who they are for, and the codes."""
+    lines = [
+        _("PT Tracker recovery codes for %(email)s") % {"email": email},
+        _("Made on %(day)s. Each code works once; new codes replace these.")
+        % {"day": date_format(timezone.localdate(), "j F Y")},
+        "",
+        *codes,
+        "",
+    ]
+    return "\r\n".join(lines)
 
 
 @require_POST

@@ -32,7 +32,7 @@ from .forms import (
 )
 from .language import activate_user_language
 from .models import Clinic, Patient
-from .selectors import InvitationState, invitation_by_token, invitation_state, therapists_for_admin
+from .selectors import InvitationState, invitation_by_token, invitation_state, therapist_rows
 from .services import (
     InvitationNotNeeded,
     InvitationUnusable,
@@ -113,8 +113,8 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET"])
 @clinic_admin_required
 def therapist_list(request: AuthenticatedRequest) -> HttpResponse:
-    therapists = therapists_for_admin(request.user)
-    return render(request, "accounts/therapist_list.html", {"therapists": therapists})
+    rows = therapist_rows(request.user)
+    return render(request, "accounts/therapist_list.html", {"rows": rows})
 
 
 @require_http_methods(["GET", "POST"])

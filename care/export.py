@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Patient
 from accounts.phones import phone_e164
-from core.csv_export import BOM, csv_text
+from core.csv_export import BOM, csv_text, labelled_columns, labelled_row
 from exercises.models import ExerciseLog, PlanItem
 from outcomes.models import GROCResponse, PSFSRating
 from redflags.models import Alert
@@ -188,12 +188,19 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _csv(rows: list[Row]) -> str:
-    """One table as CSV (core.csv_export guards every cell and adds the byte-order mark)."""
+def _csv(rows: list[Row], model: type[models.Model] | None = None) -> str:
+    """One table as CSV (core.csv_export guards every cell and adds the byte-order mark), with
+    the words of each column of codes beside it when the table is ``model``'s."""
     if not rows:
         return BOM  # an empty table is still a file spreadsheet programs open as UTF-8
-    header = list(rows[0])
-    return csv_text(header, ([_cell(row[name]) for name in header] for row in rows))
+    names = list(rows[0])
+    if model is None:
+        return csv_text(names, ([_cell(row[name]) for name in names] for row in rows))
+    columns = labelled_columns(model, names)
+    return csv_text(
+        [header for header, _source, _make in columns],
+        (labelled_row(columns, {k: _cell(v) for k, v in row.items()}, row) for row in rows),
+    )
 
 
 README = """PT Tracker: a copy of your data
@@ -211,7 +218,8 @@ plan.csv           your home exercise plans, one row per exercise in each versio
 activity_ratings.csv  how well you could do the activities you named, 0 to 10, each time
 overall_change.csv    how you said you were overall (-7 to +7), once a week
 
-Times are in your time zone ({time_zone}). Lists are separated by ";".
+Times are in your time zone ({time_zone}). Lists are separated by ";". Beside each column of
+codes (such as "regions") is a column of their words ("regions_labels").
 The same data is in one file if you download the JSON version.
 """
 
@@ -221,14 +229,14 @@ def patient_data_zip(patient: Patient) -> bytes:
     person = {k: v for k, v in data["patient"].items()}
     files = {
         "patient.csv": _csv([person]),
-        "intake.csv": _csv([data["intake"]] if data["intake"] else []),
-        "sessions.csv": _csv(data["sessions"]),
-        "entries.csv": _csv(data["entries"]),
-        "exercise_logs.csv": _csv(data["exercise_logs"]),
-        "alerts.csv": _csv(data["alerts"]),
-        "plan.csv": _csv(data["plan"]),
-        "activity_ratings.csv": _csv(data["activity_ratings"]),
-        "overall_change.csv": _csv(data["overall_change"]),
+        "intake.csv": _csv([data["intake"]] if data["intake"] else [], Intake),
+        "sessions.csv": _csv(data["sessions"], PTSession),
+        "entries.csv": _csv(data["entries"], SymptomEntry),
+        "exercise_logs.csv": _csv(data["exercise_logs"], ExerciseLog),
+        "alerts.csv": _csv(data["alerts"], Alert),
+        "plan.csv": _csv(data["plan"], PlanItem),
+        "activity_ratings.csv": _csv(data["activity_ratings"], PSFSRating),
+        "overall_change.csv": _csv(data["overall_change"], GROCResponse),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

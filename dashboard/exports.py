@@ -1,9 +1,11 @@
 """CSV exports of one patient's entries, exercise logs and alerts: what they read, and the rows.
 
 Column names are the data dictionary's (spec.md section 2); sets are joined with ";";
-times are the patient's local time in ISO 8601. A cell that a spreadsheet would read as a
-formula (starting with =, +, -, @, a tab or a carriage return) is prefixed with a single quote
-(OWASP, "CSV Injection").
+times are the patient's local time in ISO 8601. Beside each column of codes is a column of their
+words in the reader's language (``regions`` "left_thigh;lower_back", ``regions_labels``
+"Lower back; Left thigh"), from the model fields' own choices (``core.csv_export``). A cell that
+a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a carriage return) is
+prefixed with a single quote (OWASP, "CSV Injection"); the file starts with a byte-order mark.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import Patient
+from core.csv_export import Labeller, labelled_columns, labelled_row
 from exercises.field_lists import EXERCISE_LOG_FIELDS
 from exercises.models import ExerciseLog
 from redflags.models import Alert, TriageAction
@@ -77,24 +80,49 @@ def _answer(entry: SymptomEntry, name: str) -> Any:
     return value
 
 
-def entry_rows(patient: Patient, entries: Iterable[SymptomEntry]) -> Iterator[list[Any]]:
+Columns = list[tuple[str, str, Labeller | None]]
+
+
+def headers(columns: Columns) -> list[str]:
+    return [header for header, _source, _make in columns]
+
+
+def entry_columns() -> Columns:
+    """ENTRY_COLUMNS with the words beside the codes, in the language of the request."""
+    return labelled_columns(SymptomEntry, ENTRY_COLUMNS)
+
+
+def entry_rows(
+    patient: Patient, entries: Iterable[SymptomEntry], columns: Columns
+) -> Iterator[list[Any]]:
     for entry in entries:
         when = {
             "recorded_at": _local(entry.recorded_at, patient),
             "day": _day(entry.day),
             "session_date": _day(entry.session.date if entry.session else None),
         }
-        yield [when[name] if name in when else _answer(entry, name) for name in ENTRY_COLUMNS]
+        values = {
+            name: when[name] if name in when else _answer(entry, name) for name in ENTRY_COLUMNS
+        }
+        raw = {name: getattr(entry, name, None) for name in ENTRY_COLUMNS}
+        yield labelled_row(columns, values, raw)
 
 
-def log_rows(patient: Patient, logs: Iterable[ExerciseLog]) -> Iterator[list[Any]]:
+def log_columns() -> Columns:
+    return labelled_columns(ExerciseLog, LOG_COLUMNS)
+
+
+def log_rows(
+    patient: Patient, logs: Iterable[ExerciseLog], columns: Columns
+) -> Iterator[list[Any]]:
     for log in logs:
-        yield [
-            _local(log.logged_at, patient),
-            _day(log.day),
-            log.exercise.name,
-            *(getattr(log, name) for name in EXERCISE_LOG_FIELDS),
-        ]
+        values = {
+            "logged_at": _local(log.logged_at, patient),
+            "day": _day(log.day),
+            "exercise": log.exercise.name,
+            **{name: getattr(log, name) for name in EXERCISE_LOG_FIELDS},
+        }
+        yield labelled_row(columns, values)
 
 
 def _action_text(action, patient: Patient) -> str:
@@ -108,22 +136,29 @@ def _action_text(action, patient: Patient) -> str:
     return " ".join(parts)
 
 
-def alert_rows(patient: Patient, alerts: Iterable[Alert]) -> Iterator[list[Any]]:
+def alert_columns() -> Columns:
+    return labelled_columns(Alert, ALERT_COLUMNS)
+
+
+def alert_rows(patient: Patient, alerts: Iterable[Alert], columns: Columns) -> Iterator[list[Any]]:
     for alert in alerts:
-        yield [
-            _local(alert.opened_at, patient),
-            _day(alert.opened_day),
-            alert.rule,
-            alert.code,
-            alert.severity,
-            alert.initial_severity,
-            alert.state,
-            alert.reason,
-            alert.patient_message,
-            _local(alert.acknowledged_at, patient),
-            _local(alert.resolved_at, patient),
-            "; ".join(_action_text(action, patient) for action in alert.actions.all()),
-        ]
+        values = {
+            "opened_at": _local(alert.opened_at, patient),
+            "opened_day": _day(alert.opened_day),
+            "rule": alert.rule,
+            "code": alert.code,
+            "severity": alert.severity,
+            "initial_severity": alert.initial_severity,
+            "state": alert.state,
+            "reason": alert.reason,
+            "patient_message": alert.patient_message,
+            "acknowledged_at": _local(alert.acknowledged_at, patient),
+            "resolved_at": _local(alert.resolved_at, patient),
+            "triage_actions": "; ".join(
+                _action_text(action, patient) for action in alert.actions.all()
+            ),
+        }
+        yield labelled_row(columns, values)
 
 
 # --- What the exports read ----------------------------------------------------------------------

@@ -37,14 +37,14 @@ def heat_map(counts: Mapping[str, int], logged_days: int, *, id_prefix: str = "h
         desc = _("No regions named in these days.")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="heat-map" role="img" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT + 20}" width="{WIDTH}" height="{HEIGHT + 20}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT + 32}" width="{WIDTH}" height="{HEIGHT + 32}" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc">'
         f'<title id="{id_prefix}-title">{escape(title)}</title>'
         f'<desc id="{id_prefix}-desc">{escape(desc)}</desc>'
     ]
     for label, x in ((_("Front"), FRONT_X), (_("Back"), BACK_X)):
         parts.append(
-            f'<text x="{x}" y="{HEIGHT + 14}" text-anchor="middle" font-size="12" '
+            f'<text x="{x}" y="{HEIGHT + 24}" text-anchor="middle" font-size="22" '
             f'fill="currentColor">{escape(label)}</text>'
         )
     for shape in body_map_shapes():

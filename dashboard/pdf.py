@@ -8,12 +8,19 @@ from django.contrib.staticfiles import finders
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
-PDF_STYLESHEET = "css/report.css"
+#: The report's own styles, and the charts' (the same file the pages use).
+PDF_STYLESHEETS = ("css/report.css", "css/charts.css")
+
+
+def _stylesheet(name: str) -> CSS:
+    path = finders.find(name)
+    if not path:
+        raise FileNotFoundError(name)
+    return CSS(filename=path)
 
 
 def html_to_pdf(html: str) -> bytes:
-    path = finders.find(PDF_STYLESHEET)
-    if not path:
-        raise FileNotFoundError(PDF_STYLESHEET)
     fetcher = URLFetcher(allowed_protocols=["data"])
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[CSS(filename=path)])
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(
+        stylesheets=[_stylesheet(name) for name in PDF_STYLESHEETS]
+    )

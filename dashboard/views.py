@@ -8,7 +8,7 @@ can be bookmarked; htmx asks for the fragment that changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -134,12 +134,14 @@ def patient_summary_print(request: AuthenticatedRequest, pk: int) -> HttpRespons
 def _csv_response(
     name: str,
     patient: Patient,
-    header: Sequence[str],
-    rows: Callable[[Patient, Any], Iterator[list[Any]]],
+    columns: exports.Columns,
+    rows: Callable[[Patient, Any, exports.Columns], Iterator[list[Any]]],
     records: Iterable[Any],
 ) -> StreamingHttpResponse:
+    """The file: its columns (with the words beside the codes, made now in the reader's
+    language) and its rows, streamed."""
     filename = f"patient-{patient.pk}-{name}-{patient.local_day().isoformat()}.csv"
-    return csv_download(filename, header, rows(patient, records))
+    return csv_download(filename, exports.headers(columns), rows(patient, records, columns))
 
 
 @require_GET
@@ -150,7 +152,7 @@ def export_entries_csv(request: AuthenticatedRequest, pk: int) -> StreamingHttpR
     return _csv_response(
         "entries",
         patient,
-        exports.ENTRY_COLUMNS,
+        exports.entry_columns(),
         exports.entry_rows,
         exports.entries_for_export(patient).iterator(chunk_size=500),
     )
@@ -164,7 +166,7 @@ def export_logs_csv(request: AuthenticatedRequest, pk: int) -> StreamingHttpResp
     return _csv_response(
         "exercise-logs",
         patient,
-        exports.LOG_COLUMNS,
+        exports.log_columns(),
         exports.log_rows,
         exports.exercise_logs_for_export(patient).iterator(chunk_size=500),
     )
@@ -178,7 +180,7 @@ def export_alerts_csv(request: AuthenticatedRequest, pk: int) -> StreamingHttpRe
     return _csv_response(
         "alerts",
         patient,
-        exports.ALERT_COLUMNS,
+        exports.alert_columns(),
         exports.alert_rows,
         exports.alerts_for_export(patient),
     )

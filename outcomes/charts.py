@@ -1,7 +1,8 @@
 """A small server-drawn SVG of the outcome measures over time: weekly pain (median daily pain of
 each week's logged days) and the PSFS mean, both on 0-10, with the sessions as ticks along the
 bottom and the MCID lines from where each started. A ``<title>``/``<desc>`` and a table beside
-it serve screen readers (STYLE.md, "Charts")."""
+it serve screen readers. Drawn with ``core.charts`` like the pain charts: as wide as its
+container, with text that keeps its size, and an HTML key that wraps."""
 
 from __future__ import annotations
 
@@ -15,7 +16,24 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from core.charts import (
+    KeyItem,
+    Tick,
+    chart,
+    key,
+    n,
+    open_plot,
+    pct,
+    symbol_defs,
+    use,
+    x_labels,
+    y_axis,
+)
+
 TOP = 10
+PAIN_COLOUR = "#b02a37"
+PSFS_COLOUR = "#0a58ca"
+SESSION_COLOUR = "#6f42c1"
 
 
 @dataclass(frozen=True)
@@ -24,25 +42,18 @@ class Point:
     value: Fraction | float | int
 
 
-def _n(value: float) -> str:
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
 @dataclass(frozen=True)
 class _Frame:
-    """Where the plot sits in the SVG, and how days and values map onto it."""
+    """How days (to 0-100% of the width) and values (to pixels) map onto the plot."""
 
     start: date
     end: date
-    left: float
-    right: float
     top: float
     bottom: float
 
     def x(self, day: date) -> float:
         span = max((self.end - self.start).days, 1)
-        return self.left + (self.right - self.left) * (day - self.start).days / span
+        return 100 * (day - self.start).days / span
 
     def y(self, value) -> float:
         return self.bottom - (self.bottom - self.top) * float(value) / TOP
@@ -58,12 +69,11 @@ def outcome_chart(
     pain_target: float | None = None,
     psfs_target: float | None = None,
     id_prefix: str = "outcomes",
-    width: int = 480,
-    height: int = 180,
+    height: int = 200,
 ) -> SafeString:
     """Pain (lower is better) and PSFS (higher is better) from ``start`` to ``end``; the dashed
     lines are what each would have to reach for a clinically important change."""
-    frame = _Frame(start, end, 30.0, width - 12.0, 12.0, height - 40.0)
+    frame = _Frame(start, end, 10.0, height - 40.0)
     title = _("Outcome measures, %(start)s to %(end)s") % {
         "start": date_format(start, "j M Y"),
         "end": date_format(end, "j M Y"),
@@ -73,37 +83,44 @@ def outcome_chart(
         "(PSFS, 0-10, higher is better) on %(psfs)d days; %(sessions)d sessions."
     ) % {"pain": len(pain), "psfs": len(psfs), "sessions": len(sessions)}
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="outcome-chart-svg" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-labelledby="{id_prefix}-title {id_prefix}-desc">'
-        f'<title id="{id_prefix}-title">{escape(title)}</title>'
-        f'<desc id="{id_prefix}-desc">{escape(desc)}</desc>',
-        *_axes(frame),
+        open_plot(id_prefix, "outcome-chart-svg", height, title, desc),
+        symbol_defs(id_prefix),
+        y_axis(
+            ((frame.y(value), str(value)) for value in range(0, TOP + 1, 5)),
+            bottom=frame.bottom,
+            title=_("Score (0-10)"),
+        ),
+        x_labels(
+            [
+                Tick(0, date_format(start, "j M")),
+                Tick(100, date_format(end, "j M")),
+            ],
+            bottom=frame.bottom + 12,
+        ),
         *_session_ticks(frame, sessions),
-        *_series(frame, pain, pain_target, "#b02a37", "", circles=True),
-        *_series(frame, psfs, psfs_target, "#0a58ca", ' stroke-dasharray="6 3"', circles=False),
-        _legend(frame.left, height - 4),
-        "</svg>",
+        '<g aria-hidden="true">',
+        *_series(frame, pain, pain_target, PAIN_COLOUR, "", shape=None, prefix=id_prefix),
+        *_series(
+            frame,
+            psfs,
+            psfs_target,
+            PSFS_COLOUR,
+            ' stroke-dasharray="6 3"',
+            shape="square",
+            prefix=id_prefix,
+        ),
+        "</g></svg>",
     ]
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
-
-
-def _axes(frame: _Frame) -> list[str]:
-    parts = ['<g fill="currentColor" font-size="10">']
-    left, right, bottom = frame.left, frame.right, frame.bottom
-    for value in range(0, TOP + 1, 5):
-        y = frame.y(value)
-        parts.append(
-            f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(right)}" y2="{_n(y)}" '
-            f'stroke="currentColor" stroke-opacity="{"0.5" if value == 0 else "0.15"}"/>'
-            f'<text x="{_n(left - 5)}" y="{_n(y + 3)}" text-anchor="end">{value}</text>'
-        )
-    first, last = escape(date_format(frame.start, "j M")), escape(date_format(frame.end, "j M"))
-    parts.append(
-        f'<text x="{_n(left)}" y="{_n(bottom + 22)}">{first}</text>'
-        f'<text x="{_n(right)}" y="{_n(bottom + 22)}" text-anchor="end">{last}</text></g>'
+    legend = key(
+        [
+            KeyItem("circle", _("Pain (weekly)"), "chart-key-outcome-pain"),
+            KeyItem("square", _("Activities (PSFS)"), "chart-key-outcome-psfs"),
+            KeyItem("tick", _("Session"), "chart-key-outcome-session"),
+            KeyItem("dashed", _("Important change"), ""),
+        ],
+        _("Key"),
     )
-    return parts
+    return mark_safe(chart("".join(parts), legend, "chart-outcomes"))  # noqa: S308 - escaped
 
 
 def _session_ticks(frame: _Frame, sessions: Sequence[date]) -> list[str]:
@@ -112,11 +129,11 @@ def _session_ticks(frame: _Frame, sessions: Sequence[date]) -> list[str]:
     for day in sessions:
         if frame.start <= day <= frame.end:
             label = escape(_("Session on %(day)s") % {"day": date_format(day, "j M Y")})
-            x = _n(frame.x(day))
+            x = pct(frame.x(day))
             parts.append(
-                f'<line class="outcome-session" x1="{x}" y1="{_n(frame.bottom + 2)}" '
-                f'x2="{x}" y2="{_n(frame.bottom + 10)}" stroke="#6f42c1" stroke-width="2">'
-                f"<title>{label}</title></line>"
+                f'<line class="outcome-session" x1="{x}" y1="{n(frame.bottom + 2)}" '
+                f'x2="{x}" y2="{n(frame.bottom + 10)}" stroke="{SESSION_COLOUR}" '
+                f'stroke-width="2.5"><title>{label}</title></line>'
             )
     return parts
 
@@ -128,50 +145,28 @@ def _series(
     colour: str,
     dash: str,
     *,
-    circles: bool,
+    shape: str | None,
+    prefix: str,
 ) -> list[str]:
-    """One measure: its MCID line, its line and its marks (circles or squares)."""
+    """One measure: its MCID line, its line and its marks (circles, or ``shape``)."""
     parts = []
     shown = [p for p in points if frame.start <= p.day <= frame.end]
     if target is not None:
-        y = _n(frame.y(target))
+        y = n(frame.y(target))
         parts.append(
-            f'<line x1="{_n(frame.left)}" y1="{y}" x2="{_n(frame.right)}" y2="{y}" '
+            f'<line x1="0" y1="{y}" x2="100%" y2="{y}" '
             f'stroke="{colour}" stroke-opacity="0.6" stroke-dasharray="2 3"/>'
         )
-    if len(shown) > 1:
-        path = " ".join(f"{_n(frame.x(p.day))},{_n(frame.y(p.value))}" for p in shown)
+    for before, after in zip(shown, shown[1:], strict=False):
         parts.append(
-            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
+            f'<line x1="{pct(frame.x(before.day))}" y1="{n(frame.y(before.value))}" '
+            f'x2="{pct(frame.x(after.day))}" y2="{n(frame.y(after.value))}" '
+            f'stroke="{colour}" stroke-width="2"{dash}/>'
         )
     for p in shown:
-        cx, cy = frame.x(p.day), frame.y(p.value)
-        if circles:
-            parts.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="3.5" fill="{colour}"/>')
+        at, level = pct(frame.x(p.day)), frame.y(p.value)
+        if shape is None:
+            parts.append(f'<circle cx="{at}" cy="{n(level)}" r="4" fill="{colour}"/>')
         else:
-            parts.append(
-                f'<rect x="{_n(cx - 3.5)}" y="{_n(cy - 3.5)}" width="7" height="7" '
-                f'fill="{colour}"/>'
-            )
+            parts.append(use(prefix, shape, at, level, attrs=f'fill="{colour}"'))
     return parts
-
-
-def _legend(left: float, y: float) -> str:
-    # Outside the f-strings below, so that makemessages finds them.
-    pain_label = escape(_("Pain (weekly)"))
-    psfs_label = escape(_("Activities (PSFS)"))
-    session_label = escape(_("Session"))
-    change_label = escape(_("Important change"))
-    return (
-        f'<g font-size="10" fill="currentColor">'
-        f'<circle cx="{_n(left + 4)}" cy="{y - 3}" r="3.5" fill="#b02a37"/>'
-        f'<text x="{_n(left + 12)}" y="{y}">{pain_label}</text>'
-        f'<rect x="{_n(left + 102)}" y="{y - 6.5}" width="7" height="7" fill="#0a58ca"/>'
-        f'<text x="{_n(left + 114)}" y="{y}">{psfs_label}</text>'
-        f'<line x1="{_n(left + 222)}" y1="{y - 6}" x2="{_n(left + 222)}" '
-        f'y2="{y + 1}" stroke="#6f42c1" stroke-width="2"/>'
-        f'<text x="{_n(left + 228)}" y="{y}">{session_label}</text>'
-        f'<line x1="{_n(left + 282)}" y1="{y - 3}" x2="{_n(left + 300)}" '
-        f'y2="{y - 3}" stroke="currentColor" stroke-dasharray="2 3"/>'
-        f'<text x="{_n(left + 304)}" y="{y}">{change_label}</text></g>'
-    )

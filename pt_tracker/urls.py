@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", ops_views.readyz, name="readyz"),
     path("metrics", ops_views.metrics, name="metrics"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Django's set_language, which also keeps a logged-in person's choice on their account.
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/2fa/", include("accounts.otp_urls")),

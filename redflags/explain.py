@@ -171,11 +171,11 @@ PARAMS: dict[str, ParamInfo] = {
         _("Meaningful rise: points"), _("A rise (or fall) of at least this many points...")
     ),
     "rise_min_fraction": ParamInfo(
-        _("Meaningful rise: share of baseline"),
+        _("Meaningful rise: percentage of baseline"),
         "fraction",
         0,
         1,
-        _("...and at least this share of the baseline (0.3 or 3/10 means 30%)."),
+        _("...and at least this percentage of the baseline."),
     ),
     "flare_next_day_max_gap": _days(
         _("Flare: gap to the second high day"),
@@ -222,11 +222,11 @@ PARAMS: dict[str, ParamInfo] = {
         _("R13 adherence window"), _("Also how long a plan runs before it is checked.")
     ),
     "r13_min_fraction": ParamInfo(
-        _("R13 share of doses logged"),
+        _("R13 doses logged, at least"),
         "fraction",
         0,
         1,
-        _("Fires when fewer than this share of prescribed doses were logged."),
+        _("Fires when fewer than this percentage of prescribed doses were logged."),
     ),
     "r14_min_days": _days(_("R14 checked from day"), _("Days after the first entry.")),
     "r14_window_days": _days(_("R14 window"), _("Length of the first and last windows.")),

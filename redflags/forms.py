@@ -157,41 +157,57 @@ class ThresholdField(forms.Field):
     """A threshold of the rule set, with what its row shows: the unit and the default value."""
 
     unit = ""
+    unit_label: Any = ""
     default_display = ""
+    is_percent = False
 
 
-class FractionField(ThresholdField):
-    """A share between 0 and 1, typed as a decimal (0.3) or a fraction (3/10)."""
+class PercentField(ThresholdField):
+    """A share of 0 to 100%, typed as a percentage ("30", "30%", "33.3" or "33,3"); kept as the
+    exact fraction. A value left as shown keeps its exact stored value (1/3 is shown as 33.3
+    and stays 1/3)."""
 
+    is_percent = True
     default_error_messages = {
-        "invalid": _("Enter a number between 0 and 1, like 0.3 or 3/10."),
+        "invalid": _("Enter a percentage from 0 to 100, like 30."),
     }
+
+    def __init__(self, *, exact: Fraction, **kwargs):
+        self.exact = exact
+        super().__init__(initial=percent_text(exact), **kwargs)
 
     def to_python(self, value: Any) -> Fraction | None:
         text = "" if value in self.empty_values else str(value).strip()
         if not text:
             return None
+        if text == percent_text(self.exact):
+            return self.exact
+        number_text = text.removesuffix("%").strip().replace(",", ".").replace(" ", "")
         try:
-            number = Fraction(text.replace(" ", ""))
+            number = Fraction(number_text)
         except (ValueError, ZeroDivisionError) as error:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from error
-        if not 0 <= number <= 1:
+        if not 0 <= number <= 100:
             raise ValidationError(self.error_messages["invalid"], code="out_of_range")
-        return number
+        return number / 100
 
 
 class ThresholdIntegerField(ThresholdField, forms.IntegerField):
     pass
 
 
-def _fraction_text(value: Fraction) -> str:
-    """0.3 for 3/10; an exact fraction like 1/3 stays a fraction."""
-    decimal = float(value)
-    return (
-        repr(decimal)
-        if Fraction(repr(decimal)) == value
-        else f"{value.numerator}/{value.denominator}"
-    )
+def percent_text(value: Fraction) -> str:
+    """3/10 as "30"; 1/3 as "33.3" (at most one decimal, as the rule set shows it)."""
+    return format_value(value).removesuffix("%")
+
+
+#: The unit beside each threshold's box, in the clinic's words.
+UNIT_LABELS: dict[str, Any] = {
+    "days": _("days"),
+    "points": _("points (0-10)"),
+    "count": "",
+    "fraction": "%",
+}
 
 
 # Thresholds that must not cross one another, with the message when they do.
@@ -226,8 +242,8 @@ class RuleSetForm(forms.Form):
         for name, info in PARAMS.items():
             value = getattr(params, name)
             if info.is_fraction:
-                field: ThresholdField = FractionField(
-                    label=info.label, help_text=info.help, initial=_fraction_text(value)
+                field: ThresholdField = PercentField(
+                    label=info.label, help_text=info.help, exact=value
                 )
             else:
                 field = ThresholdIntegerField(
@@ -239,6 +255,7 @@ class RuleSetForm(forms.Form):
                     widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 )
             field.unit = info.unit
+            field.unit_label = UNIT_LABELS[info.unit]
             field.default_display = format_value(getattr(defaults, name))
             self.fields[name] = field
         for rule in RULE_IDS:

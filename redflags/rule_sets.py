@@ -15,6 +15,9 @@ from accounts.models import Clinic, User
 from .engine.params import RuleParams
 from .models import RULE_SET_NOTE_MAX_LENGTH, RuleSetVersion
 
+#: The note of a clinic's first version, in the words the rule-set page shows.
+DEFAULT_NOTE = "The recommended starting values"
+
 
 def current_rule_set(clinic: Clinic) -> RuleSetVersion:
     """The clinic's rule set in force: its newest version, or version 1 with the defaults of
@@ -28,7 +31,7 @@ def current_rule_set(clinic: Clinic) -> RuleSetVersion:
                 clinic=clinic,
                 number=1,
                 params=RuleParams().to_dict(),
-                note="Defaults of spec.md section 8",
+                note=DEFAULT_NOTE,
             )
     except IntegrityError:
         # Another request created version 1 at the same moment.

@@ -1,9 +1,12 @@
 """Shapes of the body map: a simple figure seen from the front and from the back.
 
-Every region of spec.md's region list has exactly one "primary" shape (the one a keyboard
-or screen-reader user reaches); a region seen in both views gets a second, pointer-only shape.
-On the front view the patient's right side is on the viewer's left; on the back view it is on
-the viewer's right.
+The patient's map shows one view at a time, with a switch between them, and every region is
+drawn at least 46 units wide and tall: at the map's size on a phone (a view 290 units wide drawn
+about 320 CSS pixels wide) each is a touch target of 44 x 44 px or more (WCAG 2.5.5;
+tests/browser/test_body_map.py measures them). A region seen in both views (a shoulder, a
+thigh) has a shape in each, and each view's shapes can be reached with the keyboard. On the
+front view the patient's right side is on the viewer's left; on the back view it is on the
+viewer's right. The clinician's heat map draws both views side by side (``dashboard.heatmap``).
 """
 
 from __future__ import annotations
@@ -12,10 +15,14 @@ from dataclasses import dataclass
 
 from .choices import Region
 
-WIDTH = 320
-HEIGHT = 300
-FRONT_X = 80
-BACK_X = 240
+#: One view's width; the front view is centred on FRONT_X, the back view on BACK_X.
+VIEW_WIDTH = 290
+WIDTH = 2 * VIEW_WIDTH
+HEIGHT = 590
+FRONT_X = VIEW_WIDTH // 2
+BACK_X = VIEW_WIDTH + VIEW_WIDTH // 2
+#: The smallest width and height of any region, in the figure's units.
+MIN_REGION = 46
 
 
 @dataclass(frozen=True)
@@ -23,7 +30,6 @@ class Shape:
     region: str
     view: str  # "front" or "back"
     d: str  # SVG path data
-    primary: bool
 
     @property
     def label(self) -> str:
@@ -64,44 +70,44 @@ def _limbs(cx: float, side: str, sign: int, *, front: bool) -> dict[str, str]:
         return cx + x if sign > 0 else cx - x - w
 
     shapes = {
-        "shoulder": _ellipse(cx + sign * 29, 60, 10, 9),
-        "upper_arm": _rect(mirror(28, 12), 69, 12, 40),
-        "forearm": _rect(mirror(30, 11), 110, 11, 38),
-        "hand": _ellipse(cx + sign * 36, 158, 7, 10),
-        "lower_leg": _rect(mirror(3, 15), 208, 15, 54),
-        "foot": _ellipse(cx + sign * 11, 270, 9, 6),
+        "shoulder": _ellipse(cx + sign * 105, 123, 25, 23),
+        "upper_arm": _rect(mirror(81, 48), 150, 48, 90, 12),
+        "forearm": _rect(mirror(81, 48), 244, 48, 90, 12),
+        "hand": _ellipse(cx + sign * 105, 362, 26, 26),
+        "lower_leg": _rect(mirror(14, 50), 424, 50, 106, 12),
+        "foot": _ellipse(cx + sign * 39, 556, 28, 24),
     }
     if front:
-        # The thigh narrows at the top to leave room for the groin.
+        # The thigh is narrower at the top, beside the groin.
         shapes["thigh"] = _polygon(
-            (cx + sign * 21, 126),
-            (cx + sign * 9, 126),
-            (cx + sign * 9, 144),
-            (cx + sign * 1, 144),
-            (cx + sign * 1, 206),
-            (cx + sign * 19, 206),
+            (cx + sign * 75, 272),
+            (cx + sign * 27, 272),
+            (cx + sign * 27, 320),
+            (cx + sign * 3, 320),
+            (cx + sign * 3, 420),
+            (cx + sign * 75, 420),
         )
     else:
-        shapes["buttock"] = _rect(mirror(1, 19), 122, 19, 26, 8)
-        shapes["thigh"] = _rect(mirror(1, 19), 149, 19, 57)
+        shapes["buttock"] = _rect(mirror(3, 72), 272, 72, 50, 16)
+        shapes["thigh"] = _rect(mirror(3, 72), 326, 72, 94, 10)
     return {f"{side}_{part}": d for part, d in shapes.items()}
 
 
 def _figure(cx: float, *, front: bool) -> dict[str, str]:
     shapes = {
-        "head": _ellipse(cx, 24, 15, 18),
-        "neck": _rect(cx - 7, 42, 14, 10, 3),
+        "head": _ellipse(cx, 40, 30, 32),
+        "neck": _rect(cx - 24, 72, 48, 46, 8),
     }
     if front:
         shapes |= {
-            "chest": _rect(cx - 22, 52, 44, 40, 8),
-            "abdomen": _rect(cx - 20, 92, 40, 34),
-            "groin": _rect(cx - 9, 126, 18, 18, 4),
+            "chest": _rect(cx - 75, 118, 150, 82, 12),
+            "abdomen": _rect(cx - 75, 200, 150, 72, 8),
+            "groin": _rect(cx - 24, 272, 48, 48, 6),
         }
     else:
         shapes |= {
-            "upper_back": _rect(cx - 22, 52, 44, 40, 8),
-            "lower_back": _rect(cx - 20, 92, 40, 30),
+            "upper_back": _rect(cx - 75, 118, 150, 82, 12),
+            "lower_back": _rect(cx - 75, 200, 150, 72, 8),
         }
     # Front: the patient's right is on the viewer's left. Back: on the viewer's right.
     right_sign = -1 if front else 1
@@ -110,17 +116,38 @@ def _figure(cx: float, *, front: bool) -> dict[str, str]:
     return shapes
 
 
-#: Regions whose primary shape is on the back view; all others are reached on the front.
-BACK_PRIMARY = {"upper_back", "lower_back", "left_buttock", "right_buttock"}
-
-
 def body_map_shapes() -> list[Shape]:
     """Front shapes, then back shapes, in region-list order within each view."""
     order = {region: index for index, region in enumerate(Region.values)}
-    shapes = []
+    shapes: list[Shape] = []
     for view, cx in (("front", FRONT_X), ("back", BACK_X)):
         figure = _figure(cx, front=view == "front")
-        for region in sorted(figure, key=order.__getitem__):
-            primary = (region in BACK_PRIMARY) == (view == "back")
-            shapes.append(Shape(region=region, view=view, d=figure[region], primary=primary))
+        shapes.extend(
+            Shape(region=region, view=view, d=figure[region])
+            for region in sorted(figure, key=order.__getitem__)
+        )
     return shapes
+
+
+@dataclass(frozen=True)
+class View:
+    """One view of the patient's map: its name, its viewBox and its shapes."""
+
+    name: str
+    box: str
+    centre: int
+    shapes: list[Shape]
+
+
+def body_map_views() -> list[View]:
+    """The front view, then the back view, each cut to its own figure."""
+    shapes = body_map_shapes()
+    return [
+        View(
+            name=view,
+            box=f"{cx - VIEW_WIDTH // 2} 0 {VIEW_WIDTH} {HEIGHT}",
+            centre=cx,
+            shapes=[shape for shape in shapes if shape.view == view],
+        )
+        for view, cx in (("front", FRONT_X), ("back", BACK_X))
+    ]

@@ -1,6 +1,6 @@
 """Where things go on a pain chart (``symptoms.charts`` draws the marks): the data a chart is
 given, the frame that maps days to x and pain to y, coordinates and day labels formatted once,
-and the axes.
+and the axes (drawn with ``core.charts``, the pieces every chart shares).
 
 Pure and escaped like the charts themselves.
 """
@@ -16,6 +16,11 @@ from datetime import date
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from core.charts import Tick, n, x_labels, y_axis
+
+__all__ = ["PAIN_TOP", "Frame", "n"]
 
 PAIN_TOP = 10
 
@@ -32,9 +37,8 @@ class DayPoint:
 @dataclass(frozen=True)
 class SessionMark:
     day: date
+    #: The session in full (its kind and interventions): the marker's title and words.
     label: str = ""
-    #: A few letters drawn above the marker (e.g. interventions "NM MT") where there is room.
-    short: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,9 @@ class Period:
 
 @dataclass(frozen=True)
 class Frame:
-    """Where the plot sits inside the SVG, and how days and pain map onto it."""
+    """Where the plot sits inside the SVG, and how days and pain map onto it. ``unit`` follows
+    each x: "" for a sparkline's viewBox units, "%" for a full chart, whose x runs 0-100% of
+    its width (``core.charts``)."""
 
     start: date
     end: date
@@ -74,6 +80,7 @@ class Frame:
     right: float
     top: float
     bottom: float
+    unit: str = ""
 
     @property
     def day_count(self) -> int:
@@ -104,7 +111,7 @@ class Grid:
 
     def x(self, frame: Frame, day: date) -> str:
         offset = (day - frame.start).days
-        return self.xs[offset] if 0 <= offset < len(self.xs) else n(frame.x(day))
+        return self.xs[offset] if 0 <= offset < len(self.xs) else n(frame.x(day)) + frame.unit
 
     def y(self, frame: Frame, pain: float) -> str:
         if type(pain) is int and 0 <= pain <= PAIN_TOP:
@@ -117,15 +124,12 @@ def grid(frame: Frame) -> Grid:
     # Formatting coordinates is most of a chart's cost: a page of sparklines, all on the same
     # frame, would format the same 28 x values and 11 y values for every row.
     return Grid(
-        xs=tuple(n(frame.left + (offset + 0.5) * frame.band) for offset in range(frame.day_count)),
+        xs=tuple(
+            n(frame.left + (offset + 0.5) * frame.band) + frame.unit
+            for offset in range(frame.day_count)
+        ),
         ys=tuple(n(frame.y(pain)) for pain in range(PAIN_TOP + 1)),
     )
-
-
-def n(value: float) -> str:
-    """Coordinates with at most one decimal, so the markup stays short and stable."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
 
 
 def day_label(day: date) -> str:
@@ -173,25 +177,15 @@ def x_ticks(frame: Frame) -> list[date]:
 
 
 def axes(frame: Frame) -> str:
-    """The y axis with gridlines every 2 points, labelled, and the x axis's day ticks."""
-    parts = ['<g class="chart-axis" fill="currentColor" font-size="11">']
-    for pain in range(0, PAIN_TOP + 1, 2):
-        y = frame.y(pain)
-        parts.append(
-            f'<line x1="{n(frame.left)}" y1="{n(y)}" x2="{n(frame.right)}" y2="{n(y)}" '
-            f'stroke="currentColor" stroke-opacity="{"0.5" if pain == 0 else "0.15"}"/>'
-            f'<text x="{n(frame.left - 6)}" y="{n(y + 4)}" text-anchor="end">{pain}</text>'
-        )
-    for tick in x_ticks(frame):
-        x = frame.x(tick)
-        parts.append(
-            f'<line x1="{n(x)}" y1="{n(frame.bottom)}" x2="{n(x)}" y2="{n(frame.bottom + 4)}" '
-            'stroke="currentColor" stroke-opacity="0.5"/>'
-            f'<text x="{n(x)}" y="{n(frame.bottom + 16)}" text-anchor="middle">'
-            f"{escape(day_label(tick))}</text>"
-        )
-    parts.append("</g>")
-    return "".join(parts)
+    """The pain axis (gridlines every 2 points, labelled, and its title) and the day ticks, on a
+    frame whose x is a percentage of the plot's width."""
+    return y_axis(
+        ((frame.y(pain), str(pain)) for pain in range(0, PAIN_TOP + 1, 2)),
+        bottom=frame.bottom,
+        title=_("Pain (0-10)"),
+    ) + x_labels(
+        [Tick(frame.x(tick), day_label(tick)) for tick in x_ticks(frame)], bottom=frame.bottom
+    )
 
 
 def open_svg(prefix: str, width: int, height: int, css_class: str, title: str, desc: str) -> str:

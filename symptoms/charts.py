@@ -3,13 +3,14 @@
 No canvas and no script: the markup prints, and reads without colour (points, self-reported
 flare days, sessions and flare-up periods differ by shape and pattern, not only by hue). Each
 chart carries a <title> and a <desc> that says in words what it shows; pages put a data table
-beside it. Text is escaped here, so the result is safe to insert as it is.
+beside it. Text is escaped here, so the result is safe to insert as it is. The full chart fills
+its container at any width with text that keeps its size (``core.charts``).
 
     trend_chart(days, sessions, flares, start=..., end=...)   the full chart with axes
     sparkline(days, start=..., end=...)                       a small line for lists
 
 The clinician's overview adds to trend_chart a baseline band (``baseline``), alert markers
-(``alerts``), short intervention labels on sessions (``SessionMark.short``) and clinician
+(``alerts``), sessions named with their interventions (``SessionMark.label``) and clinician
 wording (``clinician=True``). This module draws the marks; ``symptoms.chart_frame`` holds the
 data types, the frame (days to x, pain to y), the axes and the formatting they share.
 """
@@ -23,6 +24,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from core.charts import KeyItem, chart, key, open_plot, pct, symbol_defs, use
 
 from .chart_frame import (
     PAIN_TOP,
@@ -109,6 +112,7 @@ def _sentences(
 
 def _flare_bands(frame: Frame, flares: Sequence[Period], prefix: str) -> list[str]:
     parts = []
+    unit = frame.unit
     for period in flares:
         end = period.end or frame.end  # an open flare-up runs to the chart's end
         x = frame.band_left(period.start)
@@ -118,30 +122,52 @@ def _flare_bands(frame: Frame, flares: Sequence[Period], prefix: str) -> list[st
             "end": day_label(end),
         }
         parts.append(
-            f'<rect class="chart-flare" x="{n(x)}" y="{n(frame.top)}" width="{n(width)}" '
-            f'height="{n(frame.bottom - frame.top)}" fill="url(#{prefix}-hatch)">'
-            f"<title>{escape(label)}</title></rect>"
+            f'<rect class="chart-flare" x="{n(x)}{unit}" y="{n(frame.top)}" '
+            f'width="{n(width)}{unit}" height="{n(frame.bottom - frame.top)}" '
+            f'fill="url(#{prefix}-hatch)"><title>{escape(label)}</title></rect>'
         )
     return parts
 
 
-def _session_marks(frame: Frame, sessions: Sequence[SessionMark], *, size: float) -> list[str]:
+def _session_marks(frame: Frame, sessions: Sequence[SessionMark], prefix: str) -> list[str]:
+    """A triangle above the plot and a dashed line through it, per session. Each marker takes
+    the keyboard focus and names the session in full (its kind and every intervention): in its
+    title for a mouse or a screen reader, and in words over the plot while it is hovered or
+    focused (``.chart-session-full`` in app.css)."""
     parts = []
     for mark in sessions:
-        x = frame.x(mark.day)
+        x = pct(frame.x(mark.day))
         label = _("Session on %(day)s") % {"day": day_label(mark.day)}
         if mark.label:
             label = f"{label}: {mark.label}"
-        # A downward triangle above the plot and a dashed line through it.
-        tip = frame.top - 2
+        at = frame.x(mark.day)
+        anchor = "start" if at < 35 else "end" if at > 65 else "middle"
         parts.append(
-            f'<g class="chart-session"><title>{escape(label)}</title>'
-            f'<line x1="{n(x)}" y1="{n(frame.top)}" x2="{n(x)}" y2="{n(frame.bottom)}" '
+            f'<g class="chart-session" tabindex="0" role="img" aria-label="{escape(label)}">'
+            f"<title>{escape(label)}</title>"
+            f'<line x1="{x}" y1="{n(frame.top)}" x2="{x}" y2="{n(frame.bottom)}" '
             'stroke="currentColor" stroke-width="1" stroke-dasharray="3 3" stroke-opacity="0.6"/>'
-            f'<path d="M{n(x - size)} {n(tip - size * 1.6)}H{n(x + size)}L{n(x)} {n(tip)}Z" '
-            'fill="currentColor"/></g>'
+            + use(prefix, "target", x, frame.top - 6)
+            + use(prefix, "triangle", x, frame.top - 1, attrs='class="chart-session-mark"')
+            + f'<text class="chart-session-full" x="{x}" y="{n(frame.top + 16)}" '
+            f'text-anchor="{anchor}" aria-hidden="true">{_lines(label, x)}</text></g>'
         )
     return parts
+
+
+def _lines(text: str, x: str, width: int = 28) -> str:
+    """``text`` in lines of about ``width`` characters (SVG text does not wrap by itself), so
+    that a session's full name fits on a phone."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "".join(
+        f'<tspan x="{x}" dy="{"0" if index == 0 else "1.25em"}">{escape(line)}</tspan>'
+        for index, line in enumerate(lines)
+    )
 
 
 def _line(frame: Frame, days: Sequence[DayPoint]) -> list[str]:
@@ -160,9 +186,7 @@ def _line(frame: Frame, days: Sequence[DayPoint]) -> list[str]:
     return parts
 
 
-def _points(
-    frame: Frame, days: Sequence[DayPoint], *, radius: float, titled: bool, clinician: bool = False
-) -> list[str]:
+def _points(frame: Frame, days: Sequence[DayPoint], prefix: str, *, clinician: bool) -> list[str]:
     at = grid(frame)
     # Translated once per chart, not once per point: a year-long chart has 365 of them.
     said = (
@@ -173,148 +197,106 @@ def _points(
     pain_on = _("%(day)s: daily pain %(pain)d")
     parts = []
     for point in days:
-        title = ""
-        if titled:
-            label = pain_on % {"day": day_label(point.day), "pain": point.pain}
-            if point.flare_reported:
-                label += " " + said
-            title = f"<title>{escape(label)}</title>"
+        label = pain_on % {"day": day_label(point.day), "pain": point.pain}
+        x, y = at.x(frame, point.day), at.y(frame, point.pain)
         if point.flare_reported:
+            # A flare-up reported that day is a square, not a circle: the shape says it.
+            title = f"<title>{escape(label + ' ' + said)}</title>"
             parts.append(
-                f'<rect class="chart-point chart-point-flare" {_square(frame, point, radius)} '
-                f'fill="currentColor">{title}</rect>'
+                f'<use class="chart-point chart-point-flare" href="#{prefix}-square" x="{x}" '
+                f'y="{y}" fill="currentColor">{title}</use>'
             )
         else:
+            title = f"<title>{escape(label)}</title>"
             parts.append(
-                f'<circle class="chart-point" cx="{at.x(frame, point.day)}" '
-                f'cy="{at.y(frame, point.pain)}" r="{n(radius)}" '
+                f'<circle class="chart-point" cx="{x}" cy="{y}" r="4.5" '
                 f'fill="currentColor">{title}</circle>'
             )
     return parts
 
 
 def _square(frame: Frame, point: DayPoint, radius: float) -> str:
-    """A flare-up reported that day is a square, not a circle: the shape says it."""
+    """A sparkline's flare-up day: a square, not a circle."""
     side = radius * 2.2
     x, y = frame.x(point.day), frame.y(point.pain)
     return f'x="{n(x - side / 2)}" y="{n(y - side / 2)}" width="{n(side)}" height="{n(side)}"'
 
 
 def _baseline_band(frame: Frame, baseline: Sequence[BaselineDay]) -> list[str]:
-    """A shaded step band per run of consecutive days, with the baseline itself as a dashed
-    line along its lower edge (a pattern of lines, so it reads in grey too)."""
+    """A shaded band per run of days with the same baseline and rise, and the baseline itself
+    as a dashed line along its lower edge (a pattern of lines, so it reads in grey too); a
+    step joins two runs of consecutive days."""
     runs: list[list[BaselineDay]] = []
     for item in baseline:
-        if runs and (item.day - runs[-1][-1].day).days == 1:
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and (item.day - last.day).days == 1
+            and (item.low, item.high) == (last.low, last.high)
+        ):
             runs[-1].append(item)
         else:
             runs.append([item])
-    parts = []
+    parts = ['<g class="chart-baseline-group" aria-hidden="true">']
+    previous: list[BaselineDay] | None = None
     for run in runs:
-        x0 = frame.band_left(run[0].day)
-        upper = [f"M{n(x0)} {n(frame.y(run[0].high))}"]
-        lower = [f"M{n(x0)} {n(frame.y(run[0].low))}"]
-        for item in run:
-            right = frame.band_left(item.day) + frame.band
-            upper.append(f"V{n(frame.y(item.high))}H{n(right)}")
-            lower.append(f"V{n(frame.y(item.low))}H{n(right)}")
-        back = "".join(
-            f"V{n(frame.y(item.low))}H{n(frame.band_left(item.day))}" for item in reversed(run)
-        )
+        first, last = run[0], run[-1]
+        x0 = frame.band_left(first.day)
+        x1 = frame.band_left(last.day) + frame.band
+        low, high = frame.y(first.low), frame.y(first.high)
         parts.append(
-            f'<path class="chart-baseline-band" d="{"".join(upper)}{back}Z" fill="currentColor" '
-            'fill-opacity="0.1" stroke="none"/>'
-            f'<path class="chart-baseline" d="{"".join(lower)}" fill="none" stroke="currentColor" '
-            'stroke-width="1.5" stroke-dasharray="6 3" stroke-opacity="0.7"/>'
+            f'<rect class="chart-baseline-band" x="{pct(x0)}" y="{n(high)}" '
+            f'width="{pct(x1 - x0)}" height="{n(max(low - high, 0))}" fill="currentColor" '
+            'fill-opacity="0.1"/>'
+            f'<line class="chart-baseline" x1="{pct(x0)}" y1="{n(low)}" x2="{pct(x1)}" '
+            f'y2="{n(low)}" stroke="currentColor" stroke-width="1.5" stroke-dasharray="6 3" '
+            'stroke-opacity="0.7"/>'
         )
+        if previous is not None and (first.day - previous[-1].day).days == 1:
+            before = frame.y(previous[-1].low)
+            parts.append(
+                f'<line class="chart-baseline" x1="{pct(x0)}" y1="{n(before)}" x2="{pct(x0)}" '
+                f'y2="{n(low)}" stroke="currentColor" stroke-width="1.5" stroke-opacity="0.7"/>'
+            )
+        previous = run
+    parts.append("</g>")
     return parts
 
 
-def _session_labels(frame: Frame, sessions: Sequence[SessionMark]) -> list[str]:
-    """Short labels above session markers, only when every label fits beside its neighbours
-    (about 5.5 px a character at this size); the markers' titles always carry the full text."""
-    labelled = sorted((mark for mark in sessions if mark.short), key=lambda m: m.day)
-    if not labelled:
-        return []
-    for before, after in zip(labelled, labelled[1:], strict=False):
-        room = frame.x(after.day) - frame.x(before.day)
-        if room < 5.5 * (len(before.short) + len(after.short)) / 2 + 4:
-            return []
-    return [
-        f'<text class="chart-session-label" x="{n(frame.x(mark.day))}" y="{n(frame.top - 12)}" '
-        f'text-anchor="middle" font-size="9" fill="currentColor">{escape(mark.short)}</text>'
-        for mark in labelled
-    ]
-
-
-def _alert_marks(frame: Frame, alerts: Sequence[AlertMark]) -> list[str]:
+def _alert_marks(frame: Frame, alerts: Sequence[AlertMark], prefix: str) -> list[str]:
     """A diamond on the bottom edge of the plot: filled for urgent or emergency, hollow else."""
     parts = []
-    size = 5
-    y = frame.bottom - size - 1
+    y = frame.bottom - 7
     for mark in alerts:
-        x = frame.x(mark.day)
-        fill = 'fill="currentColor"' if mark.serious else 'fill="none"'
+        x = pct(frame.x(mark.day))
+        if mark.serious:
+            paint, cls = 'fill="currentColor"', "chart-alert chart-alert-serious"
+        else:
+            paint, cls = 'fill="none"', "chart-alert"
         parts.append(
-            f'<path class="chart-alert{" chart-alert-serious" if mark.serious else ""}" '
-            f'd="M{n(x)} {n(y - size)}L{n(x + size)} {n(y)}L{n(x)} {n(y + size)}'
-            f'L{n(x - size)} {n(y)}Z" {fill} stroke="currentColor" stroke-width="1.5">'
-            f"<title>{escape(mark.label)}</title></path>"
+            f'<use class="{cls}" href="#{prefix}-diamond" x="{x}" y="{n(y)}" {paint} '
+            f'stroke="currentColor" stroke-width="1.5"><title>{escape(mark.label)}</title></use>'
         )
     return parts
 
 
-def _legend(
-    prefix, days, sessions, flares, *, x: float, y: float, baseline=(), alerts=(), clinician=False
-) -> str:
+def _key(days, sessions, flares, *, baseline=(), alerts=(), clinician=False) -> str:
     """Only what the chart shows, each with its shape."""
     items = []
     if days:
-        items.append(("circle", _("Daily pain")))
+        items.append(KeyItem("circle", _("Daily pain"), "chart-key-pain"))
     if any(point.flare_reported for point in days):
         said = _("Patient said flare-up") if clinician else _("You said flare-up")
-        items.append(("square", said))
+        items.append(KeyItem("square", said, "chart-key-pain"))
     if sessions:
-        items.append(("triangle", _("Session")))
+        items.append(KeyItem("triangle", _("Session"), "chart-key-session"))
     if flares:
-        items.append(("hatch", _("Flare-up")))
+        items.append(KeyItem("hatch", _("Flare-up"), "chart-key-flare"))
     if baseline:
-        items.append(("band", _("Baseline band")))
+        items.append(KeyItem("band", _("Baseline band"), "chart-key-baseline"))
     if alerts:
-        items.append(("diamond", _("Alert")))
-    parts = ['<g class="chart-legend" font-size="11" fill="currentColor" aria-hidden="true">']
-    cursor = x
-    for shape, label in items:
-        if shape == "circle":
-            parts.append(f'<circle cx="{n(cursor + 5)}" cy="{n(y - 4)}" r="4"/>')
-        elif shape == "square":
-            parts.append(f'<rect x="{n(cursor + 1)}" y="{n(y - 8)}" width="8" height="8"/>')
-        elif shape == "triangle":
-            parts.append(
-                f'<path d="M{n(cursor)} {n(y - 9)}H{n(cursor + 10)}L{n(cursor + 5)} {n(y)}Z"/>'
-            )
-        elif shape == "band":
-            parts.append(
-                f'<rect x="{n(cursor)}" y="{n(y - 10)}" width="12" height="11" '
-                'fill-opacity="0.1"/>'
-                f'<line x1="{n(cursor)}" y1="{n(y + 1)}" x2="{n(cursor + 12)}" y2="{n(y + 1)}" '
-                'stroke="currentColor" stroke-dasharray="4 2"/>'
-            )
-        elif shape == "diamond":
-            parts.append(
-                f'<path d="M{n(cursor + 5)} {n(y - 10)}L{n(cursor + 10)} {n(y - 5)}'
-                f'L{n(cursor + 5)} {n(y)}L{n(cursor)} {n(y - 5)}Z"/>'
-            )
-        else:
-            parts.append(
-                f'<rect x="{n(cursor)}" y="{n(y - 10)}" width="12" height="11" '
-                f'fill="url(#{prefix}-hatch)" stroke="currentColor" stroke-opacity="0.4"/>'
-            )
-        parts.append(f'<text x="{n(cursor + 15)}" y="{n(y)}">{escape(label)}</text>')
-        # Roughly 6 px a character at this size is enough to keep labels apart.
-        cursor += 26 + 6 * len(label)
-    parts.append("</g>")
-    return "".join(parts)
+        items.append(KeyItem("diamond", _("Alert"), "chart-key-alert"))
+    return key(items, _("Key"))
 
 
 def trend_chart(
@@ -324,15 +306,16 @@ def trend_chart(
     *,
     start: date,
     end: date,
-    width: int = 640,
-    height: int = 260,
+    height: int = 240,
     title: str | None = None,
     id_prefix: str = "trend",
     baseline: Sequence[BaselineDay] = (),
     alerts: Sequence[AlertMark] = (),
     clinician: bool = False,
 ) -> SafeString:
-    """Daily pain from start to end with a 0-10 axis, session markers and flare-up bands.
+    """Daily pain from start to end with a 0-10 axis, session markers and flare-up bands: the
+    plot as wide as its container and ``height`` CSS pixels tall, then its key
+    (``core.charts``).
 
     Days, sessions and flare-ups outside start..end are left out (flare-ups are cut to it).
     `id_prefix` keeps the ids of several charts on one page apart. `baseline` draws a band per
@@ -347,43 +330,31 @@ def trend_chart(
         desc += " " + ngettext("%(count)d alert.", "%(count)d alerts.", len(alerts)) % {
             "count": len(alerts)
         }
-    legend_height = 22
-    frame = Frame(
-        start=start, end=end, left=34, right=width - 18, top=22, bottom=height - 26 - legend_height
-    )
+    frame = Frame(start=start, end=end, left=0, right=100, top=16, bottom=height - 26, unit="%")
     title = title or _default_title(start, end)
-    parts = [open_svg(id_prefix, width, height, "trend-chart", title, desc), hatch_defs(id_prefix)]
-    parts.append(axes(frame))
+    parts = [
+        open_plot(id_prefix, "trend-chart", height, title, desc),
+        symbol_defs(id_prefix, hatch=bool(flares)),
+        axes(frame),
+    ]
     parts.extend(_flare_bands(frame, flares, id_prefix))
-    parts.extend(_baseline_band(frame, baseline))
-    parts.extend(_session_marks(frame, sessions, size=5))
-    parts.extend(_session_labels(frame, sessions))
-    parts.extend(_alert_marks(frame, alerts))
-    parts.append('<g class="chart-series">')
+    if baseline:
+        parts.extend(_baseline_band(frame, baseline))
+    parts.extend(_alert_marks(frame, alerts, id_prefix))
+    parts.append('<g class="chart-series" aria-hidden="true">')
     parts.extend(_line(frame, days))
-    parts.extend(_points(frame, days, radius=4, titled=True, clinician=clinician))
+    parts.extend(_points(frame, days, id_prefix, clinician=clinician))
     parts.append("</g>")
+    # Last, so that a session's words on hover or focus are drawn over the points.
+    parts.extend(_session_marks(frame, sessions, id_prefix))
     if not days:
         parts.append(
-            f'<text class="chart-empty" x="{n((frame.left + frame.right) / 2)}" '
-            f'y="{n((frame.top + frame.bottom) / 2)}" text-anchor="middle" font-size="13" '
-            f'fill="currentColor">{escape(_("Nothing logged in these days yet."))}</text>'
+            f'<text class="chart-empty" x="50%" y="{n((frame.top + frame.bottom) / 2)}" '
+            f'text-anchor="middle">{escape(_("Nothing logged in these days yet."))}</text>'
         )
-    parts.append(
-        _legend(
-            id_prefix,
-            days,
-            sessions,
-            flares,
-            x=frame.left,
-            y=height - 8,
-            baseline=baseline,
-            alerts=alerts,
-            clinician=clinician,
-        )
-    )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+    legend = _key(days, sessions, flares, baseline=baseline, alerts=alerts, clinician=clinician)
+    return mark_safe(chart("".join(parts), legend, "chart-trend"))  # noqa: S308 - escaped
 
 
 def _default_title(start: date, end: date) -> str:

@@ -1,6 +1,7 @@
 """A set of choices stored as a JSON list, validated against its choices, and its DB check."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,16 +17,18 @@ class ChoiceSetField(models.JSONField):
     message; `choice_set_check` backs it up in the database.
     """
 
-    def __init__(self, *args, choice_values: Iterable[str] = (), **kwargs):
+    def __init__(self, *args, choice_set: type[models.TextChoices] | None = None, **kwargs):
         kwargs.setdefault("default", list)
         kwargs.setdefault("blank", True)
         # In the choices' own order, so that messages list them as the forms show them.
-        self.choice_values = tuple(choice_values)
+        self.choice_values: tuple[str, ...] = tuple(choice_set.values) if choice_set else ()
+        #: Each value's words (exports put them beside the codes: core.csv_export).
+        self.choice_labels: dict[str, Any] = dict(choice_set.choices) if choice_set else {}
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        kwargs.pop("choice_values", None)
+        kwargs.pop("choice_set", None)
         if kwargs.get("default") is list:
             kwargs.pop("default")
         if kwargs.get("blank") is True:

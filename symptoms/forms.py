@@ -50,6 +50,23 @@ SOME_OF = {
 # The optional section of the form, folded away until opened.
 FOLDED_FIELDS = ("triggers", "helped", "sleep_disturbed", "notes")
 
+#: Entries about a session, and the day of that session counted back from the entry's day.
+SESSION_CONTEXT_DAYS_BACK: dict[str, int] = {
+    Context.BEFORE_SESSION: 0,
+    Context.AFTER_SESSION: 0,
+    Context.NEXT_MORNING: 1,
+}
+#: The answers when the app knows no session for such an entry: go on (the entry links to the
+#: session once the therapist records it), or make it an everyday check-in.
+NO_SESSION_GO_ON = "go_on"
+NO_SESSION_DAILY = "daily"
+#: Questions of the form that are not answers of the entry itself.
+FORM_ONLY_FIELDS = ("screening_none", "idempotency_key", "no_session")
+NO_SESSION_CHOICES = [
+    (NO_SESSION_GO_ON, _("I had a session: save it as it is")),
+    (NO_SESSION_DAILY, _("Make it an everyday check-in")),
+]
+
 
 def _is_ticked(value: Any) -> bool:
     if isinstance(value, bool):
@@ -169,6 +186,14 @@ class SymptomEntryForm(forms.Form):
             )
         },
     )
+    # Asked only when the entry is about a session the app does not know (see clean()).
+    no_session = forms.ChoiceField(
+        label=_("We have no session of yours on that day"),
+        choices=NO_SESSION_CHOICES,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        error_messages=ONE_OF,
+    )
     # One per rendered form, so that a double submission stores one entry.
     idempotency_key = forms.UUIDField(
         required=False,
@@ -178,9 +203,58 @@ class SymptomEntryForm(forms.Form):
         },
     )
 
+    def __init__(self, *args, session_days_back: frozenset[int] | None = None, **kwargs):
+        """``session_days_back``: the days with a session, counted back from today (0 today,
+        1 yesterday); None when the form is not to check them (a correction keeps its
+        session)."""
+        super().__init__(*args, **kwargs)
+        self.session_days_back = session_days_back
+
+    def session_missing(self, context: str | None) -> bool:
+        """Whether an entry of ``context`` is about a session the app does not know."""
+        back = SESSION_CONTEXT_DAYS_BACK.get(context or "")
+        return (
+            self.session_days_back is not None
+            and back is not None
+            and back not in self.session_days_back
+        )
+
+    @property
+    def contexts_without_session(self) -> str:
+        """The contexts whose session the app does not know, for the page's script."""
+        return " ".join(
+            context for context in SESSION_CONTEXT_DAYS_BACK if self.session_missing(context)
+        )
+
+    @property
+    def asks_about_session(self) -> bool:
+        """Show the question now: the chosen context's session is missing, or it was refused."""
+        return "no_session" in self.errors or self.session_missing(self["context"].value())
+
+    def _check_session(self, cleaned: dict[str, Any]) -> None:
+        """An entry about a session that is not in the app: the patient says to go on, or to
+        make it an everyday check-in; never saved without either."""
+        if not self.session_missing(cleaned.get("context")) or "no_session" in self.errors:
+            return
+        answer = cleaned.get("no_session")
+        if answer == NO_SESSION_DAILY:
+            cleaned["context"] = Context.DAILY
+        elif answer != NO_SESSION_GO_ON:
+            self.add_error(
+                "no_session",
+                ValidationError(
+                    _(
+                        "We have no session of yours on that day. Choose “I had a session” to "
+                        "save it as it is, or make it an everyday check-in."
+                    ),
+                    code="no_session",
+                ),
+            )
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
+        self._check_session(cleaned)
         now, worst = cleaned.get("pain_now"), cleaned.get("pain_worst")
         if now is not None and "pain_worst" not in self.errors:
             if worst is None:
@@ -209,9 +283,7 @@ class SymptomEntryForm(forms.Form):
     def entry_data(self) -> dict[str, Any]:
         """The cleaned answers as SymptomEntry field values."""
         data = {
-            name: value
-            for name, value in self.cleaned_data.items()
-            if name not in ("screening_none", "idempotency_key")
+            name: value for name, value in self.cleaned_data.items() if name not in FORM_ONLY_FIELDS
         }
         for name in ENTRY_SET_FIELDS:
             data[name] = sorted(data[name])
@@ -232,9 +304,7 @@ class SymptomEntryForm(forms.Form):
     @classmethod
     def initial_for(cls, entry: SymptomEntry) -> dict[str, Any]:
         """The answers of a saved entry, to correct it."""
-        names = [
-            name for name in cls.base_fields if name not in ("screening_none", "idempotency_key")
-        ]
+        names = [name for name in cls.base_fields if name not in FORM_ONLY_FIELDS]
         initial = {name: getattr(entry, name) for name in names}
         initial["screening_none"] = not entry.screening_answers
         if entry.pain_worst == entry.pain_now:

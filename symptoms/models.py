@@ -49,7 +49,7 @@ class Intake(models.Model):
     baseline_pain = models.PositiveSmallIntegerField(
         _("usual pain before treatment (0-10)"), default=0, validators=PAIN_VALIDATORS
     )
-    baseline_regions = ChoiceSetField(_("where symptoms already were"), choice_values=Region.values)
+    baseline_regions = ChoiceSetField(_("where symptoms already were"), choice_set=Region)
     cancer_history = models.BooleanField(_("history of cancer"), default=False)
     diabetes = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -80,7 +80,7 @@ class PTSession(models.Model):
     kind = models.CharField(
         max_length=20, choices=SessionKind.choices, default=SessionKind.TREATMENT
     )
-    interventions = ChoiceSetField(choice_values=Intervention.values)
+    interventions = ChoiceSetField(choice_set=Intervention)
     notes = bounded_text(blank=True, max_length=4000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -121,8 +121,8 @@ class SymptomEntry(models.Model):
     )
     pain_now = models.PositiveSmallIntegerField(validators=PAIN_VALIDATORS)
     pain_worst = models.PositiveSmallIntegerField(validators=PAIN_VALIDATORS)
-    descriptors = ChoiceSetField(choice_values=Descriptor.values)
-    regions = ChoiceSetField(choice_values=Region.values)
+    descriptors = ChoiceSetField(choice_set=Descriptor)
+    regions = ChoiceSetField(choice_set=Region)
     rest_relief = models.CharField(
         max_length=12, choices=RestRelief.choices, default=RestRelief.NOT_TRIED
     )
@@ -136,8 +136,8 @@ class SymptomEntry(models.Model):
     unexplained_weight_loss = models.BooleanField(default=False)
     night_pain_unrelieved = models.BooleanField(default=False)
     is_flare = models.CharField(max_length=8, choices=IsFlare.choices, default=IsFlare.NO)
-    triggers = ChoiceSetField(choice_values=Trigger.values)
-    helped = ChoiceSetField(choice_values=Helped.values)
+    triggers = ChoiceSetField(choice_set=Trigger)
+    helped = ChoiceSetField(choice_set=Helped)
     sleep_disturbed = models.BooleanField(default=False)
     notes = bounded_text(blank=True, max_length=NOTES_MAX_LENGTH)
 

@@ -50,6 +50,15 @@ class ContextSuggestion:
     session_today: PTSession | None
     session_yesterday: PTSession | None
 
+    @property
+    def session_days_back(self) -> frozenset[int]:
+        """The days with a session, counted back from today: 0 today, 1 yesterday."""
+        return frozenset(
+            back
+            for back, session in ((0, self.session_today), (1, self.session_yesterday))
+            if session is not None
+        )
+
 
 def context_suggestion_for_patient(
     patient: Patient, now: datetime | None = None
@@ -97,10 +106,16 @@ def daily_pains(patient: Patient, start: date, end: date) -> list[DayPoint]:
     ]
 
 
+def session_label(session: PTSession) -> str:
+    """A session in words: its kind, then every intervention, e.g. "Treatment (Manual therapy,
+    Dry needling)"."""
+    kind = str(session.get_kind_display())
+    interventions = session.intervention_labels
+    return f"{kind} ({', '.join(interventions)})" if interventions else kind
+
+
 def session_marks(sessions: Collection[PTSession]) -> list[SessionMark]:
-    return [
-        SessionMark(day=session.date, label=str(session.get_kind_display())) for session in sessions
-    ]
+    return [SessionMark(day=session.date, label=session_label(session)) for session in sessions]
 
 
 def flare_periods(patient: Patient, start: date, end: date) -> list[Period]:

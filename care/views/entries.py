@@ -64,7 +64,7 @@ def entry_create(request: AuthenticatedRequest) -> HttpResponse:
     ask_groc = groc_due(patient, patient.local_day())
     groc_form = None
     if request.method == "POST":
-        form = SymptomEntryForm(request.POST)
+        form = SymptomEntryForm(request.POST, session_days_back=suggestion.session_days_back)
         groc_form = GROCForm(request.POST) if ask_groc else None
         groc_valid = groc_form is None or groc_form.is_valid()
         if form.is_valid() and groc_valid:
@@ -92,7 +92,7 @@ def entry_create(request: AuthenticatedRequest) -> HttpResponse:
         initial = {"context": context}
         if context == Context.FLARE:
             initial["is_flare"] = IsFlare.YES
-        form = SymptomEntryForm(initial=initial)
+        form = SymptomEntryForm(initial=initial, session_days_back=suggestion.session_days_back)
         groc_form = GROCForm() if ask_groc else None
     return render_page(
         request,

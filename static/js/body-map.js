@@ -24,9 +24,7 @@
         var box = boxes[shape.dataset.region];
         var on = Boolean(box && box.checked);
         shape.classList.toggle("is-selected", on);
-        if (shape.getAttribute("role") === "checkbox") {
-          shape.setAttribute("aria-checked", on ? "true" : "false");
-        }
+        shape.setAttribute("aria-checked", on ? "true" : "false");
       });
       var chosen = Object.keys(boxes)
         .filter(function (value) { return boxes[value].checked; })
@@ -55,6 +53,21 @@
       }
     });
     list.addEventListener("change", show);
+
+    // Front or back: one view at a time, the other a tap away.
+    var viewButtons = map.querySelectorAll("[data-body-map-view]");
+    viewButtons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var side = button.dataset.bodyMapView;
+        viewButtons.forEach(function (other) {
+          other.setAttribute("aria-pressed", other === button ? "true" : "false");
+        });
+        map.querySelectorAll("[data-body-map-side]").forEach(function (svg) {
+          // An <svg> has no "hidden" property of its own: set the attribute.
+          svg.toggleAttribute("hidden", svg.dataset.bodyMapSide !== side);
+        });
+      });
+    });
 
     // The list of tick boxes stays one tap away: the same choices with larger targets.
     var listButton = map.querySelector("[data-body-map-toggle]");

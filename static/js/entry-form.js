@@ -44,6 +44,18 @@
     update();
   }
 
+  // "After my session" on a day without a session in the app: ask whether to go on.
+  function setUpSessionCheck(form) {
+    var question = form.querySelector("[data-no-session]");
+    if (!question) return;
+    var missing = question.dataset.noSession.split(" ");
+    form.querySelectorAll("input[name=context]").forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        question.hidden = missing.indexOf(radio.value) === -1;
+      });
+    });
+  }
+
   function setUp(root) {
     var forms = root.matches && root.matches(".entry-form") ? [root] : root.querySelectorAll(".entry-form");
     Array.prototype.forEach.call(forms, function (form) {
@@ -51,6 +63,7 @@
       form.dataset.entryFormReady = "true";
       form.querySelectorAll("[data-screening]").forEach(setUpScreening);
       setUpPain(form);
+      setUpSessionCheck(form);
       // When the form comes back with errors, take the reader to the list of problems.
       var summary = form.querySelector("[data-error-summary]");
       if (summary) {

@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from symptoms import charts
-from symptoms.body_map import BACK_X, FRONT_X, HEIGHT, WIDTH, body_map_shapes
+from symptoms.body_map import VIEW_WIDTH, body_map_views
 from symptoms.choices import CHOICE_SETS, SCREENING_QUESTIONS
 from symptoms.selectors import Trend
 
@@ -20,16 +20,13 @@ def choice_labels(values, field_name: str) -> list[str]:
 
 
 @register.simple_tag
-def trend_chart(
-    trend: Trend, width: int = 360, height: int = 230, id_prefix: str = "trend"
-) -> SafeString:
+def trend_chart(trend: Trend, height: int = 240, id_prefix: str = "trend") -> SafeString:
     return charts.trend_chart(
         trend.days,
         trend.sessions,
         trend.flares,
         start=trend.start,
         end=trend.end,
-        width=width,
         height=height,
         id_prefix=id_prefix,
     )
@@ -37,14 +34,8 @@ def trend_chart(
 
 @register.simple_tag
 def body_map() -> dict:
-    """The body map's shapes and size, for templates/symptoms/includes/body_map.html."""
-    return {
-        "shapes": body_map_shapes(),
-        "width": WIDTH,
-        "height": HEIGHT,
-        "front_x": FRONT_X,
-        "back_x": BACK_X,
-    }
+    """The body map's views and their shapes, for templates/symptoms/includes/body_map.html."""
+    return {"views": body_map_views(), "half": VIEW_WIDTH // 2 - 6}
 
 
 @register.filter

@@ -118,6 +118,8 @@ def test_csv_export_lists_the_patients_events(clinic_admin_client, clinic_admin,
         ("tess@example.test", "view", "allowed"),
     ]
     assert rows[1]["status_code"] == "404"
+    # Words beside the codes (issue 12).
+    assert rows[0]["outcome_label"] and rows[0]["action_label"] != "export"
     assert "OTHER-PATIENT-EVENT" not in str(rows)
     export = AuditEvent.objects.get(actor=clinic_admin, action="export")
     assert export.patient_id == patient.pk

@@ -1,10 +1,14 @@
 """Clinic admins: their therapists (list, add with an invitation, resend) and clinic settings."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Clinic, Invitation, User
 from tests.accounts.conftest import invitation_path
+from tests.auth_helpers import totp_device_for
 from tests.factories import PatientFactory, TherapistFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +30,7 @@ def test_clinic_admin_sees_their_clinics_therapists_with_caseload_sizes(
     assert "Tess Therapist" in response.text
     assert "Owen Other" in response.text
     assert "Stranger Danger" not in response.text
-    sizes = {t.full_name: t.caseload_size for t in response.context["therapists"]}
+    sizes = {row.user.full_name: row.caseload_size for row in response.context["rows"]}
     assert sizes == {"Owen Other": 0, "Tess Therapist": 1}
 
 
@@ -38,7 +42,49 @@ def test_therapist_list_queries_do_not_grow_with_the_clinic(
         PatientFactory(clinic=clinic, therapists=[TherapistFactory(clinic=clinic)])
     with django_assert_max_num_queries(6):
         response = clinic_admin_client.get(LIST)
-    assert len(response.context["therapists"]) == size
+    assert len(response.context["rows"]) == size
+
+
+def test_the_list_shows_each_invitation_and_two_step_login(
+    clinic_admin_client, clinic, clinic_admin, therapist
+):
+    """Issue 12: whether each therapist accepted their invitation, is still to, or let it run
+    out (with a resend button), and whether two-step login is set up."""
+    waiting = TherapistFactory(clinic=clinic, full_name="Wendy Waiting")
+    expired = TherapistFactory(clinic=clinic, full_name="Ed Expired")
+    for user in (waiting, expired):
+        user.set_unusable_password()
+        user.save()
+    now = timezone.now()
+    Invitation.objects.create(
+        user=waiting,
+        token_hash="a" * 64,
+        expires_at=now + timedelta(days=3),
+        created_by=clinic_admin,
+    )
+    Invitation.objects.create(
+        user=expired,
+        token_hash="b" * 64,
+        created_at=now - timedelta(days=20),
+        expires_at=now - timedelta(days=6),
+        created_by=clinic_admin,
+    )
+    Invitation.objects.create(
+        user=therapist, token_hash="c" * 64, expires_at=now, used_at=now - timedelta(days=1)
+    )
+    totp_device_for(therapist)
+    response = clinic_admin_client.get(LIST)
+    rows = {row.user.full_name: row for row in response.context["rows"]}
+    assert (rows["Tess Therapist"].invitation, rows["Tess Therapist"].two_step) == (
+        "accepted",
+        True,
+    )
+    assert (rows["Wendy Waiting"].invitation, rows["Wendy Waiting"].two_step) == ("waiting", False)
+    assert rows["Ed Expired"].invitation == "expired"
+    html = response.text
+    assert "Sent, not accepted yet" in html and "Expired: not accepted" in html
+    assert "Accepted" in html and "Set up" in html and "Not set up yet" in html
+    assert html.count("Resend invitation") == 2
 
 
 @pytest.mark.parametrize("client_name", ["therapist_client", "patient_client"])

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import urllib.parse
 
 import pytest
 import time_machine
@@ -327,3 +328,21 @@ def test_security_page_needs_a_login(client):
 
 def test_security_page_rejects_post(patient_client):
     assert patient_client.post(SECURITY).status_code == 405
+
+
+def test_new_recovery_codes_can_be_downloaded_and_printed(therapist_client, therapist):
+    """Issue 12: the page that shows the codes once offers them as a .txt file (a data: link,
+    since only their hashes are kept) and a print button."""
+    therapist_client.post(NEW_CODES)
+    html = therapist_client.get(CODES).text
+    shown = re.findall(r"<li><code>([^<]+)</code></li>", html)
+    assert len(shown) == RECOVERY_CODE_COUNT
+    link = re.search(r'href="data:text/plain;charset=utf-8,([^"]+)" download="([^"]+)"', html)
+    assert link and link.group(2) == "pt-tracker-recovery-codes.txt"
+    text = urllib.parse.unquote(link.group(1))
+    assert therapist.email in text
+    assert text.split("\r\n")[3 : 3 + RECOVERY_CODE_COUNT] == shown
+    assert "data-print" in html
+    # Shown once: the page does not offer them again.
+    again = therapist_client.get(CODES).text
+    assert "data:text/plain" not in again and "<code>" not in again

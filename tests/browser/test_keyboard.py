@@ -92,11 +92,13 @@ def test_a_patient_logs_an_entry_with_the_keyboard_alone(
 
     kb.tab_to(named("Burning", exact=True))
     kb.press("Space")
-    # The body map: each region is a checkbox of its own in the drawing.
+    # The body map: each region is a checkbox of its own in the drawing (front view first).
     kb.tab_to(named("Left thigh", role="checkbox", exact=True))
     kb.press("Space")
     assert (
-        page.locator("[data-region=left_thigh][role=checkbox]").get_attribute("aria-checked")
+        page.locator("[data-body-map-side=front] [data-region=left_thigh]").get_attribute(
+            "aria-checked"
+        )
         == "true"
     )
     assert page.get_by_text("You chose: Left thigh").is_visible()

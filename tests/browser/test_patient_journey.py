@@ -97,7 +97,7 @@ def test_patient_logs_an_after_session_entry_on_a_phone(
     assert session_block.get_by_text("Session: Treatment").is_visible()
     assert session_block.get_by_text("Pain 4, worst 5").is_visible()
     assert session_block.get_by_text("After my session").is_visible()
-    assert page.get_by_role("img", name=re.compile("Daily pain")).is_visible()
+    assert page.get_by_role("group", name=re.compile("Daily pain")).is_visible()
     screenshot(page, "patient-journey-3-diary")
 
     assert problems == []

@@ -35,7 +35,7 @@ def test_patient_sees_their_diary_with_the_trend(patient_client, patient, frozen
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" in html
-    assert 'class="trend-chart"' in html and 'role="img"' in html
+    assert 'class="chart-plot trend-chart"' in html and 'role="group"' in html
     assert "<desc" in html
     # The text alternative: a table of daily pain.
     assert "<table" in html and '<th scope="row">Thu 26 Nov</th><td>5</td>' in html

@@ -301,3 +301,49 @@ def test_daily_entry_is_not_linked_to_a_session(patient_client, patient, frozen_
     PTSessionFactory(patient=patient, date=NOW.date())
     patient_client.post(CREATE_URL, entry_post(context="daily"))
     assert SymptomEntry.objects.get().session is None
+
+
+# --- An entry about a session the app does not know (issue 12) --------------------------------
+
+
+@pytest.mark.parametrize("context", ["after_session", "before_session", "next_morning"])
+def test_a_session_entry_without_a_session_asks_and_saves_nothing(
+    patient_client, patient, frozen_now, context
+):
+    response = patient_client.post(CREATE_URL, entry_post(context=context))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not SymptomEntry.objects.filter(patient=patient).exists()
+    assert "We have no session of yours on that day" in html
+    # The question is shown (not hidden) with both ways on, and the answers are kept.
+    assert 'data-no-session="before_session after_session next_morning"' in html
+    assert 'name="no_session" value="go_on"' in html and 'name="no_session" value="daily"' in html
+    assert is_checked(html, "pain_now", "4")
+
+
+def test_going_on_saves_the_session_entry_as_it_is(patient_client, patient, frozen_now):
+    patient_client.post(CREATE_URL, entry_post(context="after_session", no_session="go_on"))
+    entry = SymptomEntry.objects.get(patient=patient)
+    assert (entry.context, entry.session) == ("after_session", None)
+
+
+def test_making_it_an_everyday_check_in_saves_it_so(patient_client, patient, frozen_now):
+    patient_client.post(CREATE_URL, entry_post(context="next_morning", no_session="daily"))
+    assert SymptomEntry.objects.get(patient=patient).context == "daily"
+
+
+def test_no_question_when_the_session_is_there(patient_client, patient, frozen_now):
+    PTSessionFactory(patient=patient, date=NOW.date())
+    html = patient_client.get(CREATE_URL).content.decode()
+    # Only the morning after (no session yesterday) would ask; the question starts hidden.
+    assert 'data-no-session="next_morning"' in html
+    assert "hidden>" in html.split('data-no-session="next_morning"')[1].split("<legend")[0]
+    patient_client.post(CREATE_URL, entry_post(context="after_session"))
+    assert SymptomEntry.objects.get(patient=patient).session is not None
+
+
+def test_a_nonsense_answer_about_the_session_is_refused(patient_client, patient, frozen_now):
+    response = patient_client.post(CREATE_URL, entry_post(context="after_session", no_session="x"))
+    assert response.status_code == 200
+    assert "Choose one of the answers shown." in response.content.decode()
+    assert not SymptomEntry.objects.filter(patient=patient).exists()

@@ -152,6 +152,14 @@ def test_zip_export_has_one_csv_per_kind_of_record(patient_client, records):
     entries = list(csv.DictReader(io.StringIO(archive.read("entries.csv").decode("utf-8-sig"))))
     assert len(entries) == 2
     assert {row["descriptors"] for row in entries} == {"tingling"}
+    # Words beside the codes, for a person reading the file in a spreadsheet (issue 12).
+    assert {row["descriptors_labels"] for row in entries} == {"Tingling"}
+    header = next(csv.reader(io.StringIO(archive.read("entries.csv").decode("utf-8-sig"))))
+    assert header[header.index("regions") + 1] == "regions_labels"
+    assert header[header.index("context") + 1] == "context_label"
+    for name in archive.namelist():
+        if name.endswith(".csv"):
+            assert archive.read(name).startswith("\ufeff".encode()), name
     # A note that looks like a formula is written so a spreadsheet shows it as text.
     assert '\'=HYPERLINK("http://x") tingling' in {row["notes"] for row in entries}
     alerts = list(csv.DictReader(io.StringIO(archive.read("alerts.csv").decode("utf-8-sig"))))

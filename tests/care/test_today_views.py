@@ -1,5 +1,7 @@
 """The patient's Today page and one-tap dose logging with the traffic light."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -7,7 +9,7 @@ from exercises.models import ExerciseLog
 from exercises.services import plan_version_save
 from redflags.rule_sets import current_rule_set
 from tests.exercises.conftest import TODAY, days_ago, item
-from tests.factories import ExerciseFactory
+from tests.factories import ExerciseFactory, PTSessionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("exercises_clock")]
 
@@ -195,3 +197,19 @@ def test_today_page_queries_do_not_grow_with_the_plan(
     with django_assert_max_num_queries(15):
         response = patient_client.get(TODAY_URL)
     assert response.content.decode().count('class="card dose-card') == size
+
+
+def test_today_has_one_way_in_to_logging(patient_client, patient):
+    """One button to the log form on the page (the menu aside): the check-in that is due, or an
+    ordinary entry."""
+    main = patient_client.get(TODAY_URL).content.decode().split('id="main"')[1]
+    assert main.count(f'href="{reverse("care:entry_create")}') == 1
+    assert "How are you feeling?" in main
+
+
+def test_today_s_one_button_is_the_due_check_in(patient_client, patient):
+    PTSessionFactory(patient=patient, date=patient.local_day() - timedelta(days=1))
+    main = patient_client.get(TODAY_URL).content.decode().split('id="main"')[1]
+    assert main.count(f'href="{reverse("care:entry_create")}') == 1
+    assert "?context=next_morning" in main
+    assert "Log how you feel the day after" in main

@@ -50,11 +50,11 @@ def test_alert_markers_are_filled_only_when_serious():
     assert "outside" not in svg
 
 
-def test_session_labels_are_drawn_only_where_they_fit():
-    weekly = [charts.SessionMark(d(n), "Nerve mobilisation", short="NM") for n in (0, 7, 14, 21)]
-    assert str(chart(sessions=weekly)).count('class="chart-session-label"') == 4
-    crowded = [charts.SessionMark(d(n), "x", short="NM MT EP") for n in (0, 1)]
-    assert 'class="chart-session-label"' not in chart(sessions=crowded)
+def test_sessions_are_named_in_full_never_abbreviated():
+    both = "Manual therapy, Dry needling"
+    svg = chart(sessions=[charts.SessionMark(d(n), both) for n in (0, 1)])
+    assert svg.count(f"Session on 2 Mar: {both}") == 2  # title and aria-label; lines on focus
+    assert "DN MT" not in svg
 
 
 def test_clinician_wording_speaks_of_the_patient():

@@ -8,7 +8,15 @@ import pytest
 from django.urls import reverse
 
 from core.csv_export import BOM
-from dashboard.exports import ALERT_COLUMNS, ENTRY_COLUMNS, LOG_COLUMNS
+from dashboard.exports import (
+    ALERT_COLUMNS,
+    ENTRY_COLUMNS,
+    LOG_COLUMNS,
+    alert_columns,
+    entry_columns,
+    headers,
+    log_columns,
+)
 from exercises.field_lists import EXERCISE_LOG_FIELDS
 from symptoms.field_lists import ENTRY_FIELDS
 from tests.dashboard.conftest import TODAY, alert, day, log, session
@@ -61,7 +69,8 @@ def test_entries_csv(therapist_client, patient):
         in response["Content-Disposition"]
     )
     (row,) = rows(response)
-    assert list(row) == ENTRY_COLUMNS
+    assert list(row) == headers(entry_columns())
+    assert [name for name in row if name in ENTRY_COLUMNS] == ENTRY_COLUMNS
     assert row["recorded_at"] == "2026-03-22T09:30:00+00:00"
     assert row["day"] == "2026-03-22"
     assert (row["context"], row["session_date"]) == ("before_session", "2026-03-22")
@@ -71,20 +80,48 @@ def test_entries_csv(therapist_client, patient):
     assert (row["saddle_numbness"], row["bladder_bowel_change"]) == ("true", "false")
     assert row["triggers"] == "sitting"
     assert row["notes"] == '\'=HYPERLINK("http://example.invalid")'
+    # Words beside the codes (issue 12), in the choices' own order.
+    assert row["regions_labels"] == "Lower back; Left thigh"
+    assert row["descriptors_labels"] == "Burning; Tingling"
+    assert (row["context_label"], row["triggers_labels"]) == ("Before my session", "Sitting")
+    assert (row["weakness"], row["weakness_label"]) == ("none", "None")
+    assert "pain_now_label" not in row and "notes_label" not in row
+
+
+def test_every_column_of_codes_has_its_words_beside_it():
+    entry = headers(entry_columns())
+    for name in ("context", "rest_relief", "weakness", "is_flare"):
+        assert entry[entry.index(name) + 1] == f"{name}_label"
+    for name in ("descriptors", "regions", "triggers", "helped"):
+        assert entry[entry.index(name) + 1] == f"{name}_labels"
+    assert headers(log_columns())[-3:] == ["difficulty", "difficulty_label", "note"]
+    alerts = headers(alert_columns())
+    for name in ("rule", "severity", "initial_severity", "state"):
+        assert alerts[alerts.index(name) + 1] == f"{name}_label"
+
+
+def test_the_words_are_in_the_reader_s_language(therapist_client, patient, therapist):
+    log(patient, TODAY, "09:30", regions=["lower_back"], descriptors=["burning"])
+    therapist.preferred_language = "es"
+    therapist.save()
+    response = therapist_client.get(url("export_entries_csv", patient), HTTP_ACCEPT_LANGUAGE="es")
+    (row,) = rows(response)
+    assert row["regions"] == "lower_back"  # the codes stay the same
+    assert row["regions_labels"] != "Lower back"
 
 
 def test_exercise_logs_csv(therapist_client, patient):
     exercise = ExerciseFactory(name="-Sciatic nerve glide")
     ExerciseLogFactory(patient=patient, exercise=exercise, day=day(TODAY), pain_during=3, note="ok")
     (row,) = rows(therapist_client.get(url("export_logs_csv", patient)))
-    assert list(row) == LOG_COLUMNS
+    assert [name for name in row if name in LOG_COLUMNS] == LOG_COLUMNS
     assert (row["day"], row["exercise"], row["pain_during"], row["note"]) == (
         "2026-03-22",
         "'-Sciatic nerve glide",
         "3",
         "ok",
     )
-    assert row["difficulty"] == "ok"
+    assert (row["difficulty"], row["difficulty_label"]) == ("ok", "OK")
 
 
 def test_alerts_csv_lists_triage_actions(therapist_client, patient, therapist):
@@ -105,7 +142,8 @@ def test_alerts_csv_lists_triage_actions(therapist_client, patient, therapist):
         reason="+Next-morning pain rose by 3.",
     )
     (row,) = rows(therapist_client.get(url("export_alerts_csv", patient)))
-    assert list(row) == ALERT_COLUMNS
+    assert [name for name in row if name in ALERT_COLUMNS] == ALERT_COLUMNS
+    assert (row["severity_label"], row["state_label"]) == ("Review", "Resolved")
     assert (row["rule"], row["code"], row["severity"], row["state"]) == (
         "R9",
         "failed_24h_response",

@@ -199,7 +199,7 @@ def test_overview_page_shows_the_figures(therapist_client, patient, history):
     assert "3 flare-ups began in these days" in text
     assert "2 of 3 followed sessions with Nerve mobilisation" in text
     assert "No: meaningful rise" in text
-    assert 'class="trend-chart"' in text
+    assert 'class="chart-plot trend-chart"' in text
     assert "chart-baseline-band" in text
     assert "chart-alert" in text
 
@@ -228,7 +228,7 @@ def test_printable_summary_has_the_chart_and_a_print_stylesheet(therapist_client
     assert response.status_code == 200
     text = response.text
     assert "Physiotherapy summary: Pat Patient" in text
-    assert 'class="trend-chart"' in text
+    assert 'class="chart-plot trend-chart"' in text
     assert "css/dashboard.css" in text
     assert "print-summary" in text
     assert response.context["overview"].range_key == "12w"

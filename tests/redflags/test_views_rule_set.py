@@ -18,7 +18,7 @@ def _form_data(**changes) -> dict:
     data = {}
     for name, info in PARAMS.items():
         value = getattr(defaults, name)
-        data[name] = f"{value.numerator}/{value.denominator}" if info.is_fraction else str(value)
+        data[name] = str(value * 100) if info.is_fraction else str(value)
     for rule in ("R8", "R9", "R10", "R11", "R12", "R13", "R14"):
         data[f"enable_{rule}"] = "on"
     data.update(changes)
@@ -36,10 +36,30 @@ def test_the_page_shows_thresholds_with_meaning_and_defaults(clinic_admin_client
     assert response.status_code == 200
     assert "R7 worst pain at least" in body
     assert 'name="r7_min_pain_worst"' in body and 'value="7"' in body
-    assert "Meaningful rise: share of baseline" in body
-    assert 'value="0.3"' in body
+    assert "Meaningful rise: percentage of baseline" in body
+    assert (
+        'name="rise_min_fraction" id="id_rise_min_fraction"\n                     value="30"'
+        in body
+    )
+    assert '<span class="input-group-text">%</span>' in body
     assert "30%" in body  # the default, as a clinician reads it
     assert "A safety rule: it always runs." in body
+
+
+def test_the_page_speaks_the_clinic_s_language(clinic_admin_client, clinic):
+    """Issue 12: units in words, shares as percentages, no developers' documents."""
+    current_rule_set(clinic)
+    body = clinic_admin_client.get(URL).content.decode()
+    assert "CLINICAL" + ".md" not in body and "spec.md" not in body and ">fraction<" not in body
+    assert "0.3" not in body and "3/10" not in body
+    assert '<span class="input-group-text">days</span>' in body
+    assert "The recommended starting values" in body
+
+
+def test_the_rule_set_is_in_the_clinic_admin_s_menu(clinic_admin_client, therapist_client):
+    nav = f'class="nav-link" href="{URL}"'
+    assert nav in clinic_admin_client.get(reverse("dashboard:caseload")).content.decode()
+    assert nav not in therapist_client.get(reverse("dashboard:caseload")).content.decode()
 
 
 def test_safety_rules_are_shown_on_and_cannot_be_changed(clinic_admin_client):
@@ -52,7 +72,7 @@ def test_safety_rules_are_shown_on_and_cannot_be_changed(clinic_admin_client):
 def test_saving_a_change_makes_a_new_version(clinic_admin_client, clinic, clinic_admin):
     before = current_rule_set(clinic).number
     response = clinic_admin_client.post(
-        URL, _form_data(r7_min_pain_worst="8", rise_min_fraction="0.25", note="Stricter R7")
+        URL, _form_data(r7_min_pain_worst="8", rise_min_fraction="25", note="Stricter R7")
     )
     assert response.status_code == 302
     version = current_rule_set(clinic)
@@ -66,9 +86,19 @@ def test_saving_a_change_makes_a_new_version(clinic_admin_client, clinic, clinic
     assert "R7 worst pain at least: 7 → 8" in page
 
 
-def test_a_fraction_may_be_typed_as_a_fraction(clinic_admin_client, clinic):
-    clinic_admin_client.post(URL, _form_data(r13_min_fraction="2/5"))
+@pytest.mark.parametrize("typed", ["40", "40%", " 40 % ", "40.0", "40,0"])
+def test_a_share_is_typed_as_a_percentage(clinic_admin_client, clinic, typed):
+    clinic_admin_client.post(URL, _form_data(r13_min_fraction=typed))
     assert str(current_rule_set(clinic).rule_params().r13_min_fraction) == "2/5"
+
+
+def test_an_exact_share_left_as_shown_keeps_its_value(clinic_admin_client, clinic):
+    clinic_admin_client.post(URL, _form_data(r13_min_fraction="100/3"))
+    assert str(current_rule_set(clinic).rule_params().r13_min_fraction) == "1/3"
+    body = clinic_admin_client.get(URL).content.decode()
+    assert 'value="33.3"' in body
+    clinic_admin_client.post(URL, _form_data(r13_min_fraction="33.3", r2_window_days="20"))
+    assert str(current_rule_set(clinic).rule_params().r13_min_fraction) == "1/3"
 
 
 def test_review_rules_may_be_switched_off_but_safety_rules_stay_on(clinic_admin_client, clinic):
@@ -98,9 +128,9 @@ def test_saving_without_a_change_makes_no_version(clinic_admin_client, clinic):
         ("r2_window_days", "61", "less than or equal to 60"),
         ("r7_min_pain_worst", "11", "less than or equal to 10"),
         ("r7_min_pain_worst", "seven", "Enter a whole number"),
-        ("rise_min_fraction", "1.5", "between 0 and 1"),
-        ("rise_min_fraction", "abc", "between 0 and 1"),
-        ("rise_min_fraction", "1/0", "between 0 and 1"),
+        ("rise_min_fraction", "150", "a percentage from 0 to 100"),
+        ("rise_min_fraction", "abc", "a percentage from 0 to 100"),
+        ("rise_min_fraction", "1/0", "a percentage from 0 to 100"),
         ("r3_rising_entries", "1", "greater than or equal to 2"),
         ("r10_red_pain_above", "", "This field is required"),
     ],

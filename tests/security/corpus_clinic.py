@@ -381,7 +381,8 @@ for what, overrides in {
     "threshold of 30 digits": {INTEGER_PARAM: "9" * 30},
     "threshold not a number": {INTEGER_PARAM: SCRIPT},
     "share divided by zero": {FRACTION_PARAM: "2/0"},
-    "share above 1": {FRACTION_PARAM: "1.5"},
+    "share above 100%": {FRACTION_PARAM: "150"},
+    "share below 0%": {FRACTION_PARAM: "-5"},
     "baseline days above the baseline window": {
         "baseline_min_days": "60",
         "baseline_window_days": "7",

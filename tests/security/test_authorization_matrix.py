@@ -195,6 +195,7 @@ PUBLIC: dict[str, str] = {
     "healthz": "load balancer liveness check (tests/test_smoke.py)",
     "readyz": "readiness for monitoring: no patient data (tests/ops/test_readyz.py)",
     "metrics": "Prometheus, with a token or from loopback only (tests/ops/test_metrics.py)",
+    "favicon": "redirects to the static icon browsers ask every site for (tests/test_icons.py)",
     "set_language": "the language switch: changes only the caller's own language",
     "accounts:login": "the login page (tests/accounts/test_login.py)",
     "accounts:logout": "logging out ends whatever session there is (tests/accounts/test_login.py)",

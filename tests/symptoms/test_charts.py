@@ -1,4 +1,5 @@
-"""The SVG chart module: pure functions of plain data, no database."""
+"""The SVG chart module: pure functions of plain data, no database. A full chart is a box
+holding the plot (an SVG as wide as its container, x in percentages) and an HTML key."""
 
 import datetime as dt
 import re
@@ -15,19 +16,48 @@ END = dt.date(2026, 11, 28)
 
 
 def parse(markup: str) -> ET.Element:
-    return ET.fromstring(str(markup))
+    """The plot of a full chart (a sparkline is the SVG itself)."""
+    root = ET.fromstring(str(markup))
+    return root if root.tag == f"{SVG}svg" else root.find(f".//{SVG}svg[@role='group']")
+
+
+def key_text(markup: str) -> list[str]:
+    root = ET.fromstring(str(markup))
+    return ["".join(item.itertext()) for item in root.iter("li")]
 
 
 def points(root: ET.Element) -> list[ET.Element]:
     return [el for el in root.iter() if "chart-point" in el.get("class", "")]
 
 
-def test_chart_is_an_image_with_a_title_and_a_description():
+def pc(value: str) -> float:
+    assert value.endswith("%"), value
+    return float(value[:-1])
+
+
+def test_chart_is_a_named_group_with_a_description():
     root = parse(trend_chart([DayPoint(START, 3)], start=START, end=END, id_prefix="t1"))
-    assert root.get("role") == "img"
-    assert root.get("aria-labelledby") == "t1-title t1-desc"
+    assert root.get("role") == "group"
+    assert root.get("aria-labelledby") == "t1-title"
+    assert root.get("aria-describedby") == "t1-desc"
     assert root.find(f"{SVG}title").text == "Daily pain, 1 Nov to 28 Nov"
     assert root.find(f"{SVG}desc").get("id") == "t1-desc"
+
+
+def test_the_plot_fills_its_container_and_keeps_its_text_size():
+    """No viewBox (it would scale the text with the drawing) and no fixed width: the plot is
+    100% wide, x positions are percentages, the height is in CSS pixels."""
+    root = parse(trend_chart([DayPoint(START, 3)], start=START, end=END, height=250))
+    assert root.get("viewBox") is None
+    assert (root.get("width"), root.get("height")) == ("100%", "250")
+    (point,) = points(root)
+    assert 0 < pc(point.get("cx")) < 100
+
+
+def test_the_pain_axis_has_a_title():
+    root = parse(trend_chart([], start=START, end=END))
+    titles = [el for el in root.iter(f"{SVG}text") if el.get("class") == "chart-axis-title"]
+    assert [el.text for el in titles] == ["Pain (0-10)"]
 
 
 def test_one_point_per_logged_day_inside_the_range():
@@ -40,7 +70,7 @@ def test_higher_pain_is_drawn_higher():
     root = parse(trend_chart([DayPoint(START, 1), DayPoint(END, 9)], start=START, end=END))
     low, high = points(root)
     assert float(high.get("cy")) < float(low.get("cy"))
-    assert float(low.get("cx")) < float(high.get("cx"))
+    assert pc(low.get("cx")) < pc(high.get("cx"))
 
 
 def test_pain_0_and_10_sit_on_the_axis_ends():
@@ -49,6 +79,7 @@ def test_pain_0_and_10_sit_on_the_axis_ends():
     labels = {
         el.text: float(el.get("y")) for el in root.iter(f"{SVG}text") if el.text in {"0", "10"}
     }
+    assert pc(zero.get("cx")) < pc(ten.get("cx"))
     # Axis labels sit 4 px below their gridline to centre the text.
     assert float(zero.get("cy")) == pytest.approx(labels["0"] - 4)
     assert float(ten.get("cy")) == pytest.approx(labels["10"] - 4)
@@ -58,7 +89,8 @@ def test_self_reported_flare_days_are_squares_not_circles():
     days = [DayPoint(START, 3), DayPoint(START + dt.timedelta(days=1), 8, flare_reported=True)]
     root = parse(trend_chart(days, start=START, end=END))
     shapes = [el.tag.removeprefix(SVG) for el in points(root)]
-    assert shapes == ["circle", "rect"]
+    assert shapes == ["circle", "use"]
+    assert points(root)[1].get("href").endswith("-square")
     assert "you said it was a flare-up" in points(root)[1].find(f"{SVG}title").text
 
 
@@ -69,12 +101,25 @@ def test_days_without_entries_are_bridged_by_a_dashed_line():
     assert [el.get("stroke-dasharray") for el in lines] == [None, "2 4"]
 
 
-def test_sessions_get_a_triangle_marker_with_their_label():
-    mark = SessionMark(dt.date(2026, 11, 10), "Treatment")
-    root = parse(trend_chart([], [mark], start=START, end=END))
+def test_sessions_get_a_focusable_triangle_marker_named_in_full():
+    label = "Treatment (Manual therapy, Nerve mobilisation, Dry needling)"
+    mark = SessionMark(dt.date(2026, 11, 10), label)
+    root = parse(trend_chart([], [mark], start=START, end=END, id_prefix="s"))
     (group,) = [el for el in root.iter(f"{SVG}g") if el.get("class") == "chart-session"]
-    assert group.find(f"{SVG}title").text == "Session on 10 Nov: Treatment"
-    assert group.find(f"{SVG}path") is not None
+    full = f"Session on 10 Nov: {label}"
+    assert group.find(f"{SVG}title").text == full
+    assert (group.get("tabindex"), group.get("aria-label")) == ("0", full)
+    target, mark = group.findall(f"{SVG}use")
+    assert mark.get("href") == "#s-triangle"
+    # A 44 px square around it takes the tap (WCAG 2.5.5).
+    assert target.get("href") == "#s-target"
+    (square,) = [el for el in root.iter(f"{SVG}rect") if el.get("id") == "s-target"]
+    assert (square.get("width"), square.get("height")) == ("44", "44")
+    # The same words show over the plot on hover or focus (CSS), never cut to letters.
+    words = group.find(f"{SVG}text[@class='chart-session-full']")
+    lines = [line.text for line in words]
+    assert " ".join(lines) == full
+    assert max(len(line) for line in lines) <= 28  # lines that fit on a phone
 
 
 def test_flare_periods_are_hatched_bands_cut_to_the_range():
@@ -95,13 +140,17 @@ def test_periods_outside_the_range_are_left_out():
     assert not [el for el in root.iter(f"{SVG}rect") if el.get("class") == "chart-flare"]
 
 
-def test_the_legend_lists_only_what_is_drawn():
-    only_points = parse(trend_chart([DayPoint(START, 3)], start=START, end=END))
-    legend = "".join(
-        el.text for el in only_points.iter(f"{SVG}text") if el.text and not el.text[0].isdigit()
+def test_the_key_is_an_html_list_of_only_what_is_drawn():
+    only_points = trend_chart([DayPoint(START, 3)], start=START, end=END)
+    assert key_text(only_points) == ["Daily pain"]
+    everything = trend_chart(
+        [DayPoint(START, 3, flare_reported=True)],
+        [SessionMark(START)],
+        [Period(START, START)],
+        start=START,
+        end=END,
     )
-    assert "Daily pain" in legend
-    assert "Session" not in legend and "Flare-up" not in legend
+    assert key_text(everything) == ["Daily pain", "You said flare-up", "Session", "Flare-up"]
 
 
 def test_an_empty_chart_says_so():

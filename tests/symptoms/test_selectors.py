@@ -77,7 +77,12 @@ def test_daily_pains_come_from_the_daily_summaries(patient, other_patient):
 @pytest.mark.django_db
 def test_trend_holds_the_last_28_days(patient):
     end = SESSION_DAY
-    PTSessionFactory(patient=patient, date=end - dt.timedelta(days=27), kind="assessment")
+    PTSessionFactory(
+        patient=patient,
+        date=end - dt.timedelta(days=27),
+        kind="assessment",
+        interventions=["nerve_mobilisation", "dry_needling"],
+    )
     PTSessionFactory(patient=patient, date=end - dt.timedelta(days=28))
     FlareEpisode.objects.create(
         patient=patient,
@@ -98,7 +103,10 @@ def test_trend_holds_the_last_28_days(patient):
     )
     trend = trend_for_patient(patient, end=end)
     assert (trend.start, trend.end) == (end - dt.timedelta(days=27), end)
-    assert trend.sessions == [SessionMark(end - dt.timedelta(days=27), "Assessment")]
+    # The session in full: its kind and every intervention (the chart's marker, the table).
+    assert trend.sessions == [
+        SessionMark(end - dt.timedelta(days=27), "Assessment (Dry needling, Nerve mobilisation)")
+    ]
     assert trend.flares == [
         Period(end - dt.timedelta(days=40), end - dt.timedelta(days=20)),
         Period(end - dt.timedelta(days=2), None),

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "audit.middleware.AuditDeniedMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
+    # No logged-in page in the browser's HTTP cache (accounts/offline.py).
+    "accounts.offline.NoStoreMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -200,10 +202,23 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The Workbox modules the service worker loads, in load order (pt_tracker/pwa.py).
+WORKBOX_MODULES = (
+    "workbox-core",
+    "workbox-routing",
+    "workbox-strategies",
+    "workbox-cacheable-response",
+    "workbox-expiration",
+)
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    # Workbox for the service worker, each module's build from the npm lock file.
+    *(
+        ("vendor/workbox", BASE_DIR / "node_modules" / module / "build")
+        for module in WORKBOX_MODULES
+    ),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -263,6 +278,9 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
+    # The service worker at /sw.js and the web app manifest (pt_tracker/pwa.py).
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],

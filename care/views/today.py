@@ -17,6 +17,7 @@ from django_htmx.http import trigger_client_event
 
 from accounts.access import get_own_patient
 from accounts.models import Patient
+from accounts.offline import offline_page
 from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.models import Action
@@ -73,6 +74,7 @@ def _today_context(
 
 @require_GET
 @login_required
+@offline_page
 @vary_on_headers("HX-Request")
 @emergency_first
 @audited()

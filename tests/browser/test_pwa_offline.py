@@ -1,0 +1,140 @@
+"""Offline logging (issue 17, parts 2-4): an entry saved without the network is kept on the
+phone, sent once when the network is back, and an emergency answer shows the advice at once;
+logging out deletes everything of the user from the phone, and another user sees nothing of
+the first."""
+
+import re
+import time
+
+from django.utils import timezone
+
+from symptoms.models import SymptomEntry
+from tests.browser.conftest import log_in, screenshot
+from tests.factories import TEST_PASSWORD
+
+KEPT_PAGES = """async () => {
+  const names = (await caches.keys()).filter(name => name.startsWith("pt-user-"));
+  const pages = [];
+  for (const name of names) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) pages.push(new URL(request.url).pathname);
+  }
+  return {names, pages};
+}"""
+
+QUEUED = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("pt-offline");
+  open.onsuccess = () => {
+    const request = open.result.transaction("entries").objectStore("entries").getAll();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  };
+  open.onerror = () => reject(open.error);
+})"""
+
+
+def eventually(check, timeout: float = 10.0):
+    """Poll until check() is truthy (what the page does in the background takes a moment)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)
+
+
+def ready_offline(page, live_server, email):
+    """Log in and wait until the worker controls the page and has kept the patient's pages."""
+    log_in(page, live_server, email, TEST_PASSWORD)
+    page.evaluate("navigator.serviceWorker.ready")
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()
+    assert eventually(lambda: len(page.evaluate(KEPT_PAGES)["pages"]) >= 3)
+
+
+def choose_pain(page, value: str) -> None:
+    page.get_by_role("group", name="How bad is your pain right now?").get_by_text(
+        value, exact=True
+    ).click()
+
+
+def test_an_entry_saved_offline_is_sent_once_when_the_network_returns(
+    transactional_db, live_server, phone_page, patient
+):
+    page = phone_page
+    context = page.context
+    ready_offline(page, live_server, patient.user.email)
+    kept = page.evaluate(KEPT_PAGES)
+    assert {"/symptoms/log/", "/exercises/today/", "/offline/emergency/"} <= set(kept["pages"])
+
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/symptoms/log/")
+    assert page.get_by_role("heading", name="How are you feeling?").is_visible()
+    before = timezone.now()
+    choose_pain(page, "4")
+    page.get_by_role("button", name="Save").click()
+    status = page.locator("#offline-status")
+    status.get_by_text("Saved on this phone: it will be sent when you are online.").wait_for()
+    assert status.get_by_text("1 entry is waiting to be sent.").is_visible()
+    screenshot(page, "pwa-1-saved-offline")
+
+    # Still offline: the page opens from the phone, and the entry still waits.
+    page.reload()
+    page.get_by_text("1 entry is waiting to be sent.").wait_for()
+    # A page not kept on the phone really cannot reach the server.
+    page.goto(f"{live_server.url}/symptoms/diary/")
+    assert page.get_by_role("heading", name="You are offline").is_visible()
+    page.goto(f"{live_server.url}/exercises/today/")
+    page.get_by_text("1 entry is waiting to be sent.").wait_for()
+    assert SymptomEntry.objects.count() == 0
+
+    context.set_offline(False)
+    page.get_by_text("Your entries saved on this phone have been sent.").wait_for()
+    assert page.evaluate(QUEUED) == []
+    entry = SymptomEntry.objects.get()
+    assert entry.patient == patient and entry.pain_now == 4
+    # The time the patient logged it, not the time it arrived.
+    assert before - timezone.timedelta(seconds=5) <= entry.recorded_at <= timezone.now()
+    assert entry.idempotency_key
+
+    # Sent again (a retry after a lost answer): still stored once.
+    page.evaluate(
+        """async (key) => {
+          await PTOffline.save({key, user: document.getElementById("pwa-script").dataset.user,
+                                fields: [["context", "daily"], ["pain_now", "4"]],
+                                loggedAt: new Date().toISOString()});
+          const script = document.getElementById("pwa-script").dataset;
+          return PTOffline.sendAll({session: script.session, sync: script.sync});
+        }""",
+        entry.idempotency_key,
+    )
+    assert SymptomEntry.objects.count() == 1
+
+
+def test_an_emergency_answer_offline_shows_the_emergency_advice_at_once(
+    transactional_db, live_server, phone_page, patient
+):
+    patient.clinic.emergency_number = "112"
+    patient.clinic.save()
+    page = phone_page
+    ready_offline(page, live_server, patient.user.email)
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/symptoms/log/")
+    choose_pain(page, "2")
+    page.get_by_role("checkbox", name="Numbness between your legs or around your bottom").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/offline/emergency/#answers="))
+    assert page.get_by_role("heading", name="Get help now").is_visible()
+    call = page.get_by_role("link", name="Call 112 now")
+    assert call.get_attribute("href") == "tel:112"
+    assert page.get_by_text("Numbness between your legs or around your bottom").is_visible()
+    screenshot(page, "pwa-2-emergency-offline")
+
+    # Back online: the entry reaches the server, is screened as usual, and the emergency
+    # alert's own page follows.
+    page.context.set_offline(False)
+    page.goto(f"{live_server.url}/exercises/today/")
+    page.wait_for_url(re.compile(r"/alerts/emergency/\d+/$"))
+    entry = SymptomEntry.objects.get()
+    assert entry.saddle_numbness
+    assert patient.alerts.filter(rule="R1").exists()

@@ -2,8 +2,8 @@
 and offline logging").
 
 - ``offline_session``: who is logged in here, and a CSRF token, for the page or the service
-  worker about to send the entries kept on the phone. JSON; 401 when nobody (or not a patient)
-  is logged in, so the entries wait for the next login instead of going to the login page.
+  worker about to send the entries kept on the phone. JSON; when nobody is logged in it is the
+  login redirect, which the phone does not follow: the entries wait for the next login.
 - ``offline_sync``: one entry saved on the phone, sent when the network is back. Saved and
   screened as the log page saves it (``checkin_record``), once per idempotency key however
   often it is sent; an entry the form refuses comes back as 400 with the messages, and the
@@ -19,10 +19,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import get_own_patient
@@ -41,20 +42,10 @@ from symptoms.selectors import alerts_for_entry
 from ..services import checkin_record
 
 
-def _not_logged_in(request: HttpRequest) -> JsonResponse | None:
-    user = request.user
-    if not user.is_authenticated:
-        return JsonResponse({"status": "login"}, status=401)
-    if not getattr(user, "is_patient", False):
-        return JsonResponse({"status": "not_a_patient"}, status=403)
-    return None
-
-
 @require_GET
-def offline_session(request: HttpRequest) -> JsonResponse:
-    refused = _not_logged_in(request)
-    if refused is not None:
-        return refused
+@login_required
+def offline_session(request: AuthenticatedRequest) -> JsonResponse:
+    get_own_patient(request.user)  # 404 for anyone but a patient
     response = JsonResponse({"user": offline_user_key(request.user), "csrf": get_token(request)})
     response["Cache-Control"] = "no-store"
     return response
@@ -85,17 +76,15 @@ def _rejected(*bound: forms.Form | None) -> JsonResponse:
 
 
 @require_POST
+@login_required
 @audited(write=Action.CREATE)
-def offline_sync(request: HttpRequest) -> JsonResponse:
-    refused = _not_logged_in(request)
-    if refused is not None:
-        return refused
-    patient = get_own_patient(request.user)  # type: ignore[arg-type]  # a patient, checked above
+def offline_sync(request: AuthenticatedRequest) -> JsonResponse:
+    patient = get_own_patient(request.user)
     form = SymptomEntryForm(request.POST)
     groc_form = GROCForm(request.POST) if groc_due(patient, patient.local_day()) else None
     valid = form.is_valid() and (groc_form is None or groc_form.is_valid())
     if valid and not form.cleaned_data.get("idempotency_key"):
-        form.add_error("idempotency_key", "This entry has no key, so it could not be saved once.")
+        form.add_error("idempotency_key", _("This form could not be read. Check your answers and save again."))
         valid = False
     if not valid:
         return _rejected(form, groc_form)
@@ -104,7 +93,7 @@ def offline_sync(request: HttpRequest) -> JsonResponse:
             patient,
             form.entry_data(),
             groc=groc_form.cleaned_data["groc"] if groc_form else None,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             idempotency_key=form.idempotency_token(),
         )
     except ValidationError as error:

@@ -138,3 +138,76 @@ def test_an_emergency_answer_offline_shows_the_emergency_advice_at_once(
     entry = SymptomEntry.objects.get()
     assert entry.saddle_numbness
     assert patient.alerts.filter(rule="R1").exists()
+
+
+def test_logging_out_warns_about_unsent_entries_then_deletes_everything_of_the_user(
+    transactional_db, live_server, phone_page, patient
+):
+    page = phone_page
+    ready_offline(page, live_server, patient.user.email)
+    page.goto(f"{live_server.url}/symptoms/log/")
+    page.context.set_offline(True)
+    choose_pain(page, "5")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("1 entry is waiting to be sent.").wait_for()
+    # Back online, but the entry is not sent yet: the server's session check fails.
+    page.context.route("**/offline/session/", lambda route: route.abort())
+    page.context.set_offline(False)
+
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("button", name="Log out").click()
+    warning = page.get_by_role("alertdialog")
+    warning.get_by_text("1 entry saved on this phone has not been sent yet.", exact=False).wait_for()
+    screenshot(page, "pwa-3-logout-warning")
+    warning.get_by_role("button", name="Stay logged in").click()
+    assert "/accounts/login/" not in page.url
+    assert len(page.evaluate(QUEUED)) == 1
+
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Log out and delete them").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    assert page.evaluate(QUEUED) == []
+    assert page.evaluate(KEPT_PAGES) == {"names": [], "pages": []}
+    assert SymptomEntry.objects.count() == 0
+
+    # Offline now, the patient's pages are gone from the phone.
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/symptoms/log/")
+    assert page.get_by_role("heading", name="You are offline").is_visible()
+    assert patient.user.full_name not in page.content()
+
+
+def test_another_user_on_the_same_browser_sees_nothing_of_the_first(
+    transactional_db, live_server, phone_page, patient, other_patient
+):
+    page = phone_page
+    first = patient.user
+    ready_offline(page, live_server, first.email)
+    page.goto(f"{live_server.url}/symptoms/log/")
+    page.context.set_offline(True)
+    choose_pain(page, "6")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("1 entry is waiting to be sent.").wait_for()
+    # The first patient's session ends without logging out (the phone is handed on).
+    page.context.clear_cookies()
+    page.context.set_offline(False)
+    second = other_patient.user
+    log_in(page, live_server, second.email, TEST_PASSWORD)
+    # Only the second patient's pages are kept now.
+    assert eventually(lambda: len(page.evaluate(KEPT_PAGES)["pages"]) >= 3)
+    assert len(page.evaluate(KEPT_PAGES)["names"]) == 1
+
+    page.context.set_offline(True)
+    for path in ("/symptoms/log/", "/exercises/today/", "/"):
+        page.goto(f"{live_server.url}{path}")
+        html = page.content()
+        assert second.full_name in html, path
+        assert first.full_name not in html, path
+    # The first patient's waiting entry is neither counted nor shown to the second.
+    assert page.locator("#offline-status").is_hidden()
+    page.context.set_offline(False)
+    page.goto(f"{live_server.url}/exercises/today/")
+    page.wait_for_load_state("networkidle")
+    assert SymptomEntry.objects.filter(patient=other_patient).count() == 0
+    # It is not sent under the second patient's login either.
+    assert SymptomEntry.objects.count() == 0

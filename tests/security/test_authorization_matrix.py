@@ -115,6 +115,10 @@ ROUTES: dict[str, list[Route]] = {
     "care:entry_edit": [Route(OWNER, lambda w: {"pk": w.entry.pk}, GET_POST)],
     "care:entry_delete": [Route(OWNER, lambda w: {"pk": w.entry.pk}, ("POST",))],
     "care:diary": [Route(PATIENTS)],
+    # Entries saved on the phone offline, sent later; the emergency advice kept there.
+    "care:offline_session": [Route(PATIENTS)],
+    "care:offline_sync": [Route(PATIENTS, methods=("POST",))],
+    "care:offline_emergency": [Route(PATIENTS)],
     "symptoms:patient_sessions": [Route(OWNER_CARE, owner_patient_pk)],
     "symptoms:session_create": [Route(OWNER_CARE, owner_patient_pk, GET_POST)],
     "symptoms:session_edit": [Route(OWNER_CARE, lambda w: {"pk": w.session.pk}, GET_POST)],
@@ -188,6 +192,9 @@ ROUTES: dict[str, list[Route]] = {
 # redirect and without a 500; their token checks are tested in the named files.
 PUBLIC: dict[str, str] = {
     "healthz": "load balancer liveness check (tests/test_smoke.py)",
+    "manifest": "the web app manifest: names, icons, colours (tests/test_pwa.py)",
+    "service_worker": "the service worker's code, the same for everyone (tests/test_pwa.py)",
+    "offline": "the page shown offline, naming nobody (tests/test_pwa.py)",
     "set_language": "the language switch: changes only the caller's own language",
     "accounts:login": "the login page (tests/accounts/test_login.py)",
     "accounts:logout": "logging out ends whatever session there is (tests/accounts/test_login.py)",

@@ -161,10 +161,36 @@
   // Send the waiting entries of whoever is logged in; keep them when nobody is (401), when the
   // network or server fails, or on any answer but saved (201, 200 for a repeat) or refused
   // (400: kept as rejected, with the messages, for the patient to fix).
+  // One sender at a time on this phone, page or service worker (Web Locks where the browser
+  // has them): the server would store a repeat once anyway, but there is no need to send it.
+  function locked(fn) {
+    var locks = self.navigator && self.navigator.locks;
+    return locks ? locks.request("pt-offline-send", fn) : fn();
+  }
+
   function sendAll(urls) {
     if (sending) return sending;
+    sending = locked(function () { return sendWaiting(urls); })
+      .finally(function () { sending = null; });
+    return sending;
+  }
+
+  // Send one entry now (the patient saved a fix online): its outcome, or "gone" when another
+  // sender (the service worker) sent it first.
+  function sendEntry(urls, key) {
+    return locked(function () {
+      return get(key).then(function (entry) {
+        if (!entry) return { status: "gone" };
+        return sendWaiting(urls, key).then(function (result) {
+          return result.outcomes[key] || { status: result.status };
+        });
+      });
+    });
+  }
+
+  function sendWaiting(urls, onlyKey) {
     var result = { status: "done", user: "", sent: 0, rejected: 0, outcomes: {} };
-    sending = fetch(urls.session, {
+    return fetch(urls.session, {
       credentials: "same-origin",
       redirect: "manual",
       cache: "no-store",
@@ -177,7 +203,9 @@
         if (!session) return result;
         result.user = session.user;
         return entries(session.user).then(function (list) {
-          var waiting = list.filter(function (e) { return e.status === WAITING; });
+          var waiting = list.filter(function (e) {
+            return e.status === WAITING && (!onlyKey || e.key === onlyKey);
+          });
           return waiting.reduce(function (chain, entry) {
             return chain.then(function (go) {
               if (!go) return false;
@@ -202,9 +230,7 @@
             });
           }, Promise.resolve(true));
         }).then(function () { return result; });
-      })
-      .finally(function () { sending = null; });
-    return sending;
+      });
   }
 
   scope.PTOffline = {
@@ -223,5 +249,6 @@
     switchUser: switchUser,
     clearUser: clearUser,
     sendAll: sendAll,
+    sendEntry: sendEntry,
   };
 })(self);

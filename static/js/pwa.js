@@ -135,10 +135,9 @@
     var loggedAt = (fixing && form.elements.logged_at.value) || new Date().toISOString();
     var emergency = emergencyAnswers(form, pairs);
     return PTOffline.save({ key: key, user: user, fields: pairs, loggedAt: loggedAt, emergency: emergency.length > 0 })
-      .then(askForSync)
       .then(function () {
         if (navigator.onLine) return sendFixed(form, key, emergency);
-        return afterSaving(form, emergency);
+        return askForSync().then(function () { return afterSaving(form, emergency); });
       });
   }
 
@@ -157,14 +156,12 @@
 
   // Online (a fix, or a page whose own save failed): send it now, and go where a save goes.
   function sendFixed(form, key, emergency) {
-    return PTOffline.sendAll(urls).then(function (result) {
-      var outcome = result.outcomes[key];
-      if (outcome && outcome.status !== "rejected") {
-        location.assign(outcome.emergency || outcome.entry);
-        return;
-      }
-      if (outcome) { location.hash = "fix-" + key; location.reload(); return; }
-      return afterSaving(form, emergency);
+    return PTOffline.sendEntry(urls, key).then(function (outcome) {
+      if (outcome.entry) { location.assign(outcome.emergency || outcome.entry); return; }
+      if (outcome.status === "gone") { location.assign("/"); return; }
+      if (outcome.status === "rejected") { location.hash = "fix-" + key; location.reload(); return; }
+      // Not sent after all (the network, or the login): it waits on the phone.
+      return askForSync().then(function () { return afterSaving(form, emergency); });
     }, function () { return afterSaving(form, emergency); });
   }
 
@@ -269,7 +266,11 @@
     var match = /^#fix-([0-9a-f-]+)$/.exec(location.hash);
     if (!form || !match) return;
     PTOffline.get(match[1]).then(function (entry) {
-      if (entry && entry.user === user && entry.status === PTOffline.REJECTED) showFix(form, entry);
+      if (entry && entry.user === user && entry.status === PTOffline.REJECTED) {
+        var shown = document.getElementById("offline-fix");
+        if (shown) shown.remove();
+        showFix(form, entry);
+      }
     });
   }
 
@@ -357,6 +358,7 @@
   window.addEventListener("online", sendNow);
   setUpEntryForm();
   setUpFix();
+  window.addEventListener("hashchange", setUpFix);
   setUpEmergencyAnswers();
   showStatus().then(sendNow);
 })();

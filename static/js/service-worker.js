@@ -107,15 +107,16 @@
 
   // The pages a patient needs offline, kept as soon as they log in (pwa.js asks).
   function keep(user, urls, event) {
-    return switchUser(user).then(function () {
-      return Promise.all(urls.map(function (url) {
+    // One after the other: a poor connection is not asked for everything at once.
+    return urls.reduce(function (chain, url) {
+      return chain.then(function () {
         return pagesOf(user).handle({ request: new Request(url, { credentials: "same-origin" }), event: event })
           .then(function (response) {
             if (response.headers.get(USER_HEADER) === user) return keepStaticOf(response, event);
           })
           .catch(function () {});
-      }));
-    });
+      });
+    }, switchUser(user));
   }
 
   function tellPages(message) {

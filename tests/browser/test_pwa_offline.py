@@ -49,7 +49,8 @@ def ready_offline(page, live_server, email):
     page.evaluate("navigator.serviceWorker.ready")
     if not page.evaluate("navigator.serviceWorker.controller !== null"):
         page.reload()
-    assert eventually(lambda: len(page.evaluate(KEPT_PAGES)["pages"]) >= 3)
+    kept = eventually(lambda: len(page.evaluate(KEPT_PAGES)["pages"]) >= 3, timeout=20)
+    assert kept, (page.url, page.evaluate(KEPT_PAGES), page.evaluate("caches.keys()"))
 
 
 def choose_pain(page, value: str) -> None:
@@ -133,6 +134,7 @@ def test_an_emergency_answer_offline_shows_the_emergency_advice_at_once(
     # Back online: the entry reaches the server, is screened as usual, and the emergency
     # alert's own page follows.
     page.context.set_offline(False)
+    assert eventually(lambda: page.evaluate(QUEUED) == [])
     page.goto(f"{live_server.url}/exercises/today/")
     page.wait_for_url(re.compile(r"/alerts/emergency/\d+/$"))
     entry = SymptomEntry.objects.get()
@@ -211,3 +213,43 @@ def test_another_user_on_the_same_browser_sees_nothing_of_the_first(
     assert SymptomEntry.objects.filter(patient=other_patient).count() == 0
     # It is not sent under the second patient's login either.
     assert SymptomEntry.objects.count() == 0
+
+
+def test_an_entry_the_server_refuses_comes_back_to_the_patient_to_fix(
+    transactional_db, live_server, phone_page, patient
+):
+    page = phone_page
+    ready_offline(page, live_server, patient.user.email)
+    page.goto(f"{live_server.url}/symptoms/log/")
+    page.context.set_offline(True)
+    choose_pain(page, "5")
+    # Worst pain below the pain now: the page hints, the server refuses.
+    page.get_by_role("group", name="What was your worst pain since you last logged?").get_by_text(
+        "3", exact=True
+    ).click()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("1 entry is waiting to be sent.").wait_for()
+    logged_at = page.evaluate(QUEUED)[0]["loggedAt"]
+
+    page.context.set_offline(False)
+    status = page.locator("#offline-status")
+    status.get_by_text("could not be saved by your clinic", exact=False).wait_for()
+    assert SymptomEntry.objects.count() == 0
+    assert page.evaluate(QUEUED)[0]["status"] == "rejected"
+    status.get_by_role("link", name="Check it now").click()
+    fix = page.locator("#offline-fix")
+    fix.get_by_text("Your worst pain can't be lower than your pain now", exact=False).wait_for()
+    assert page.get_by_role("group", name="How bad is your pain right now?").locator(
+        "input[value='5']"
+    ).is_checked()
+    screenshot(page, "pwa-4-fix-refused-entry")
+
+    page.get_by_role("group", name="What was your worst pain since you last logged?").get_by_text(
+        "7", exact=True
+    ).click()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/symptoms/entries/\d+/$"))
+    entry = SymptomEntry.objects.get()
+    assert (entry.pain_now, entry.pain_worst) == (5, 7)
+    assert entry.recorded_at.isoformat().startswith(logged_at[:19])
+    assert page.evaluate(QUEUED) == []

@@ -58,6 +58,7 @@ def worker_config() -> dict[str, str]:
         "session": reverse("care:offline_session"),
         "sync": reverse("care:offline_sync"),
         "staticPrefix": settings.STATIC_URL,
+        "icon": static("icons/icon-192.png"),
     }
 
 

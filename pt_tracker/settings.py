@@ -269,6 +269,13 @@ SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 # clinic's admins.
 MAIL_OUTBOX_MAX_ATTEMPTS = env_int("DJANGO_MAIL_OUTBOX_MAX_ATTEMPTS", 48)
 
+# Web Push reminders (reminders.push): the VAPID key pair and the contact the push services
+# may use (mailto: or https:). `manage.py generate_vapid_keys` prints a new pair as .env lines.
+# Without keys, reminders go by email only.
+WEBPUSH_VAPID_PUBLIC_KEY = env_str("WEBPUSH_VAPID_PUBLIC_KEY")
+WEBPUSH_VAPID_PRIVATE_KEY = env_str("WEBPUSH_VAPID_PRIVATE_KEY")
+WEBPUSH_VAPID_SUBJECT = env_str("WEBPUSH_VAPID_SUBJECT", "mailto:no-reply@pt-tracker.invalid")
+
 INVITATION_VALID_DAYS = env_int("DJANGO_INVITATION_VALID_DAYS", 7)
 ENTRY_EDIT_WINDOW_MINUTES = 30
 

@@ -15,28 +15,28 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Patient
-from core.models import MailKind
-from core.outbox import mail_queue
 from symptoms.models import SymptomEntry
 
 from . import schedule
 from .choices import DispatchState, SkipReason
-from .mail import reminder_message
-from .models import KIND_CONTEXT, QuickLogToken, ReminderDispatch, ReminderPreference
+from .delivery import push_deliver_due, push_deliveries_create, reminder_email_queue
+from .models import PushDelivery, QuickLogToken, ReminderDispatch, ReminderPreference
+from .push_tasks import deliver_push
 from .selectors import Candidate, preference_for, reminder_candidates, skip_reason
-from .tokens import BadToken, quick_log_token_hash, quick_log_token_new
-
-TOKEN_LIFETIME = timedelta(hours=24)
+from .tokens import BadToken, quick_log_token_hash
 
 #: Outcomes counted by reminders_send_due. SENT: handed to the mail outbox; TAKEN: another run
 #: had claimed it.
 SENT, SKIPPED, TAKEN = "sent", "skipped", "taken"
+#: Pushes to browsers sent by the run (reminders/delivery.py).
+PUSHED = "pushed"
 
 
 # --- Sending -------------------------------------------------------------------------------------
@@ -65,38 +65,25 @@ def _skip(patient: Patient, occurrence: schedule.Occurrence, reason: str) -> str
     return SKIPPED
 
 
-def quick_log_token_issue(dispatch: ReminderDispatch) -> str:
-    """A new single-use link for this reminder's check-in; returns the signed token."""
-    signed, digest = quick_log_token_new()
-    now = timezone.now()
-    QuickLogToken.objects.create(
-        token_hash=digest,
-        patient_id=dispatch.patient_id,
-        context=KIND_CONTEXT[dispatch.kind],
-        session_id=dispatch.session_id,
-        dispatch=dispatch,
-        created_at=now,
-        expires_at=now + TOKEN_LIFETIME,
-    )
-    return signed
+def _push_enqueue(deliveries: list[PushDelivery]) -> None:
+    for delivery in deliveries:
+        transaction.on_commit(partial(deliver_push.enqueue, delivery.pk))
 
 
 def reminder_claim(patient: Patient, occurrence: schedule.Occurrence) -> ReminderDispatch | None:
-    """Claim a reminder and queue its email, in one transaction: the inserted row, or None if
-    it was claimed before (nothing is queued then)."""
+    """Claim a reminder and hand it on, in one transaction: a push to each browser where the
+    patient turned reminders on, or else the email in the mail outbox (delivery.py). The
+    inserted row, or None if it was claimed before (nothing is sent then)."""
     try:
         with transaction.atomic():
             dispatch = _dispatch_create(
                 patient, occurrence, state=DispatchState.SENT, sent_at=timezone.now()
             )
-            token = quick_log_token_issue(dispatch) if dispatch.kind in KIND_CONTEXT else None
-            mail_queue(
-                reminder_message(dispatch, token),
-                kind=MailKind.REMINDER,
-                dedup_key=f"reminder-{dispatch.pk}",
-                clinic_id=patient.clinic_id,
-                expires_at=dispatch.due_at + schedule.CATCH_UP,
-            )
+            deliveries = push_deliveries_create(dispatch)
+            if deliveries:
+                _push_enqueue(deliveries)
+            else:
+                reminder_email_queue(dispatch)
     except IntegrityError:
         return None
     return dispatch
@@ -131,6 +118,11 @@ def reminders_send_due(now: datetime | None = None) -> dict[str, int]:
             outcome = reminder_send(candidate, occurrence)
             if outcome:
                 counts[outcome] += 1
+    # Pushes not sent yet: those just claimed (if the worker has not sent them first), those
+    # that failed before, those a stopped worker left; while still worth sending.
+    pushed = push_deliver_due(now)
+    if pushed:
+        counts[PUSHED] += pushed
     return dict(counts)
 
 

@@ -84,7 +84,9 @@ def offline_sync(request: AuthenticatedRequest) -> JsonResponse:
     groc_form = GROCForm(request.POST) if groc_due(patient, patient.local_day()) else None
     valid = form.is_valid() and (groc_form is None or groc_form.is_valid())
     if valid and not form.cleaned_data.get("idempotency_key"):
-        form.add_error("idempotency_key", _("This form could not be read. Check your answers and save again."))
+        form.add_error(
+            "idempotency_key", _("This form could not be read. Check your answers and save again.")
+        )
         valid = False
     if not valid:
         return _rejected(form, groc_form)

@@ -319,8 +319,27 @@
     box.focus();
   }
 
+  // Reminders stop coming to this browser once its patient logs out (another may use it).
+  function stopPush(form) {
+    if (!data.push || !("PushManager" in window)) return Promise.resolve();
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return navigator.serviceWorker.ready.then(function (registration) {
+      return registration.pushManager.getSubscription();
+    }).then(function (subscription) {
+      if (!subscription) return;
+      return fetch(data.push, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": token ? token.value : "" },
+        body: JSON.stringify({ endpoint: subscription.endpoint, off: true }),
+      }).then(function () { return subscription.unsubscribe(); });
+    }).catch(function () {});
+  }
+
   function logOut(form) {
-    var cleared = user ? PTOffline.clearUser(user) : Promise.resolve();
+    // Never held up for long: a browser without a ready worker logs out all the same.
+    var pushStopped = Promise.race([stopPush(form), new Promise(function (done) { setTimeout(done, 3000); })]);
+    var cleared = user ? Promise.all([PTOffline.clearUser(user), pushStopped]) : Promise.resolve();
     cleared.catch(function () {}).then(function () {
       if (navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage({ type: "forget" });
       form.submit();

@@ -171,6 +171,26 @@
     }
   });
 
+  // A reminder (reminders/push.py): it says only that it is time; a tap opens its page.
+  self.addEventListener("push", function (event) {
+    var data = {};
+    try { data = event.data ? event.data.json() : {}; } catch (error) { data = {}; }
+    event.waitUntil(self.registration.showNotification(data.title || "PT Tracker", {
+      body: data.body || "",
+      tag: data.tag || "reminder",
+      icon: config.icon,
+      badge: config.icon,
+      data: { url: data.url || "/" },
+    }));
+  });
+
+  self.addEventListener("notificationclick", function (event) {
+    event.notification.close();
+    var url = new URL((event.notification.data || {}).url || "/", self.location.origin);
+    if (url.origin !== self.location.origin) url = new URL("/", self.location.origin);
+    event.waitUntil(self.clients.openWindow(url.href));
+  });
+
   self.addEventListener("sync", function (event) {
     if (event.tag !== SYNC_TAG) return;
     event.waitUntil(send().then(function (result) {

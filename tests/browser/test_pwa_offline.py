@@ -159,7 +159,9 @@ def test_logging_out_warns_about_unsent_entries_then_deletes_everything_of_the_u
     page.get_by_role("button", name="Menu").click()
     page.get_by_role("button", name="Log out").click()
     warning = page.get_by_role("alertdialog")
-    warning.get_by_text("1 entry saved on this phone has not been sent yet.", exact=False).wait_for()
+    warning.get_by_text(
+        "1 entry saved on this phone has not been sent yet.", exact=False
+    ).wait_for()
     screenshot(page, "pwa-3-logout-warning")
     warning.get_by_role("button", name="Stay logged in").click()
     assert "/accounts/login/" not in page.url
@@ -239,9 +241,11 @@ def test_an_entry_the_server_refuses_comes_back_to_the_patient_to_fix(
     status.get_by_role("link", name="Check it now").click()
     fix = page.locator("#offline-fix")
     fix.get_by_text("Your worst pain can't be lower than your pain now", exact=False).wait_for()
-    assert page.get_by_role("group", name="How bad is your pain right now?").locator(
-        "input[value='5']"
-    ).is_checked()
+    assert (
+        page.get_by_role("group", name="How bad is your pain right now?")
+        .locator("input[value='5']")
+        .is_checked()
+    )
     screenshot(page, "pwa-4-fix-refused-entry")
 
     page.get_by_role("group", name="What was your worst pain since you last logged?").get_by_text(

@@ -185,6 +185,7 @@ ROUTES: dict[str, list[Route]] = {
     "audit:patient_log_csv": [Route(frozenset({CLINIC_ADMIN}), owner_patient_pk)],
     # Reminders.
     "reminders:preferences": [Route(PATIENTS, methods=GET_POST)],
+    "reminders:push_subscription": [Route(PATIENTS, methods=("POST",))],
     "reminders:patient_reminders": [Route(OWNER_CARE, owner_pk)],
 }
 

@@ -44,7 +44,7 @@ def test_the_service_worker_covers_the_whole_site_and_loads_workbox_from_the_loc
     config = json.loads(re.search(r"self\.PT_CONFIG = (\{.*\});", body).group(1))
     assert config["offlinePage"] == reverse("offline")
     assert config["sync"] == reverse("care:offline_sync")
-    scripts = re.findall(r'"(/static/[^"]+)"', body)
+    scripts = re.findall(r'"(/static/[^"]+)"', body.split("importScripts(", 1)[1])
     assert scripts[0].endswith("workbox-core.prod.js")
     assert scripts[-1].endswith("js/service-worker.js")
     for script in scripts:

@@ -37,7 +37,6 @@ class ReminderDispatchAdmin(ReadOnlyAdmin):
     date_hierarchy = "due_at"
 
 
-
 @admin.register(PushSubscription)
 class PushSubscriptionAdmin(ReadOnlyAdmin):
     # The endpoint and keys are the browser's secrets: not listed.

@@ -20,6 +20,7 @@
   var PUBLIC_CACHE = "pt-public";
   var USER_HEADER = "PT-Offline-User";
   var SYNC_TAG = "pt-send-entries";
+  var KEEP_FOR_MS = 24 * 60 * 60 * 1000;
   var STATIC_URL = /(?:href|src)="(\/[^"]+)"/g;
 
   var staticFiles = new strategies.StaleWhileRevalidate({
@@ -105,11 +106,23 @@
     });
   }
 
-  // The pages a patient needs offline, kept as soon as they log in (pwa.js asks).
+  // Whether a kept copy of the page is from the last day (pages are refreshed when visited).
+  function keptRecently(user, url) {
+    return caches.open(PTOffline.pagesCache(user)).then(function (cache) {
+      return cache.match(pageKey(new URL(url, self.location.origin).href));
+    }).then(function (page) {
+      var date = page && Date.parse(page.headers.get("Date") || "");
+      return !!date && Date.now() - date < KEEP_FOR_MS;
+    });
+  }
+
+  // The pages a patient needs offline, kept as soon as they log in (pwa.js asks on each
+  // visit); a page kept in the last day is not fetched again.
   function keep(user, urls, event) {
     // One after the other: a poor connection is not asked for everything at once.
     return urls.reduce(function (chain, url) {
-      return chain.then(function () {
+      return chain.then(function () { return keptRecently(user, url); }).then(function (fresh) {
+        if (fresh) return;
         return pagesOf(user).handle({ request: new Request(url, { credentials: "same-origin" }), event: event })
           .then(function (response) {
             if (response.headers.get(USER_HEADER) === user) return keepStaticOf(response, event);

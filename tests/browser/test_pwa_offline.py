@@ -98,6 +98,18 @@ def test_an_entry_saved_offline_is_sent_once_when_the_network_returns(
     assert before - timezone.timedelta(seconds=5) <= entry.recorded_at <= timezone.now()
     assert entry.idempotency_key
 
+    # Its guidance page, once seen, opens offline too.
+    page.goto(f"{live_server.url}/symptoms/entries/{entry.pk}/")
+    heading = page.get_by_role("heading", name="Thank you, your entry is saved")
+    assert heading.is_visible()
+    assert eventually(
+        lambda: f"/symptoms/entries/{entry.pk}/" in page.evaluate(KEPT_PAGES)["pages"]
+    )
+    context.set_offline(True)
+    page.reload()
+    assert heading.is_visible()
+    context.set_offline(False)
+
     # Sent again (a retry after a lost answer): still stored once.
     page.evaluate(
         """async (key) => {

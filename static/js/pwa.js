@@ -236,7 +236,7 @@
     box.setAttribute("role", "alert");
     box.tabIndex = -1;
     var when = new Date(entry.loggedAt);
-    box.append(paragraph((t.fixIntro || "").replace("__TIME__", when.toLocaleString()), "fw-semibold"));
+    box.append(paragraph((t.fixIntro || "").replace("__TIME__", when.toLocaleString(document.documentElement.lang || undefined)), "fw-semibold"));
     var list = document.createElement("ul");
     list.className = "mb-2";
     entry.errors.forEach(function (error) {

@@ -4,6 +4,7 @@ from django.urls import path, reverse_lazy
 from . import views
 from .forms import EmailAuthenticationForm
 from .language import PasswordResetForm
+from .offline import clears_http_cache
 
 app_name = "accounts"
 
@@ -17,7 +18,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", clears_http_cache(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

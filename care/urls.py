@@ -3,7 +3,7 @@ links in reminder emails already sent keep working)."""
 
 from django.urls import path
 
-from .views import entries, patients, progress, quick_log, replay, today
+from .views import entries, offline, patients, progress, quick_log, replay, today
 
 app_name = "care"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("symptoms/entries/<int:pk>/edit/", entries.entry_edit, name="entry_edit"),
     path("symptoms/entries/<int:pk>/delete/", entries.entry_delete, name="entry_delete"),
     path("symptoms/diary/", entries.diary, name="diary"),
+    # Patient: entries saved on the phone offline, and the advice kept there (issue 17).
+    path("offline/session/", offline.offline_session, name="offline_session"),
+    path("offline/entries/", offline.offline_sync, name="offline_sync"),
+    path("offline/emergency/", offline.offline_emergency, name="offline_emergency"),
     # Patient: Today, and logging a dose from it.
     path("exercises/today/", today.today, name="today"),
     path("exercises/today/items/<int:item_pk>/log/", today.dose_log, name="dose_log"),

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from reminders.vapid import new_vapid_keys
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DOTENV_PATH = BASE_DIR / ".env"
 #: What the settings take for "on" (pt_tracker/settings.py, env_bool).
@@ -33,10 +35,12 @@ HEADER = """\
 
 
 def development_values() -> dict[str, str]:
-    """The settings a development checkout needs: DEBUG on and a secret key of its own."""
+    """The settings a development checkout needs: DEBUG on, a secret key of its own, and a VAPID
+    key pair of its own for push reminders (issue 17)."""
     return {
         "DJANGO_DEBUG": "true",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        **new_vapid_keys(),
     }
 
 

@@ -138,6 +138,8 @@ MIDDLEWARE = [
     "audit.middleware.AuditDeniedMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
+    # No logged-in page in the browser's HTTP cache (accounts/offline.py).
+    "accounts.offline.NoStoreMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -267,9 +269,24 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The Workbox modules the service worker loads, in load order (pt_tracker/pwa.py).
+WORKBOX_MODULES = (
+    "workbox-core",
+    "workbox-routing",
+    "workbox-strategies",
+    "workbox-cacheable-response",
+    "workbox-expiration",
+)
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # static/build/ holds Bootstrap built from its sources by `make assets` (git-ignored).
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Workbox for the service worker, each module's build from the npm lock file.
+    *(
+        ("vendor/workbox", BASE_DIR / "node_modules" / module / "build")
+        for module in WORKBOX_MODULES
+    ),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -318,6 +335,13 @@ DEFAULT_FROM_EMAIL = env_str(
 # clinic's admins.
 MAIL_OUTBOX_MAX_ATTEMPTS = env_int("DJANGO_MAIL_OUTBOX_MAX_ATTEMPTS", 48)
 
+# Web Push reminders (reminders.push): the VAPID key pair and the contact the push services
+# may use (mailto: or https:). `manage.py generate_vapid_keys` prints a new pair as .env lines.
+# Without keys, reminders go by email only.
+WEBPUSH_VAPID_PUBLIC_KEY = env_str("WEBPUSH_VAPID_PUBLIC_KEY")
+WEBPUSH_VAPID_PRIVATE_KEY = env_str("WEBPUSH_VAPID_PRIVATE_KEY")
+WEBPUSH_VAPID_SUBJECT = env_str("WEBPUSH_VAPID_SUBJECT", "mailto:no-reply@pt-tracker.invalid")
+
 INVITATION_VALID_DAYS = env_int("DJANGO_INVITATION_VALID_DAYS", 7)
 ENTRY_EDIT_WINDOW_MINUTES = 30
 
@@ -327,6 +351,9 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
+    # The service worker at /sw.js and the web app manifest (pt_tracker/pwa.py).
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],

@@ -4,7 +4,7 @@ from django.urls import include, path
 from accounts import language
 from ops import views as ops_views
 
-from . import views
+from . import pwa, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("readyz", ops_views.readyz, name="readyz"),
     path("metrics", ops_views.metrics, name="metrics"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # The installable app: manifest, service worker (scope /), the offline page.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     # Django's set_language, which also keeps a logged-in person's choice on their account.
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/2fa/", include("accounts.otp_urls")),

@@ -126,17 +126,22 @@ def _with_number(tips: Sequence[Any], number: str) -> tuple[str, ...]:
     return tuple(str(tip) % {"number": number} for tip in tips)
 
 
-def emergency_guidance(entry: SymptomEntry | None, alerts: Sequence[Any]) -> Guidance:
-    number = _emergency_number(entry, alerts)
+def offline_emergency_guidance(number: str, reasons: tuple[str, ...] = ()) -> Guidance:
+    """The emergency advice with the clinic's number. Without reasons it is what a phone shows
+    at once for an entry saved offline, before the entry reaches the rules (issue 17)."""
     return Guidance(
         severity="emergency",
         heading=_("Get help now"),
         body=_("Please act on this now, even if your pain is mild."),
         tips=_with_number(EMERGENCY_TIPS, number),
-        reasons=_alert_reasons(alerts),
+        reasons=reasons,
         call_number=number,
         tips_heading=_("What to do now"),
     )
+
+
+def emergency_guidance(entry: SymptomEntry | None, alerts: Sequence[Any]) -> Guidance:
+    return offline_emergency_guidance(_emergency_number(entry, alerts), _alert_reasons(alerts))
 
 
 def urgent_guidance(entry: SymptomEntry | None, alerts: Sequence[Any]) -> Guidance:

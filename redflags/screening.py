@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from accounts.models import Clinic
 from exercises.models import ExerciseLog as ExerciseLogRow
 from symptoms.models import SymptomEntry
 
 from . import selectors
 from .alerts import alert_raise
 from .engine.rules.evaluate import evaluate_entry, evaluate_exercise_log
+from .engine.rules.registry import emergency_answers
 from .flares import flares_sync
 from .models import Alert
 from .rule_sets import current_rule_set
@@ -54,6 +56,12 @@ def screen_symptom_entry(entry: SymptomEntry) -> list[Alert]:
         touched_day=entry.day,
     )
     return _distinct(alerts)
+
+
+def emergency_answers_for(clinic: Clinic) -> tuple[str, ...]:
+    """The entry answers that alone raise an emergency alert under the clinic's rule set in
+    force (the log page renders them for the offline emergency advice)."""
+    return emergency_answers(current_rule_set(clinic).rule_params())
 
 
 def screen_exercise_log(log: ExerciseLogRow) -> list[Alert]:

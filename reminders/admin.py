@@ -3,7 +3,7 @@ preferences on their reminders page; dispatch rows are the exactly-once record).
 
 from django.contrib import admin
 
-from .models import ReminderDispatch, ReminderPreference
+from .models import PushDelivery, PushSubscription, ReminderDispatch, ReminderPreference
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -35,3 +35,17 @@ class ReminderDispatchAdmin(ReadOnlyAdmin):
     list_filter = ("state", "kind")
     list_select_related = ("patient__user",)
     date_hierarchy = "due_at"
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(ReadOnlyAdmin):
+    # The endpoint and keys are the browser's secrets: not listed.
+    list_display = ("patient", "created_at")
+    list_select_related = ("patient__user",)
+
+
+@admin.register(PushDelivery)
+class PushDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("dispatch", "state", "attempts", "sent_at", "error")
+    list_filter = ("state",)
+    list_select_related = ("dispatch__patient__user",)

@@ -25,3 +25,15 @@ class SkipReason(models.TextChoices):
     STALE = "stale", _("Too late to send")
     TURNED_OFF = "turned_off", _("Turned off by the patient")
     NO_ADDRESS = "no_address", _("No email address or account closed")
+
+
+class PushState(models.TextChoices):
+    """Where a reminder's push to one browser stands (PushDelivery)."""
+
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    # The push service no longer knows the browser (404/410): the subscription is removed.
+    GONE = "gone", _("Browser no longer subscribed")
+    FAILED = "failed", _("Failed, to be tried again")
+    GIVEN_UP = "given_up", _("Given up")

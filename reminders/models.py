@@ -13,7 +13,7 @@ from accounts.models import Patient
 from symptoms.choices import Context
 from symptoms.models import PTSession, SymptomEntry
 
-from .choices import DispatchState, ReminderKind
+from .choices import DispatchState, PushState, ReminderKind
 from .schedule import (
     DEFAULT_ENABLED,
     DEFAULT_QUIET_END,
@@ -155,3 +155,59 @@ class QuickLogToken(models.Model):
 
     def __str__(self) -> str:
         return f"Quick-log link for {self.patient} ({self.context})"
+
+
+class PushSubscription(models.Model):
+    """A browser where the patient turned on reminders (Web Push, issue 17): the push service's
+    address and the keys to encrypt for it (RFC 8291). Removed when the patient turns it off
+    there, or when the push service says the browser is gone (404 or 410)."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    # The browser's P-256 public key and auth secret, base64url as the browser gives them.
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=50)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Push subscription of {self.patient}"
+
+    def info(self) -> dict:
+        """As pywebpush takes it."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+class PushDelivery(models.Model):
+    """One reminder pushed to one browser. The unique (dispatch, subscription) row is made in
+    the transaction that claims the reminder, and a send claims the row (pending or failed to
+    sending) before it goes: each reminder reaches each browser once (reminders/delivery.py)."""
+
+    dispatch = models.ForeignKey(
+        ReminderDispatch, on_delete=models.CASCADE, related_name="push_deliveries"
+    )
+    # Kept (empty) when the subscription is removed, so the record of what happened stays.
+    subscription = models.ForeignKey(
+        PushSubscription, on_delete=models.SET_NULL, null=True, related_name="deliveries"
+    )
+    state = models.CharField(max_length=10, choices=PushState.choices, default=PushState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dispatch", "subscription"], name="push_delivery_once"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=PushState.values), name="push_delivery_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Push of {self.dispatch}: {self.state}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,22 +23,23 @@ from django.utils import timezone
 
 from accounts.models import Patient
 from core.models import MailKind, OutboxMessage, OutboxState
-from core.outbox import mail_discard, mail_queue
+from core.outbox import mail_discard
 from symptoms.models import SymptomEntry
 
 from . import schedule
-from .choices import DispatchState, SkipReason
-from .mail import reminder_message
-from .models import KIND_CONTEXT, QuickLogToken, ReminderDispatch, ReminderPreference
+from .choices import DispatchState, PushState, SkipReason
+from .delivery import push_deliver_due, push_deliveries_create, reminder_email_queue
+from .models import PushDelivery, QuickLogToken, ReminderDispatch, ReminderPreference
+from .push_tasks import deliver_push
 from .selectors import Candidate, preference_for, reminder_candidates, skip_reason
 from .signals import scheduler_ran
-from .tokens import BadToken, quick_log_token_hash, quick_log_token_new
-
-TOKEN_LIFETIME = timedelta(hours=24)
+from .tokens import BadToken, quick_log_token_hash
 
 #: Outcomes counted by reminders_send_due. SENT: handed to the mail outbox; TAKEN: another run
 #: had claimed it.
 SENT, SKIPPED, TAKEN = "sent", "skipped", "taken"
+#: Pushes to browsers sent by the run (reminders/delivery.py).
+PUSHED = "pushed"
 
 
 # --- Sending -------------------------------------------------------------------------------------
@@ -66,38 +68,25 @@ def _skip(patient: Patient, occurrence: schedule.Occurrence, reason: str) -> str
     return SKIPPED
 
 
-def quick_log_token_issue(dispatch: ReminderDispatch) -> str:
-    """A new single-use link for this reminder's check-in; returns the signed token."""
-    signed, digest = quick_log_token_new()
-    now = timezone.now()
-    QuickLogToken.objects.create(
-        token_hash=digest,
-        patient_id=dispatch.patient_id,
-        context=KIND_CONTEXT[dispatch.kind],
-        session_id=dispatch.session_id,
-        dispatch=dispatch,
-        created_at=now,
-        expires_at=now + TOKEN_LIFETIME,
-    )
-    return signed
+def _push_enqueue(deliveries: list[PushDelivery]) -> None:
+    for delivery in deliveries:
+        transaction.on_commit(partial(deliver_push.enqueue, delivery.pk))
 
 
 def reminder_claim(patient: Patient, occurrence: schedule.Occurrence) -> ReminderDispatch | None:
-    """Claim a reminder and queue its email, in one transaction: the inserted row, or None if
-    it was claimed before (nothing is queued then)."""
+    """Claim a reminder and hand it on, in one transaction: a push to each browser where the
+    patient turned reminders on, or else the email in the mail outbox (delivery.py). The
+    inserted row, or None if it was claimed before (nothing is sent then)."""
     try:
         with transaction.atomic():
             dispatch = _dispatch_create(
                 patient, occurrence, state=DispatchState.SENT, sent_at=timezone.now()
             )
-            token = quick_log_token_issue(dispatch) if dispatch.kind in KIND_CONTEXT else None
-            mail_queue(
-                reminder_message(dispatch, token),
-                kind=MailKind.REMINDER,
-                dedup_key=f"reminder-{dispatch.pk}",
-                clinic_id=patient.clinic_id,
-                expires_at=dispatch.due_at + schedule.CATCH_UP,
-            )
+            deliveries = push_deliveries_create(dispatch)
+            if deliveries:
+                _push_enqueue(deliveries)
+            else:
+                reminder_email_queue(dispatch)
     except IntegrityError:
         return None
     return dispatch
@@ -132,6 +121,11 @@ def reminders_send_due(now: datetime | None = None) -> dict[str, int]:
             outcome = reminder_send(candidate, occurrence)
             if outcome:
                 counts[outcome] += 1
+    # Pushes not sent yet: those just claimed (if the worker has not sent them first), those
+    # that failed before, those a stopped worker left; while still worth sending.
+    pushed = push_deliver_due(now)
+    if pushed:
+        counts[PUSHED] += pushed
     scheduler_ran.send(sender=reminders_send_due, now=now, counts=dict(counts))
     return dict(counts)
 
@@ -239,10 +233,10 @@ def quick_log_token_spent(token_id: int, *, within: timedelta) -> QuickLogToken 
 
 def reminders_revoke(patient: Patient, now: datetime | None = None) -> tuple[int, int]:
     """What closing an account stops (care.services.patient_close): the patient's quick-log
-    links that could still be used expire now, and their reminder emails not yet sent are given
-    up (a given-up one too, so that nobody can retry it). Returns (links revoked, emails given
-    up). No new reminder is sent to a closed account
-    (selectors.reminder_candidates)."""
+    links that could still be used expire now, their reminder emails not yet sent are given
+    up (a given-up one too, so that nobody can retry it), and their browsers' push
+    subscriptions go with the pushes not yet sent. Returns (links revoked, emails given up).
+    No new reminder is sent to a closed account (selectors.reminder_candidates)."""
     now = now or timezone.now()
     revoked = QuickLogToken.objects.filter(
         patient=patient, used_at__isnull=True, expires_at__gt=now
@@ -257,6 +251,10 @@ def reminders_revoke(patient: Patient, now: datetime | None = None) -> tuple[int
         state__in=[OutboxState.PENDING, OutboxState.DEAD],
     )
     discarded = sum(mail_discard(message) for message in pending)
+    PushDelivery.objects.filter(
+        dispatch__patient=patient, state__in=[PushState.PENDING, PushState.FAILED]
+    ).update(state=PushState.GONE)
+    patient.push_subscriptions.all().delete()
     return revoked, discarded
 
 

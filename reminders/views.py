@@ -9,16 +9,19 @@ link, so a forwarded email cannot show what was logged.
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
@@ -35,6 +38,7 @@ from core.http import private_page
 
 from .choices import ReminderKind
 from .forms import ReminderPreferenceForm
+from .push import push_configured, push_subscribe, push_unsubscribe
 from .selectors import preference_for, reminder_overview
 from .services import (
     reminder_preference_save,
@@ -67,11 +71,47 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
                 return navigate(request, "reminders:preferences")
             saved = True
             form = ReminderPreferenceForm(instance=preference)
-    context = {"form": form, "patient": patient, "saved": saved}
+    context = {
+        "form": form,
+        "patient": patient,
+        "saved": saved,
+        "push_key": settings.WEBPUSH_VAPID_PUBLIC_KEY if push_configured() else "",
+    }
     if request.htmx:
         response = render(request, "reminders/preferences.html#form", context)
         return trigger_client_event(response, "remindersSaved") if saved else response
     return render(request, "reminders/preferences.html", context)
+
+
+@require_POST
+@login_required
+@audited()
+def push_subscription(request: AuthenticatedRequest) -> JsonResponse:
+    """Reminders on in this browser (JSON: the browser's push subscription, as
+    ``PushSubscription.toJSON()`` gives it) or off (``{"endpoint": ..., "off": true}``)."""
+    patient = get_own_patient(request.user)
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        data = None
+    endpoint = data.get("endpoint") if isinstance(data, dict) else None
+    keys = data.get("keys") if isinstance(data, dict) else None
+    if not isinstance(endpoint, str) or not endpoint:
+        return JsonResponse({"error": _("This browser's reminder address is missing.")}, status=400)
+    if data.get("off") is True:
+        push_unsubscribe(patient, endpoint)
+        return JsonResponse({"push": False})
+    keys = keys if isinstance(keys, dict) else {}
+    p256dh, auth = keys.get("p256dh"), keys.get("auth")
+    if not isinstance(p256dh, str) or not isinstance(auth, str):
+        return JsonResponse(
+            {"error": _("This browser's reminder keys could not be read.")}, status=400
+        )
+    try:
+        push_subscribe(patient, endpoint, p256dh, auth)
+    except ValidationError as error:
+        return JsonResponse({"error": error.messages[0]}, status=400)
+    return JsonResponse({"push": True}, status=201)
 
 
 # --- Clinician: what is on for a patient ---------------------------------------------------------

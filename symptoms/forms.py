@@ -1,16 +1,20 @@
 """The symptom entry form: every field of the data dictionary (spec.md section 2).
 
 Field names are the data dictionary's. `recorded_at` and `session` are not asked: the service
-takes the time of saving and links the session from the context.
+takes the time of saving and links the session from the context. An entry saved on the phone
+while offline carries the time the patient logged it (`logged_at`, filled in by
+static/js/pwa.js), within the bounds of docs/clinical/spec.md section 11.12.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
@@ -47,6 +51,12 @@ SOME_OF = {
     "invalid_list": _("Choose from the answers shown."),
 }
 
+#: An entry logged offline keeps its time when it reaches the server at most this long after
+#: (docs/clinical/spec.md section 11.12); an older one comes back to the patient.
+LOGGED_AT_MAX_AGE = timedelta(hours=72)
+#: A phone's clock may run this far ahead of the server's; a time in this margin counts as now.
+LOGGED_AT_CLOCK_SKEW = timedelta(minutes=5)
+
 # The optional section of the form, folded away until opened.
 FOLDED_FIELDS = ("triggers", "helped", "sleep_disturbed", "notes")
 
@@ -61,7 +71,7 @@ SESSION_CONTEXT_DAYS_BACK: dict[str, int] = {
 NO_SESSION_GO_ON = "go_on"
 NO_SESSION_DAILY = "daily"
 #: Questions of the form that are not answers of the entry itself.
-FORM_ONLY_FIELDS = ("screening_none", "idempotency_key", "no_session")
+FORM_ONLY_FIELDS = ("screening_none", "idempotency_key", "no_session", "logged_at")
 NO_SESSION_CHOICES = [
     (NO_SESSION_GO_ON, _("I had a session: save it as it is")),
     (NO_SESSION_DAILY, _("Make it an everyday check-in")),
@@ -251,6 +261,40 @@ class SymptomEntryForm(forms.Form):
                 ),
             )
 
+    # When the patient logged it, for an entry saved on the phone while offline (else empty: now).
+    logged_at = forms.DateTimeField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("The time this entry was logged could not be read. Save it again.")
+        },
+    )
+
+    def clean_logged_at(self) -> datetime | None:
+        logged_at = self.cleaned_data.get("logged_at")
+        if logged_at is None:
+            return None
+        now = timezone.now()
+        if logged_at > now + LOGGED_AT_CLOCK_SKEW:
+            raise ValidationError(
+                _(
+                    "This entry's time is in the future. Check the clock of your phone, then "
+                    "save it again."
+                ),
+                code="logged_at_future",
+            )
+        if logged_at < now - LOGGED_AT_MAX_AGE:
+            raise ValidationError(
+                _(
+                    "This entry was logged more than %(hours)d hours ago, too long ago to add "
+                    "at its own time. Check your answers and save it again: it will be saved "
+                    "with the time now."
+                ),
+                code="logged_at_too_old",
+                params={"hours": LOGGED_AT_MAX_AGE // timedelta(hours=1)},
+            )
+        return min(logged_at, now)
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
@@ -287,6 +331,8 @@ class SymptomEntryForm(forms.Form):
         }
         for name in ENTRY_SET_FIELDS:
             data[name] = sorted(data[name])
+        if self.cleaned_data.get("logged_at"):
+            data["recorded_at"] = self.cleaned_data["logged_at"]
         return data
 
     @property
@@ -316,6 +362,7 @@ class SymptomEntryCorrectionForm(SymptomEntryForm):
     """The same questions, to correct an entry within the correction window."""
 
     idempotency_key = None  # type: ignore[assignment]  # a form drops a field so; no stub can say it
+    logged_at = None  # type: ignore[assignment]  # the same: a correction keeps the entry's time
 
 
 class DiaryFilterForm(forms.Form):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import get_own_patient
+from accounts.offline import offline_page
 from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.models import Action
@@ -26,6 +27,7 @@ from outcomes.selectors import groc_due
 from redflags.diary import flares_for_diary
 from redflags.emergency import emergency_first, emergency_response
 from redflags.guidance import guidance_for
+from redflags.screening import emergency_answers_for
 from symptoms.access import get_entry_for_user, get_own_entry
 from symptoms.choices import Context, IsFlare
 from symptoms.forms import DiaryFilterForm, SymptomEntryCorrectionForm, SymptomEntryForm
@@ -55,6 +57,7 @@ def _locked(request: AuthenticatedRequest, entry: SymptomEntry) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@offline_page
 @vary_on_headers("HX-Request")
 @audited(write=Action.CREATE)
 def entry_create(request: AuthenticatedRequest) -> HttpResponse:
@@ -104,12 +107,15 @@ def entry_create(request: AuthenticatedRequest) -> HttpResponse:
             "suggestion": suggestion,
             "action": reverse("care:entry_create"),
             "correcting": False,
+            # Kept with the page for an entry saved offline (issue 17): the rule set's own list.
+            "emergency_answers": emergency_answers_for(patient.clinic),
         },
     )
 
 
 @require_GET
 @login_required
+@offline_page
 @vary_on_headers("HX-Request")
 @audited(SymptomEntry)
 def entry_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:

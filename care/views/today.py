@@ -19,6 +19,7 @@ from django_htmx.http import trigger_client_event
 
 from accounts.access import get_own_patient
 from accounts.models import Patient
+from accounts.offline import offline_page
 from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.models import Action
@@ -115,6 +116,7 @@ def _today_context(
 
 @require_GET
 @login_required
+@offline_page
 @vary_on_headers("HX-Request")
 @emergency_first
 @audited()

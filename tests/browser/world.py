@@ -264,6 +264,9 @@ def _patient_pages(world: World) -> list[tuple[str, str]]:
         ("close-account", "/accounts/my-data/close/"),
         ("security", "/accounts/2fa/"),
         ("security-setup", "/accounts/2fa/setup/"),
+        # Kept on the phone for offline use (issue 17).
+        ("offline-emergency", "/offline/emergency/#answers=saddle_numbness"),
+        ("offline", "/offline/"),
     ]
 
 

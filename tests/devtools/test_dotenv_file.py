@@ -22,7 +22,13 @@ SHOW_SETTINGS = (
 def test_a_new_file_has_debug_on_and_a_secret_key_of_its_own(tmp_path):
     path = tmp_path / ".env"
 
-    assert ensure_dotenv(path, development_values()) == ["DJANGO_DEBUG", "DJANGO_SECRET_KEY"]
+    assert ensure_dotenv(path, development_values()) == [
+        "DJANGO_DEBUG",
+        "DJANGO_SECRET_KEY",
+        "WEBPUSH_VAPID_PUBLIC_KEY",
+        "WEBPUSH_VAPID_PRIVATE_KEY",
+        "WEBPUSH_VAPID_SUBJECT",
+    ]
     values = dotenv_values(path)
     assert values["DJANGO_DEBUG"] == "true"
     assert len(values["DJANGO_SECRET_KEY"]) >= 50
@@ -34,15 +40,20 @@ def test_an_existing_file_keeps_its_values_and_gets_only_new_keys(tmp_path):
     path = tmp_path / ".env"
     path.write_text("DJANGO_SECRET_KEY=mine\nDJANGO_TIME_ZONE=Europe/Madrid")
 
-    added = ensure_dotenv(path, {**development_values(), "VAPID_PUBLIC_KEY": "abc-123"})
+    values = {**development_values(), "WEBPUSH_VAPID_PUBLIC_KEY": "abc-123"}
+    added = ensure_dotenv(path, values)
 
-    assert added == ["DJANGO_DEBUG", "VAPID_PUBLIC_KEY"]
-    assert dotenv_values(path) == {
-        "DJANGO_SECRET_KEY": "mine",
-        "DJANGO_TIME_ZONE": "Europe/Madrid",
-        "DJANGO_DEBUG": "true",
-        "VAPID_PUBLIC_KEY": "abc-123",
-    }
+    assert added == [
+        "DJANGO_DEBUG",
+        "WEBPUSH_VAPID_PUBLIC_KEY",
+        "WEBPUSH_VAPID_PRIVATE_KEY",
+        "WEBPUSH_VAPID_SUBJECT",
+    ]
+    written = dotenv_values(path)
+    assert written["DJANGO_SECRET_KEY"] == "mine"
+    assert written["DJANGO_TIME_ZONE"] == "Europe/Madrid"
+    assert written["DJANGO_DEBUG"] == "true"
+    assert written["WEBPUSH_VAPID_PUBLIC_KEY"] == "abc-123"
     assert ensure_dotenv(path, development_values()) == []
 
 

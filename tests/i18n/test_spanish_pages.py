@@ -44,6 +44,8 @@ EXPECTED = {
     "close-account": ["Cerrar mi cuenta", "Mantener mi cuenta"],
     "security": ["Verificación en dos pasos"],
     "security-setup": ["Escribe el código de 6 cifras"],
+    "offline-emergency": ["Pide ayuda ya", "Llama ya al 999", "Volver a Hoy"],
+    "offline": ["No tienes conexión", "Anota cómo te encuentras"],
 }
 
 

@@ -12,7 +12,7 @@ from django.db import connection
 
 from core.delivery import SENDING_LEASE
 from core.models import OutboxMessage
-from reminders import services
+from reminders import delivery
 from reminders.choices import DispatchState
 from reminders.models import QuickLogToken, ReminderDispatch
 from reminders.schedule import CATCH_UP, Occurrence
@@ -95,7 +95,7 @@ def test_a_crash_before_the_claim_commits_leaves_nothing_and_the_next_run_sends_
         raise Crash
 
     with monkeypatch.context() as patched:
-        patched.setattr(services, "reminder_message", crash)
+        patched.setattr(delivery, "reminder_message", crash)
         with pytest.raises(Crash):
             run_at(time_machine, at(DAY, "18:00"))
     # The claim, its link and its email are one transaction: all gone with the crash.

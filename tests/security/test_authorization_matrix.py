@@ -118,6 +118,10 @@ ROUTES: dict[str, list[Route]] = {
     "care:entry_edit": [Route(OWNER, lambda w: {"pk": w.entry.pk}, GET_POST)],
     "care:entry_delete": [Route(OWNER, lambda w: {"pk": w.entry.pk}, ("POST",))],
     "care:diary": [Route(PATIENTS)],
+    # Entries saved on the phone offline, sent later; the emergency advice kept there.
+    "care:offline_session": [Route(PATIENTS)],
+    "care:offline_sync": [Route(PATIENTS, methods=("POST",))],
+    "care:offline_emergency": [Route(PATIENTS)],
     "symptoms:patient_sessions": [Route(OWNER_CARE, owner_patient_pk)],
     "symptoms:session_create": [Route(OWNER_CARE, owner_patient_pk, GET_POST)],
     "symptoms:session_edit": [Route(OWNER_CARE, lambda w: {"pk": w.session.pk}, GET_POST)],
@@ -186,6 +190,7 @@ ROUTES: dict[str, list[Route]] = {
     "audit:patient_log_csv": [Route(frozenset({CLINIC_ADMIN}), owner_patient_pk)],
     # Reminders.
     "reminders:preferences": [Route(PATIENTS, methods=GET_POST)],
+    "reminders:push_subscription": [Route(PATIENTS, methods=("POST",))],
     "reminders:patient_reminders": [Route(OWNER_CARE, owner_pk)],
 }
 
@@ -196,6 +201,9 @@ PUBLIC: dict[str, str] = {
     "readyz": "readiness for monitoring: no patient data (tests/ops/test_readyz.py)",
     "metrics": "Prometheus, with a token or from loopback only (tests/ops/test_metrics.py)",
     "favicon": "redirects to the static icon browsers ask every site for (tests/test_icons.py)",
+    "manifest": "the web app manifest: names, icons, colours (tests/test_pwa.py)",
+    "service_worker": "the service worker's code, the same for everyone (tests/test_pwa.py)",
+    "offline": "the page shown offline, naming nobody (tests/test_pwa.py)",
     "set_language": "the language switch: changes only the caller's own language",
     "accounts:login": "the login page (tests/accounts/test_login.py)",
     "accounts:logout": "logging out ends whatever session there is (tests/accounts/test_login.py)",

@@ -23,7 +23,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from core.models import OutboxMessage
 from redflags.models import FlareEpisode, TriageAction
-from reminders.models import QuickLogToken, ReminderDispatch, ReminderPreference
+from reminders.models import PushDelivery, QuickLogToken, ReminderDispatch, ReminderPreference
 from symptoms.models import DailySummary
 
 from .world import World
@@ -82,6 +82,7 @@ VIOLATIONS: dict[str, dict] = {
     "reminder_quiet_hours_differ": {"quiet_start": dt.time(22), "quiet_end": dt.time(22)},
     "reminder_kind_valid": {"kind": "hourly"},
     "reminder_state_valid": {"state": "maybe"},
+    "push_delivery_state_valid": {"state": "maybe"},
     "quicklog_context_is_a_checkin": {"context": "flare"},
     "audit_action_valid": {"action": "peek"},
     "audit_outcome_valid": {"outcome": "maybe"},
@@ -145,6 +146,10 @@ def _valid_rows(world: World) -> dict[type[models.Model], models.Model]:
     rows[ReminderPreference] = ReminderPreference.objects.create(patient=world.other_patient)
     rows[ReminderDispatch] = ReminderDispatch.objects.filter(patient=patient).first()
     rows[AuditEvent] = AuditEvent.objects.create(action="view")
+    # Its subscription removed (as after a 410): no unique pair to trip over.
+    rows[PushDelivery] = PushDelivery.objects.create(
+        dispatch=rows[ReminderDispatch], subscription=None
+    )
     return rows
 
 

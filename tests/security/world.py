@@ -19,8 +19,8 @@ from core.models import MailKind, OutboxMessage, OutboxState
 from redflags.models import Severity
 from redflags.triage import alert_patient_confirm, alert_resolve
 from reminders.choices import DispatchState, ReminderKind
+from reminders.delivery import quick_log_token_issue
 from reminders.models import ReminderDispatch
-from reminders.services import quick_log_token_issue
 from tests.auth_helpers import login_verified, mark_verified, totp_device_for
 from tests.factories import (
     AlertFactory,

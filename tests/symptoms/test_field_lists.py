@@ -63,7 +63,7 @@ def test_the_kinds_of_entry_answer_come_from_the_model():
 
 
 def test_the_entry_form_asks_every_answer_of_the_list():
-    form_only = {"screening_none", "idempotency_key", "no_session"}
+    form_only = {"screening_none", "idempotency_key", "no_session", "logged_at"}
     assert set(SymptomEntryForm.base_fields) - form_only == set(ENTRY_FIELDS)
 
 

@@ -5,6 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain import RULE_SEVERITY
+from ..params import RuleParams
 from .day_end import r13_disengaged_plan, r13_disengaged_session, r14_not_improving
 from .patterns import (
     r8_worsening_after_sessions,
@@ -15,6 +17,7 @@ from .patterns import (
     r12_neuropathic_pattern,
 )
 from .screening import (
+    CAUDA_EQUINA_ANSWERS,
     r1_cauda_equina,
     r2_new_bilateral_leg,
     r3_progressive_weakness,
@@ -63,3 +66,21 @@ RULES: tuple[RuleSpec, ...] = (
 def rules_run_on(trigger: str) -> tuple[str, ...]:
     """The ids of the rules ``trigger`` runs, in rule order."""
     return tuple(spec.rule for spec in RULES if spec.trigger == trigger)
+
+
+#: The yes/no answers of an entry that make a rule fire by themselves, whatever else the entry
+#: or the patient's record says (screening.py). Only rules whose answers alone decide are here.
+ANSWER_RULES: dict[str, tuple[str, ...]] = {"R1": CAUDA_EQUINA_ANSWERS}
+
+
+def emergency_answers(params: RuleParams) -> tuple[str, ...]:
+    """The answers that, ticked, raise an emergency alert under these parameters. The log page
+    renders them so that an entry saved offline shows the emergency advice at once (issue 17):
+    this is the only list, and tests/redflags/test_emergency_answers.py checks it against the
+    rules themselves."""
+    return tuple(
+        answer
+        for rule, answers in ANSWER_RULES.items()
+        if RULE_SEVERITY[rule] == "emergency" and params.is_enabled(rule)
+        for answer in answers
+    )

@@ -33,6 +33,8 @@ _CAUDA_EQUINA_SIGNS = {
     "saddle_numbness": ("saddle numbness", "numbness between your legs"),
     "sexual_dysfunction_new": ("new sexual dysfunction", "a new loss of sexual function"),
 }
+#: The answers that make R1 fire by themselves, whatever else the entry says.
+CAUDA_EQUINA_ANSWERS: tuple[str, ...] = tuple(_CAUDA_EQUINA_SIGNS)
 
 
 def r1_cauda_equina(entry: Entry) -> Finding | None:

@@ -67,11 +67,12 @@
 
   on.addEventListener("click", turnOn);
   off.addEventListener("click", turnOff);
+  section.hidden = false;
+  show(false, Notification.permission === "denied" ? t.blocked : "");
+  // Once the service worker is ready: whether this browser already gets them.
   navigator.serviceWorker.ready.then(function (registration) {
     return registration.pushManager.getSubscription();
   }).then(function (subscription) {
-    section.hidden = false;
-    show(!!subscription && Notification.permission === "granted",
-      Notification.permission === "denied" ? t.blocked : "");
+    if (subscription && Notification.permission === "granted") show(true);
   });
 })();

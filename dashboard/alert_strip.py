@@ -37,7 +37,8 @@ def open_alert_strip(alerts: Iterable[Alert], zone: zoneinfo.ZoneInfo) -> list[S
             headline=finding_headline(
                 alert.rule,
                 alert.data,
-                opened_at=alert.opened_at,
+                # Annotated by the overview's loader (redflags.report_times).
+                reported_at=getattr(alert, "reported_at", None),
                 opened_day=alert.opened_day,
                 zone=zone,
             ),

@@ -22,8 +22,9 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from accounts.models import Patient
+from exercises.models import ExerciseLog
 from redflags.engine.params import RuleParams
-from redflags.models import Alert, AlertState, FlareEpisode
+from redflags.models import Alert, AlertEvidence, AlertState, FlareEpisode
 from symptoms.models import DailySummary, PTSession, SymptomEntry
 
 from .sql import among, column, fetch, plain, plain_date, table
@@ -45,7 +46,7 @@ class Figures:
     next_sessions: dict[int, date]
     flares: dict[int, list[Flare]]
     #: Unresolved alerts (``id``, ``patient_id``, ``rule``, ``severity``, ``state``,
-    #: ``opened_at``, ``opened_day``, ``data``), newest first.
+    #: ``opened_at``, ``opened_day``, ``data``, ``reported_at``), newest first.
     alerts: dict[int, list[dict[str, Any]]]
     last_entries: dict[int, datetime | None]
 
@@ -145,12 +146,22 @@ def _json(value: Any) -> dict[str, Any]:
 
 def _open_alerts(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     alerts: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for alert_id, patient_id, rule, severity, state, opened_at, opened_day, data in fetch(
-        f"SELECT id, patient_id, {column('rule')}, severity, state, opened_at, opened_day, "
-        f"{column('data')} FROM {table(Alert)} "
-        f"WHERE patient_id IN ({among(ids)}) AND state <> %s ORDER BY opened_at DESC, id DESC",
+    # When the patient reported it: the first record behind the alert (redflags.report_times).
+    reported = (
+        f"(SELECT COALESCE(e.recorded_at, g.logged_at) FROM {table(AlertEvidence)} v "
+        f"LEFT JOIN {table(SymptomEntry)} e ON e.id = v.entry_id "
+        f"LEFT JOIN {table(ExerciseLog)} g ON g.id = v.exercise_log_id "
+        "WHERE v.alert_id = a.id AND (v.entry_id IS NOT NULL OR v.exercise_log_id IS NOT NULL) "
+        "ORDER BY v.added_at, v.id LIMIT 1)"
+    )
+    rows = fetch(
+        f"SELECT a.id, a.patient_id, a.{column('rule')}, a.severity, a.state, a.opened_at, "
+        f"a.opened_day, a.{column('data')}, {reported} FROM {table(Alert)} a "
+        f"WHERE a.patient_id IN ({among(ids)}) AND a.state <> %s "
+        "ORDER BY a.opened_at DESC, a.id DESC",
         [*ids, AlertState.RESOLVED.value],
-    ):
+    )
+    for alert_id, patient_id, rule, severity, state, opened_at, opened_day, data, at in rows:
         alerts[patient_id].append(
             {
                 "id": alert_id,
@@ -161,6 +172,7 @@ def _open_alerts(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
                 "opened_at": plain(opened_at),
                 "opened_day": plain_date(opened_day),
                 "data": _json(data),
+                "reported_at": plain(at),
             }
         )
     return alerts

@@ -144,7 +144,7 @@ def _headline(alert: Mapping[str, Any], patient: Patient, zone: zoneinfo.ZoneInf
     return finding_headline(
         alert["rule"],
         alert["data"],
-        opened_at=alert["opened_at"],
+        reported_at=alert["reported_at"],
         opened_day=alert["opened_day"],
         zone=own,
     )

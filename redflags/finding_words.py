@@ -125,32 +125,22 @@ def finding_headline(
     rule: str,
     data: Mapping[str, Any] | None,
     *,
-    opened_at: datetime,
+    reported_at: datetime | None,
     opened_day: date,
     zone: zoneinfo.ZoneInfo,
 ) -> str:
-    """ "Bladder or bowel change reported at 02:23 on Tue 1 Dec" (the time the alert opened, in
-    the patient's zone), or "... found on Tue 1 Dec" for the daily check's findings."""
+    """ "Bladder or bowel change reported at 02:23 on Tue 1 Dec" (the time of the record behind
+    the alert, ``report_times``, in the patient's zone), or "... found on Tue 1 Dec" for the
+    daily check's findings and an alert with no record behind it."""
     summary = finding_summary(rule, data)
-    if found_by_the_day(rule, data):
+    if reported_at is None or found_by_the_day(rule, data):
         return _("%(finding)s found on %(day)s") % {
             "finding": summary,
             "day": date_format(opened_day, "D j M"),
         }
-    local = timezone.localtime(opened_at, zone)
+    local = timezone.localtime(reported_at, zone)
     return _("%(finding)s reported at %(time)s on %(day)s") % {
         "finding": summary,
         "time": local.strftime("%H:%M"),
         "day": date_format(local.date(), "D j M"),
     }
-
-
-def alert_headline(alert: Any) -> str:
-    """``finding_headline`` of an Alert (its patient and clinic loaded, for the zone)."""
-    return finding_headline(
-        alert.rule,
-        alert.data,
-        opened_at=alert.opened_at,
-        opened_day=alert.opened_day,
-        zone=alert.patient.zone,
-    )

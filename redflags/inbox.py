@@ -21,9 +21,10 @@ from accounts.models import User
 from .access import alerts_for_user
 from .engine.domain import SEVERITY_ORDER
 from .explain import RULE_PARAMETERS, explain_rule, parameter_rows, rule_name
-from .finding_words import alert_headline, finding_headline
+from .finding_words import finding_headline
 from .forms import InboxFilterForm
 from .models import Alert, AlertEvidence, AlertState, Notification, TriageAction, TriageKind
+from .report_times import evidence_report_time, report_time
 
 INBOX_PAGE_SIZE = 25
 
@@ -36,6 +37,7 @@ class InboxAnnotations(TypedDict):
     last_action_kind: str | None
     last_action_at: datetime | None
     last_action_by: str | None
+    reported_at: datetime | None
 
 
 if TYPE_CHECKING:  # django-stubs' helper types only (django_stubs_ext is not a run-time need)
@@ -83,6 +85,7 @@ def inbox_alerts(
             last_action_kind=Subquery(last_action.values("kind")[:1]),
             last_action_at=Subquery(last_action.values("created_at")[:1]),
             last_action_by=Subquery(last_action.values("actor__full_name")[:1]),
+            reported_at=report_time(first=True),
         )
         .order_by("-unresolved_first", "-severity_order", "-opened_at", "-id")
     )
@@ -114,7 +117,7 @@ def _inbox_row(alert: InboxAlert) -> InboxRow:
     headline = finding_headline(
         alert.rule,
         alert.data,
-        opened_at=alert.opened_at,
+        reported_at=alert.reported_at,
         opened_day=alert.opened_day,
         zone=alert.patient.zone,
     )
@@ -148,7 +151,13 @@ def alert_detail(alert: Alert) -> AlertDetail:
     return AlertDetail(
         alert=alert,
         rule_name=rule_name(alert.rule),
-        headline=alert_headline(alert),
+        headline=finding_headline(
+            alert.rule,
+            alert.data,
+            reported_at=evidence_report_time(evidence),
+            opened_day=alert.opened_day,
+            zone=alert.patient.zone,
+        ),
         explanation=explain_rule(alert.rule, params),
         parameters=parameter_rows(params, RULE_PARAMETERS[alert.rule]),
         evidence=evidence,

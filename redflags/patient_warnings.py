@@ -26,6 +26,7 @@ from accounts.models import User
 from .engine.domain import SEVERITY_ORDER
 from .guidance import Guidance, warning_guidance
 from .models import Alert, AlertEvidence, AlertState, Severity, TriageAction, TriageKind
+from .report_times import report_time
 
 #: Severities whose open alerts the patient keeps seeing (spec.md section 8.1: the clinic acts
 #: the same day).
@@ -46,7 +47,8 @@ class PatientWarning:
     """One open urgent or emergency alert as the patient's banner shows it."""
 
     alert: Alert
-    #: When the patient last told us (the latest evidence, else the alert's opening), local.
+    #: When the patient last told us (the latest record behind the alert, else when it was
+    #: added or opened), local.
     reported_at: datetime
     #: When they said they had read the advice about that report; None if not yet.
     read_at: datetime | None
@@ -82,8 +84,8 @@ class PatientWarning:
 
 def _open_warning_alerts(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     """Unresolved urgent and emergency alerts, most serious first, newest first within each,
-    with ``seen_from`` (the latest evidence, else the opening) and ``read_at`` (the patient's
-    confirmation of that, if any)."""
+    with ``seen_from`` (the latest evidence, else the opening), ``reported`` (the time of the
+    latest record behind it) and ``read_at`` (the patient's confirmation since, if any)."""
     latest_evidence = Subquery(
         AlertEvidence.objects.filter(alert=OuterRef("pk"))
         .order_by("-added_at")
@@ -100,6 +102,7 @@ def _open_warning_alerts(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
         .select_related("patient__clinic")
         .annotate(
             seen_from=Coalesce(latest_evidence, "opened_at"),
+            reported=report_time(first=False),
             read_at=Subquery(confirmed.values("created_at")[:1]),
             rank=_RANK,
         )
@@ -117,7 +120,10 @@ def open_warnings(user: User) -> list[PatientWarning]:
         warnings.append(
             PatientWarning(
                 alert=alert,
-                reported_at=timezone.localtime(alert.seen_from, zone),  # type: ignore[attr-defined]
+                reported_at=timezone.localtime(
+                    alert.reported or alert.seen_from,  # type: ignore[attr-defined]
+                    zone,
+                ),
                 read_at=alert.read_at,  # type: ignore[attr-defined]
                 guidance=warning_guidance(alert),
             )

@@ -20,6 +20,7 @@ from exercises.selectors import adherence_reports
 from redflags.engine.domain import DayPain, Entry, Session
 from redflags.engine.params import RuleParams
 from redflags.models import Alert, AlertState, FlareEpisode, TriageAction
+from redflags.report_times import report_time
 from symptoms.choices import SCREENING_QUESTIONS, Context
 from symptoms.models import DailySummary, Intake, PTSession, SymptomEntry
 
@@ -171,6 +172,8 @@ def _alerts(patient: Patient) -> list[AlertHistoryItem]:
     actions = TriageAction.objects.select_related("actor").order_by("created_at", "id")
     rows = (
         Alert.objects.filter(patient=patient)
+        # When the patient reported it, for the strip of open alerts (issue 11).
+        .annotate(reported_at=report_time(first=True))
         .prefetch_related(Prefetch("actions", queryset=actions))
         .order_by("-opened_at", "-id")
     )

@@ -13,9 +13,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.phones import phone_parse
-from redflags.models import Alert
+from redflags.models import Alert, AlertEvidence
 from tests.dashboard.conftest import TODAY, alert, day, flare, log, moment
-from tests.factories import PatientFactory
+from tests.factories import PatientFactory, SymptomEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,13 @@ INBOX = reverse("redflags:inbox")
 def _with_data(row: Alert, **data) -> Alert:
     Alert.objects.filter(pk=row.pk).update(data=data)
     row.refresh_from_db()
+    return row
+
+
+def _reported(row: Alert, at) -> Alert:
+    """The entry behind the alert, logged at ``at`` (the time "reported at" shows)."""
+    entry = SymptomEntryFactory(patient=row.patient, recorded_at=at)
+    AlertEvidence.objects.create(alert=row, entry=entry, day=entry.day)
     return row
 
 
@@ -48,10 +55,10 @@ def emma(clinic, therapist):
 
 
 def test_needs_attention_says_what_was_found_and_when_with_the_rule_second(therapist_client, emma):
-    _with_data(
-        alert(emma, "R1", "emergency", opened=moment(emma, TODAY - 1, "02:23")),
-        signs=["bladder_bowel_change"],
-        pain_now=2,
+    # Logged at 02:23, the alert written later (a backfilled history, a late save).
+    row = alert(emma, "R1", "emergency", opened=moment(emma, TODAY - 1, "09:40"))
+    _reported(
+        _with_data(row, signs=["bladder_bowel_change"], pain_now=2), moment(emma, 19, "02:23")
     )
     text = _cell(therapist_client.get(CASELOAD).text, "Emma Ward")
     assert "Emergency Bladder or bowel change reported at 02:23 on Sat 21 Mar R1" in text
@@ -125,10 +132,12 @@ def test_the_overview_starts_with_every_open_alert_most_severe_first(therapist_c
         dn4_items=["burning", "tingling", "numbness"],
         count=3,
     )
+    _reported(review, moment(emma, TODAY, "08:00"))
     emergency = _with_data(
         alert(emma, "R1", "emergency", opened=moment(emma, TODAY - 1, "02:23")),
         signs=["saddle_numbness", "bladder_bowel_change"],
     )
+    _reported(emergency, moment(emma, TODAY - 1, "02:23"))
     alert(emma, "R7", "urgent", state="resolved", resolved=moment(emma, TODAY, "10:00"))
     html = therapist_client.get(reverse("dashboard:patient_overview", args=[emma.pk])).text
     strip = html[html.index('class="alert-strip') : html.index("</section>")]
@@ -161,9 +170,10 @@ def test_an_overview_without_a_number_says_so(therapist_client, patient):
 
 def test_the_alert_page_has_the_call_links_beside_the_contact_actions(therapist_client, emma):
     row = _with_data(alert(emma, "R1", "emergency"), signs=["saddle_numbness"])
+    _reported(row, moment(emma, TODAY, "07:15"))
     html = therapist_client.get(reverse("redflags:alert_detail", args=[row.pk])).text
     triage = html[html.index('id="triage"') :]
     call = triage.index('href="tel:+447700900123"')
     assert triage.index("Log a contact") < call < triage.index("Log contact</button>")
     assert 'href="tel:+447700900456"' in triage
-    assert "Saddle numbness reported at" in html
+    assert "Saddle numbness reported at 07:15 on Sun 22 Mar" in html

@@ -68,7 +68,7 @@ def test_a_report_says_when_in_the_patient_s_zone():
     words = finding_headline(
         "R1",
         {"signs": ["bladder_bowel_change"]},
-        opened_at=opened,
+        reported_at=opened,
         opened_day=date(2026, 12, 1),
         zone=LONDON,
     )
@@ -76,7 +76,7 @@ def test_a_report_says_when_in_the_patient_s_zone():
     madrid = finding_headline(
         "R1",
         {"signs": ["saddle_numbness"]},
-        opened_at=opened,
+        reported_at=opened,
         opened_day=date(2026, 12, 1),
         zone=ZoneInfo("Europe/Madrid"),
     )
@@ -87,7 +87,7 @@ def test_the_daily_check_s_findings_say_the_day():
     words = finding_headline(
         "R11",
         {"escalated": True, "days_open": 8},
-        opened_at=datetime(2026, 12, 2, 0, 5, tzinfo=UTC),
+        reported_at=datetime(2026, 12, 2, 0, 5, tzinfo=UTC),
         opened_day=date(2026, 12, 1),
         zone=LONDON,
     )
@@ -99,9 +99,20 @@ def test_the_words_are_in_the_reader_s_language():
         words = finding_headline(
             "R1",
             {"signs": ["bladder_bowel_change"]},
-            opened_at=datetime(2026, 12, 1, 2, 23, tzinfo=UTC),
+            reported_at=datetime(2026, 12, 1, 2, 23, tzinfo=UTC),
             opened_day=date(2026, 12, 1),
             zone=LONDON,
         )
     assert words.startswith("Cambio en la vejiga o el intestino")
     assert "02:23" in words
+
+
+def test_an_alert_with_no_record_behind_it_says_the_day_it_was_found():
+    words = finding_headline(
+        "R7",
+        {"pain_worst": 8, "descriptors": ["stabbing"]},
+        reported_at=None,
+        opened_day=date(2026, 12, 1),
+        zone=LONDON,
+    )
+    assert words == "Severe stabbing pain (worst 8/10) not eased by rest found on Tue 1 Dec"

@@ -26,6 +26,7 @@ pool instead of persistent connections), LOADTEST_PG (the server, loopback only)
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import threading
 import time
@@ -61,6 +62,12 @@ from .load import drive, finish
 from .smtp_sink import SmtpSink
 
 DATABASE = "pt_tracker_cluster"
+#: Seconds past the run and its settling before the run gives up altogether.
+HARD_LIMIT_MARGIN = 600
+
+
+def _out_of_time(signum: int, frame: object) -> None:
+    raise SystemExit("clustertest: out of time; every process it started is being stopped")
 
 
 @dataclass
@@ -238,6 +245,10 @@ def cluster_run() -> int:
         say("nginx is not installed: `make clustertest` installs Debian's nginx with apt-get.")
         return 2
     s = Settings()
+    # However it goes, the run ends: a hard limit well past its own deadlines (each process it
+    # started is stopped on the way out).
+    signal.signal(signal.SIGALRM, _out_of_time)
+    signal.alarm(int(s.seconds + s.settle + HARD_LIMIT_MARGIN))
     sink = SmtpSink(greeting_delay=s.smtp_delay)
     sink.start()
     env, clinics = _prepare(s, url, sink)
@@ -262,7 +273,9 @@ def cluster_run() -> int:
     summary = report(cluster, run, clinics, outcome, sink.received())
     path = log_dir / "summary.json"
     path.write_text(json.dumps(summary, indent=2, default=str))
-    return verdict(summary, path)
+    status = verdict(summary, path)
+    signal.alarm(0)
+    return status
 
 
 def _drive(cluster: Cluster, run: ClusterRun, clinics: list, port: int) -> dict:

@@ -62,6 +62,8 @@ from .load import drive, finish
 from .smtp_sink import SmtpSink
 
 DATABASE = "pt_tracker_cluster"
+#: How long a restarted app node may take to answer again (a busy machine boots slowly).
+NODE_RESTART_SECONDS = 120
 #: Seconds past the run and its settling before the run gives up altogether.
 HARD_LIMIT_MARGIN = 600
 
@@ -155,8 +157,13 @@ class Cluster:
         say(f"killed {node.name} (kill -9), restarting it in 2 s")
         time.sleep(2)
         node.start()
-        kill.back = node.wait_ready()
-        say(f"{node.name} back after {kill.back - kill.at:.1f} s")
+        try:
+            kill.back = node.wait_ready(timeout=NODE_RESTART_SECONDS)
+            say(f"{node.name} back after {kill.back - kill.at:.1f} s")
+        except SystemExit as problem:
+            # Counted (and the window left open to the end): the worker is still killed.
+            kill.back, kill.detail = float("inf"), f"did not come back: {problem}"
+            say(f"!! {node.name} {kill.detail}")
         time.sleep(max(0.0, began + s.seconds * (s.kill_at + 0.15) - time.monotonic()))
         self.kill_worker()
 
@@ -182,7 +189,14 @@ class Cluster:
 
 def _prepare(s: Settings, url: str, sink: SmtpSink) -> tuple[dict[str, str], list]:
     env = app_environment(database_recreate(url, DATABASE), mail_port=sink.port)
-    env.update({"PT_TRACKER_ENV_FILE": "", "PT_TRACKER_PYTHON": sys.executable})
+    env.update(
+        {
+            "PT_TRACKER_ENV_FILE": "",
+            "PT_TRACKER_PYTHON": sys.executable,
+            # Each node's boots and worker restarts in its log.
+            "GUNICORN_LOGLEVEL": "info",
+        }
+    )
     if s.pool:
         env["DJANGO_DB_POOL"] = "true"
     django_setup(env)

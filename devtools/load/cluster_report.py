@@ -98,6 +98,7 @@ def _checks(cluster: Cluster, run: ClusterRun, outcome: dict, messages: list[Rec
         **checks.alert_emails(messages),
         **checks.reminders(outcome["due"], messages),
         **checks.sweeps(cron_runs, outcome["clinic_days"]),
+        **checks.races(cron_runs),
         **checks.summaries(),
         **checks.outbox(),
         **checks.tasks(),

@@ -141,6 +141,8 @@ def measure_dashboard(runs: int = 10) -> dict:
     client = Bench.verified_client(therapist)
     client.defaults["HTTP_HOST"] = HOST
     patient = therapist.caseload.order_by("pk").first()
+    if patient is None:
+        raise SystemExit("The capacity clinic's therapist has no patients.")
     pages = {
         "caseload": reverse("dashboard:caseload"),
         "overview": reverse("dashboard:patient_overview", args=[patient.pk]),

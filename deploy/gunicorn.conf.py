@@ -46,3 +46,8 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "warning")
 proc_name = os.environ.get("GUNICORN_PROC_NAME", "pt-tracker")
 # Workers do not share state: no preload, so a HUP reloads code cleanly on each node.
 preload_app = False
+# gunicorn's control socket (gunicornc) only with a path of its own: several instances on one
+# host (the cluster test) would otherwise share $HOME/.gunicorn/gunicorn.ctl. systemd manages
+# the process (deploy/pt-tracker-web.service), so it is off unless asked for.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket

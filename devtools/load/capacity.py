@@ -129,6 +129,48 @@ def measure_sweep(patients: int, days: int) -> dict:
     return figures
 
 
+def measure_dashboard(runs: int = 10) -> dict:
+    """The therapist of the whole 1,000-patient clinic: the caseload (ordered by risk over all
+    of them) and one patient's overview, through the whole Django stack in this process."""
+    from django.urls import reverse
+
+    from accounts.models import User
+    from devtools.management.commands.bench import Command as Bench
+
+    therapist = User.objects.get(email="bench-therapist@example.test")
+    client = Bench.verified_client(therapist)
+    client.defaults["HTTP_HOST"] = HOST
+    patient = therapist.caseload.order_by("pk").first()
+    if patient is None:
+        raise SystemExit("The capacity clinic's therapist has no patients.")
+    pages = {
+        "caseload": reverse("dashboard:caseload"),
+        "overview": reverse("dashboard:patient_overview", args=[patient.pk]),
+    }
+    backend = own_backend()
+    figures: dict[str, float] = {}
+    for name, path in pages.items():
+        for _ in range(2):
+            assert client.get(path).status_code == 200
+        walls = []
+        db_before, app_before = cpu_seconds(backend), time.process_time()
+        for _ in range(runs):
+            began = time.monotonic()
+            client.get(path)
+            walls.append(1000 * (time.monotonic() - began))
+        figures[f"{name}_p50_ms"] = round(percentile(sorted(walls), 0.5), 1)
+        figures[f"{name}_app_cpu_ms"] = round(1000 * (time.process_time() - app_before) / runs, 1)
+        figures[f"{name}_db_cpu_ms"] = round(1000 * (cpu_seconds(backend) - db_before) / runs, 1)
+    f = figures
+    say(
+        f"dashboard of a therapist with {therapist.caseload.count()} patients: caseload "
+        f"{f['caseload_p50_ms']} ms (CPU app {f['caseload_app_cpu_ms']} ms, PostgreSQL "
+        f"{f['caseload_db_cpu_ms']} ms), overview {f['overview_p50_ms']} ms (CPU app "
+        f"{f['overview_app_cpu_ms']} ms, PostgreSQL {f['overview_db_cpu_ms']} ms)"
+    )
+    return figures
+
+
 # --- 2. Entry saves ----------------------------------------------------------------------------
 
 
@@ -288,6 +330,7 @@ def capacity_run() -> int:
     load = os.getloadavg()[0]
     figures = {
         **measure_sweep(env_int("CAPACITY_PATIENTS", 1000), env_int("CAPACITY_DAYS", 90)),
+        **measure_dashboard(),
         **measure_saves(env_int("CAPACITY_WRITERS", 2), seconds),
         **measure_node(env, env_int("CAPACITY_USERS", 8), seconds, log_dir),
         "load_average_before": round(load, 2),

@@ -26,6 +26,7 @@ pool instead of persistent connections), LOADTEST_PG (the server, loopback only)
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import threading
 import time
@@ -61,6 +62,14 @@ from .load import drive, finish
 from .smtp_sink import SmtpSink
 
 DATABASE = "pt_tracker_cluster"
+#: How long a restarted app node may take to answer again (a busy machine boots slowly).
+NODE_RESTART_SECONDS = 120
+#: Seconds past the run and its settling before the run gives up altogether.
+HARD_LIMIT_MARGIN = 600
+
+
+def _out_of_time(signum: int, frame: object) -> None:
+    raise SystemExit("clustertest: out of time; every process it started is being stopped")
 
 
 @dataclass
@@ -148,8 +157,13 @@ class Cluster:
         say(f"killed {node.name} (kill -9), restarting it in 2 s")
         time.sleep(2)
         node.start()
-        kill.back = node.wait_ready()
-        say(f"{node.name} back after {kill.back - kill.at:.1f} s")
+        try:
+            kill.back = node.wait_ready(timeout=NODE_RESTART_SECONDS)
+            say(f"{node.name} back after {kill.back - kill.at:.1f} s")
+        except SystemExit as problem:
+            # Counted (and the window left open to the end): the worker is still killed.
+            kill.back, kill.detail = float("inf"), f"did not come back: {problem}"
+            say(f"!! {node.name} {kill.detail}")
         time.sleep(max(0.0, began + s.seconds * (s.kill_at + 0.15) - time.monotonic()))
         self.kill_worker()
 
@@ -175,7 +189,14 @@ class Cluster:
 
 def _prepare(s: Settings, url: str, sink: SmtpSink) -> tuple[dict[str, str], list]:
     env = app_environment(database_recreate(url, DATABASE), mail_port=sink.port)
-    env.update({"PT_TRACKER_ENV_FILE": "", "PT_TRACKER_PYTHON": sys.executable})
+    env.update(
+        {
+            "PT_TRACKER_ENV_FILE": "",
+            "PT_TRACKER_PYTHON": sys.executable,
+            # Each node's boots and worker restarts in its log.
+            "GUNICORN_LOGLEVEL": "info",
+        }
+    )
     if s.pool:
         env["DJANGO_DB_POOL"] = "true"
     django_setup(env)
@@ -238,6 +259,10 @@ def cluster_run() -> int:
         say("nginx is not installed: `make clustertest` installs Debian's nginx with apt-get.")
         return 2
     s = Settings()
+    # However it goes, the run ends: a hard limit well past its own deadlines (each process it
+    # started is stopped on the way out).
+    signal.signal(signal.SIGALRM, _out_of_time)
+    signal.alarm(int(s.seconds + s.settle + HARD_LIMIT_MARGIN))
     sink = SmtpSink(greeting_delay=s.smtp_delay)
     sink.start()
     env, clinics = _prepare(s, url, sink)
@@ -262,7 +287,9 @@ def cluster_run() -> int:
     summary = report(cluster, run, clinics, outcome, sink.received())
     path = log_dir / "summary.json"
     path.write_text(json.dumps(summary, indent=2, default=str))
-    return verdict(summary, path)
+    status = verdict(summary, path)
+    signal.alarm(0)
+    return status
 
 
 def _drive(cluster: Cluster, run: ClusterRun, clinics: list, port: int) -> dict:

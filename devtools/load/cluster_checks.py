@@ -29,6 +29,9 @@ from .cluster_seed import DueReminder
 from .smtp_sink import Received
 
 SWEPT = re.compile(r"^clinic (\d+) (\d{4}-\d{2}-\d{2}): \d+ patients", re.MULTILINE)
+BUSY = re.compile(r": being swept by another run$", re.MULTILINE)
+#: What a scheduler or mail run found the other one had claimed first ("3 taken", "taken: 3").
+TAKEN = re.compile(r"(\d+) taken|taken: (\d+)")
 WRITE_MODELS = {"entry": SymptomEntry, "quick_log": SymptomEntry, "dose": ExerciseLog}
 
 
@@ -185,8 +188,10 @@ def sweeps(runs: list[CronRun], clinic_days: dict[int, date]) -> dict:
     finished = set(
         SweepRun.objects.filter(finished_at__isnull=False).values_list("clinic_id", "day")
     )
+    busy = sum(len(BUSY.findall(run.output)) for run in runs if "run_daily_sweep" in run.argv)
     return {
         "sweeps": sum(swept.values()),
+        "sweeps_left_to_the_other_runner": busy,
         "sweeps_duplicated": sum(n - 1 for n in swept.values() if n > 1),
         "sweeps_missed": sum(
             1
@@ -234,4 +239,19 @@ def tasks() -> dict:
         "tasks_run": states.get("SUCCESSFUL", 0),
         "tasks_failed": states.get("FAILED", 0),
         "tasks_left_running": states.get("RUNNING", 0),
+    }
+
+
+def races(runs: list[CronRun]) -> dict:
+    """How often one cron node found work the other had just claimed: the races the database
+    settled (reminders by their unique row, emails by their row lock)."""
+
+    def taken(command: str) -> int:
+        return sum(
+            int(a or b) for run in runs if command in run.argv for a, b in TAKEN.findall(run.output)
+        )
+
+    return {
+        "reminders_claimed_by_the_other_scheduler": taken("send_due_reminders"),
+        "emails_claimed_by_another_sender": taken("deliver_mail"),
     }

@@ -39,6 +39,7 @@ MUST_BE_ZERO = (
     "errors_outside_kill_window",
     "cron_failures",
     "tasks_failed",
+    "node_restarts_failed",
     "login_failures",
 )
 UPSTREAM = re.compile(r" upstream=(\S+) status=(\S+)")
@@ -97,6 +98,7 @@ def _checks(cluster: Cluster, run: ClusterRun, outcome: dict, messages: list[Rec
         **checks.alert_emails(messages),
         **checks.reminders(outcome["due"], messages),
         **checks.sweeps(cron_runs, outcome["clinic_days"]),
+        **checks.races(cron_runs),
         **checks.summaries(),
         **checks.outbox(),
         **checks.tasks(),
@@ -138,8 +140,11 @@ def report(
         "p95_ms": round(percentile(times, 0.95), 1),
         **_checks(cluster, run, outcome, messages),
         "node_kills": len(cluster.kills),
+        "node_restarts_failed": sum(1 for k in cluster.kills if k.back == float("inf")),
         "kills": [
             {"what": k.what, "down_seconds": round(k.back - k.at, 1), "detail": k.detail}
+            if k.back != float("inf")
+            else {"what": k.what, "detail": k.detail}
             for k in cluster.kills
         ],
         "errors_in_kill_window": in_window,

@@ -46,8 +46,11 @@ class _Handler(socketserver.StreamRequestHandler):
         with sink.session():
             if sink.greeting_delay:
                 time.sleep(sink.greeting_delay)
-            self.reply("220 pt-tracker-loadtest ESMTP sink")
-            self.converse(sink)
+            try:
+                self.reply("220 pt-tracker-loadtest ESMTP sink")
+                self.converse(sink)
+            except (ConnectionResetError, BrokenPipeError):
+                return  # a sender killed mid-conversation: nothing received from it
 
     def converse(self, sink: SmtpSink) -> None:
         recipients: list[str]

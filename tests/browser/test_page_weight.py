@@ -73,6 +73,7 @@ def production_server(production_static, transactional_db, settings):
     for connection in shared.values():
         connection.dec_thread_sharing()
 
+
 #: Django's GZipMiddleware compresses nothing shorter (django/middleware/gzip.py).
 GZIP_MIN_LENGTH = 200
 

@@ -103,3 +103,19 @@ def test_the_sink_keeps_whole_messages_only():
         sink.stop()
 
     assert [(m.message_id, m.recipients) for m in sink.received()] == [("<1@x>", ("b@x.test",))]
+
+
+def test_races_the_database_settled_are_counted_from_what_the_cron_jobs_print():
+    def run(command: str, output: str) -> CronRun:
+        return CronRun(1, ["deploy/run", command], 0.0, 1.0, 0, output)
+
+    runs = [
+        run("send_due_reminders", "Reminders at 2026-02-02 18:00:05 UTC: 4 sent, 3 taken."),
+        run("send_due_reminders", "Reminders at 2026-02-02 18:00:05 UTC: 3 sent, 4 taken."),
+        run("deliver_mail", "sent: 2, taken: 1"),
+    ]
+
+    assert cluster_checks.races(runs) == {
+        "reminders_claimed_by_the_other_scheduler": 7,
+        "emails_claimed_by_another_sender": 1,
+    }

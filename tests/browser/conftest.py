@@ -36,6 +36,28 @@ def _exercise_library(transactional_db):
         import_module("exercises.migrations.0003_library_exercises").load_library(django_apps, None)
 
 
+class BlockingServiceWorkers:
+    """Chromium whose new contexts block service workers unless a test asks for them
+    (``service_workers="allow"``, or the ``service_workers`` marker for ``phone_page`` and
+    ``desktop_page``). The service worker fetches the patient's pages in the background, and the
+    live server's in-memory SQLite, shared between its threads, breaks under requests that run
+    at the same time as the test's own; the installable-app tests (issue 17) allow it."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        options.setdefault("service_workers", "block")
+        return self._browser.new_context(**options)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+def _service_workers(request) -> str:
+    return "allow" if request.node.get_closest_marker("service_workers") else "block"
+
+
 @pytest.fixture(scope="session")
 def chromium():
     executable = chromium_path()
@@ -57,14 +79,18 @@ def chromium():
                 "--disable-sync",
             ],
         )
-        yield browser
+        yield BlockingServiceWorkers(browser)
         browser.close()
 
 
 @pytest.fixture
-def phone_page(chromium):
+def phone_page(chromium, request):
     context = chromium.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        service_workers=_service_workers(request),
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -73,8 +99,8 @@ def phone_page(chromium):
 
 
 @pytest.fixture
-def desktop_page(chromium):
-    context = chromium.new_context(viewport=DESKTOP)
+def desktop_page(chromium, request):
+    context = chromium.new_context(viewport=DESKTOP, service_workers=_service_workers(request))
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

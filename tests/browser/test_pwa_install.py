@@ -1,8 +1,13 @@
 """The installable app (issue 17, part 1): the manifest a browser installs from, and a service
 worker at /sw.js that controls the whole site."""
 
+import pytest
+
 from tests.browser.conftest import log_in
 from tests.factories import TEST_PASSWORD
+
+# The service worker runs on these pages (tests/browser/conftest.py).
+pytestmark = pytest.mark.service_workers
 
 
 def test_the_manifest_meets_the_install_criteria_and_the_worker_controls_the_page(

@@ -6,11 +6,15 @@ the first."""
 import re
 import time
 
+import pytest
 from django.utils import timezone
 
 from symptoms.models import SymptomEntry
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import TEST_PASSWORD
+
+# The service worker runs on these pages (tests/browser/conftest.py).
+pytestmark = pytest.mark.service_workers
 
 KEPT_PAGES = """async () => {
   const names = (await caches.keys()).filter(name => name.startsWith("pt-user-"));

@@ -2,9 +2,14 @@
 can, and says so plainly when notifications are blocked (the push itself is tested against a
 push endpoint on loopback: tests/reminders/test_push.py)."""
 
+import pytest
+
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import TEST_PASSWORD
 from tests.reminders.test_push import _keys
+
+# The service worker runs on these pages (tests/browser/conftest.py).
+pytestmark = pytest.mark.service_workers
 
 
 def test_the_reminders_page_offers_push_and_says_when_notifications_are_blocked(

@@ -168,20 +168,29 @@ class Cluster:
         self.kill_worker()
 
     def kill_worker(self) -> None:
-        """The worst moment for a worker: while it holds a connection to the mail server
-        (waited for up to 15 s; any worker when none sends by then)."""
-        victim, detail = self.workers[0], "idle"
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            sending = [w for w in self.workers if socket_holders(w.descendants(), self.sink.port)]
-            if sending:
-                victim, detail = sending[0], "while sending an email"
-                break
-            time.sleep(0.02)
-        kill = Kill(victim.name, time.monotonic(), detail=detail)
-        victim.kill9()
+        """The worst moment for a worker: while it sends an email, connected to the mail server
+        and holding the email's row, before the server has accepted anything. The sink calls
+        back as it accepts each connection, before its greeting; the worker whose end it is
+        dies there (waited for up to 15 s; any worker when none sends by then)."""
+        killed = threading.Event()
+        kill = Kill(self.workers[0].name, 0.0, detail="idle")
+
+        def on_connect(client: tuple[str, int]) -> None:
+            for worker in self.workers:
+                if not killed.is_set() and socket_holders(worker.descendants(), client[1]):
+                    kill.what, kill.at, kill.detail = worker.name, time.monotonic(), "mid-send"
+                    worker.kill9()
+                    killed.set()
+
+        self.sink.on_connect = on_connect
+        killed.wait(timeout=15)
+        self.sink.on_connect = None
+        victim = next(w for w in self.workers if w.name == kill.what)
+        if not killed.is_set():
+            kill.at = time.monotonic()
+            victim.kill9()
         self.kills.append(kill)
-        say(f"killed {victim.name} {detail} (kill -9), restarting it in 2 s")
+        say(f"killed {victim.name} ({kill.detail}, kill -9), restarting it in 2 s")
         time.sleep(2)
         victim.start()
         kill.back = time.monotonic()

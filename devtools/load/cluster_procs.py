@@ -299,13 +299,14 @@ def cron_tick(nodes: list[CronNode], lines: list[CronLine]) -> None:
         thread.join()
 
 
-def socket_holders(pids: list[int], remote_port: int) -> set[int]:
-    """Those of `pids` with an established TCP connection to 127.0.0.1:`remote_port`."""
+def socket_holders(pids: list[int], local_port: int) -> set[int]:
+    """Those of `pids` holding the established TCP connection whose local end is
+    127.0.0.1:`local_port` (a client's side of a connection the SMTP sink accepted)."""
     inodes = set()
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         parts = line.split()
-        remote, state, inode = parts[2], parts[3], parts[9]
-        if state == "01" and int(remote.split(":")[1], 16) == remote_port:
+        local, state, inode = parts[1], parts[3], parts[9]
+        if state == "01" and int(local.split(":")[1], 16) == local_port:
             inodes.add(inode)
     holders = set()
     for pid in pids:

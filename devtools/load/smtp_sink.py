@@ -16,8 +16,7 @@ import mailbox
 import socketserver
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.header import decode_header, make_header
@@ -43,14 +42,15 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         sink = self.server.sink
-        with sink.session():
-            if sink.greeting_delay:
-                time.sleep(sink.greeting_delay)
-            try:
-                self.reply("220 pt-tracker-loadtest ESMTP sink")
-                self.converse(sink)
-            except (ConnectionResetError, BrokenPipeError):
-                return  # a sender killed mid-conversation: nothing received from it
+        if sink.on_connect is not None:
+            sink.on_connect(self.client_address)
+        if sink.greeting_delay:
+            time.sleep(sink.greeting_delay)
+        try:
+            self.reply("220 pt-tracker-loadtest ESMTP sink")
+            self.converse(sink)
+        except (ConnectionResetError, BrokenPipeError):
+            return  # a sender killed mid-conversation: nothing received from it
 
     def converse(self, sink: SmtpSink) -> None:
         recipients: list[str]
@@ -115,21 +115,11 @@ class SmtpSink:
     def __init__(self, port: int = 0, host: str = "127.0.0.1", greeting_delay: float = 0.0):
         self.host, self.port = host, port
         self.greeting_delay = greeting_delay
+        # Called with the client's address as each connection is accepted, before the greeting.
+        self.on_connect: Callable[[tuple[str, int]], None] | None = None
         self.messages: list[Received] = []
-        self.open_sessions = 0
         self._lock = threading.Lock()
         self._server: _Server | None = None
-
-    @contextmanager
-    def session(self) -> Iterator[None]:
-        """Counts the connections open now (the cluster run kills a worker while it sends)."""
-        with self._lock:
-            self.open_sessions += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self.open_sessions -= 1
 
     def save(self, path: Path) -> None:
         """Every message received, as an mbox file (for reading after a run)."""

@@ -57,7 +57,7 @@ def caseload_floor(therapist_id: int, today: date) -> dict[str, list[tuple]]:
     measures. Seven statements."""
     caseload = f"SELECT patient_id FROM {_table(Patient.therapists.through)} WHERE user_id = %s"
     first = today - timedelta(days=CASELOAD_DAYS - 1)
-    page = f"SELECT patient_id AS id FROM ({caseload}) LIMIT {PAGE_SIZE}"
+    page = f"SELECT patient_id AS id FROM ({caseload}) caseload LIMIT {PAGE_SIZE}"
     outcomes = {
         name: _fetch(sql, params)
         for name, (sql, params) in outcome_statements(page, [therapist_id]).items()
@@ -120,6 +120,18 @@ def outcome_statements(patients_sql: str, params: list[Any]) -> dict[str, tuple[
     }
 
 
+def _days_before(column: str) -> str:
+    """SQL for the date ``%s`` days (``_days_param``) before ``column``, in this database's
+    dialect: SQLite's date() modifiers, PostgreSQL's date minus an integer."""
+    if connection.vendor == "postgresql":
+        return f"({column} - %s)"
+    return f"date({column}, %s)"
+
+
+def _days_param(days: int) -> int | str:
+    return days if connection.vendor == "postgresql" else f"-{days} days"
+
+
 def clinic_flares_floor(clinic_id: int, start: date, last: date, link_days: int = 2) -> dict:
     """The clinic's sessions from ``start`` to ``last`` counted per diagnosis and set of
     interventions, with how many a flare-up followed (the session a flare-up belongs to: the
@@ -128,7 +140,8 @@ def clinic_flares_floor(clinic_id: int, start: date, last: date, link_days: int 
     sessions, flares, patients = _table(PTSession), _table(FlareEpisode), _table(Patient)
     linked = (
         f"SELECT (SELECT s.id FROM {sessions} s WHERE s.patient_id = f.patient_id "
-        "AND s.date <= f.start AND s.date >= date(f.start, %s) ORDER BY s.date DESC, s.id DESC "
+        f"AND s.date <= f.start AND s.date >= {_days_before('f.start')} "
+        "ORDER BY s.date DESC, s.id DESC "
         f"LIMIT 1) FROM {flares} f JOIN {patients} fp ON fp.id = f.patient_id "
         "WHERE fp.clinic_id = %s AND f.start >= %s AND f.start <= %s"
     )
@@ -144,7 +157,7 @@ def clinic_flares_floor(clinic_id: int, start: date, last: date, link_days: int 
             f"LEFT JOIN {_table(Intake)} i ON i.patient_id = p.id "
             "WHERE p.clinic_id = %s AND s.date >= %s AND s.date <= %s "
             "GROUP BY s.interventions, i.conditions",
-            [f"-{link_days} days", clinic_id, start, last + timedelta(days=link_days)]
+            [_days_param(link_days), clinic_id, start, last + timedelta(days=link_days)]
             + [clinic_id, start, last],
         ),
         "sessions": _fetch(f"SELECT COUNT(*) {scope}", [clinic_id, start, last]),

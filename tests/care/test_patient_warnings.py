@@ -90,6 +90,9 @@ def test_an_emergency_banner_says_call_now_and_pauses_the_plan(
     assert "Log an extra dose" not in body
     assert reverse("care:dose_log", args=[plan_version.items.first().pk]) not in body
     assert body.count("Paused: do not do this exercise") == plan_version.items.count()
+    # Nor a nudge to do more while the plan is paused.
+    assert "Could you fit one in today?" not in body
+    assert "Every dose you do helps" not in body
 
 
 def test_a_dose_posted_during_an_emergency_is_refused_and_nothing_is_saved(

@@ -17,10 +17,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from .explain import rule_name
-from .messages import join_words
+from .messages import LIMB_SIDES, SHARP_PAIN, join_words
 
 _R1 = {
     "bladder_bowel_change": gettext_lazy("bladder or bowel change"),
@@ -31,16 +31,6 @@ _R6 = {
     "fever_or_unwell": gettext_lazy("fever or feeling unwell"),
     "unexplained_weight_loss": gettext_lazy("unexplained weight loss"),
     "night_pain_unrelieved": gettext_lazy("unrelieved night pain with a history of cancer"),
-}
-_SIDES = {
-    "left_leg": gettext_lazy("left leg"),
-    "right_leg": gettext_lazy("right leg"),
-    "left_arm": gettext_lazy("left arm"),
-    "right_arm": gettext_lazy("right arm"),
-}
-_SHARP = {
-    "shooting": pgettext_lazy("kind of pain", "shooting"),
-    "stabbing": pgettext_lazy("kind of pain", "stabbing"),
 }
 _FIXED = {
     "R2": gettext_lazy("new symptoms in both legs"),
@@ -77,12 +67,12 @@ def _summary(rule: str, data: Mapping[str, Any]) -> str:
             raise KeyError("new_foot_drop")
         return join_words(parts)
     if rule == "R5":
-        sides = _signs(_SIDES, [spread["limb_side"] for spread in data["spread"]])
+        sides = _signs(LIMB_SIDES, [spread["limb_side"] for spread in data["spread"]])
         return _("symptoms spreading down the %(sides)s") % {"sides": sides}
     if rule == "R6":
         return _signs(_R6, data["signs"])
     if rule == "R7":
-        kinds = _signs(_SHARP, data["descriptors"])
+        kinds = _signs(SHARP_PAIN, data["descriptors"])
         return _("severe %(kinds)s pain (worst %(worst)s/10) not eased by rest") % {
             "kinds": kinds,
             "worst": data["pain_worst"],

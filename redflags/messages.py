@@ -85,14 +85,15 @@ _R6_SIGNS = {
     "unexplained_weight_loss": gettext_lazy("lost weight without trying"),
     "night_pain_unrelieved": gettext_lazy("constant pain at night that no position eases"),
 }
-_LIMB_SIDES = {
+#: The limbs' words, shared with the clinician's words (finding_words.py).
+LIMB_SIDES = {
     "left_leg": gettext_lazy("left leg"),
     "right_leg": gettext_lazy("right leg"),
     "left_arm": gettext_lazy("left arm"),
     "right_arm": gettext_lazy("right arm"),
 }
 # R7's kinds of pain, as words inside "very bad ... pain".
-_SHARP_PAIN = {
+SHARP_PAIN = {
     "shooting": pgettext_lazy("kind of pain", "shooting"),
     "stabbing": pgettext_lazy("kind of pain", "stabbing"),
 }
@@ -151,7 +152,7 @@ def patient_reason(rule: str, severity: str, data: dict) -> str:
                 raise KeyError("new_foot_drop")
             return _("You told us %(what)s.") % {"what": join_words(parts)}
         if rule == "R5":
-            limbs = join_words(_from(_LIMB_SIDES, [s["limb_side"] for s in data["spread"]]))
+            limbs = join_words(_from(LIMB_SIDES, [s["limb_side"] for s in data["spread"]]))
             return _(
                 "You told us your tingling or numbness has spread further down your %(limbs)s."
             ) % {"limbs": limbs}
@@ -159,7 +160,7 @@ def patient_reason(rule: str, severity: str, data: dict) -> str:
             signs = join_words(_from(_R6_SIGNS, data["signs"]))
             return _("You told us you have %(signs)s.") % {"signs": signs}
         if rule == "R7":
-            kinds = join_words(_from(_SHARP_PAIN, data["descriptors"]))
+            kinds = join_words(_from(SHARP_PAIN, data["descriptors"]))
             return _("You told us you have very bad %(kinds)s pain that rest does not ease.") % {
                 "kinds": kinds
             }

@@ -9,9 +9,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ASSETS := node_modules/.package-lock.json
-# Bootstrap built from its Sass and ES module sources (assets/; docs/decisions.md, "Small pages").
+# The stylesheet and script of every page, built from assets/: Bootstrap from its Sass and ES module
+# sources with PT Tracker's own base styles and scripts (docs/decisions.md, "Small pages").
 BUILD := static/build
-BUILT := $(BUILD)/bootstrap.css $(BUILD)/bootstrap.js
+BUILT := $(BUILD)/site.css $(BUILD)/site.js
 # `make run PORT=8080 HOST=0.0.0.0`: where the development server listens. Links in development
 # emails follow (DJANGO_SITE_URL, unless the environment sets it).
 HOST ?= 127.0.0.1
@@ -36,14 +37,21 @@ $(ASSETS): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $(ASSETS)
 
-$(BUILD)/bootstrap.css: $(ASSETS) $(wildcard assets/scss/*.scss)
-	@mkdir -p $(BUILD)
-	node_modules/.bin/sass --no-source-map --style=compressed --load-path=node_modules \
-	  --quiet-deps --silence-deprecation=import assets/scss/bootstrap.scss $@
+# Sass compiles the whole stylesheet, then PurgeCSS drops the Bootstrap rules that no template,
+# Python module or script can use (assets/purgecss.config.cjs): rebuilt when any of them changes.
+SASS_OUT := node_modules/.cache/pt-tracker/site.css
+PURGE_CONTENT := $(shell find templates */templates assets/js static/js -name '*.html' -o -name '*.js' 2>/dev/null) \
+  $(shell find accounts audit care core dashboard exercises fhir_export ops outcomes pt_tracker redflags reminders symptoms -name '*.py' -not -path '*/migrations/*' 2>/dev/null)
 
-$(BUILD)/bootstrap.js: $(ASSETS) $(wildcard assets/js/*.js)
+$(BUILD)/site.css: $(ASSETS) $(wildcard assets/scss/*.scss) assets/purgecss.config.cjs $(PURGE_CONTENT) | $(STAMP)
+	@mkdir -p $(BUILD) $(dir $(SASS_OUT))
+	node_modules/.bin/sass --no-source-map --style=compressed --load-path=node_modules \
+	  --quiet-deps --silence-deprecation=import assets/scss/site.scss $(SASS_OUT)
+	node_modules/.bin/purgecss --config assets/purgecss.config.cjs --css $(SASS_OUT) --output $(BUILD)
+
+$(BUILD)/site.js: $(ASSETS) $(wildcard assets/js/*.js) static/js/offline-store.js
 	@mkdir -p $(BUILD)
-	node_modules/.bin/esbuild assets/js/bootstrap.js --bundle --minify --format=iife \
+	node_modules/.bin/esbuild assets/js/site.js --bundle --minify --format=iife \
 	  --target=es2020 --log-level=warning --outfile=$@
 
 assets: $(BUILT)

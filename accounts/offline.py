@@ -6,7 +6,7 @@ the ``PT-Offline-User`` header, the user it belongs to: ``offline_page`` adds th
 patient pages that open offline (log, Today, an entry's guidance, the offline emergency
 advice). Nothing else is kept, so a clinician's page never is. The name is a keyed hash of the
 user's id, not the id: the caches and queued entries on the phone are filed under it, and
-another user's login on the same browser clears the first one's pages (static/js/pwa.js).
+another user's login on the same browser clears the first one's pages (assets/js/pwa.js).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def clears_http_cache[Req: HttpRequest, **P, R: HttpResponseBase](
 ) -> Callable[Concatenate[Req, P], R]:
     """Logging out also empties the browser's HTTP cache of this site (``Clear-Site-Data``).
     The service worker's copies and queued entries of the user are deleted by the page first,
-    after warning about unsent entries (static/js/pwa.js)."""
+    after warning about unsent entries (assets/js/pwa.js)."""
 
     @wraps(view)
     def wrapper(request: Req, *args: P.args, **kwargs: P.kwargs) -> R:

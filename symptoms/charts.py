@@ -133,7 +133,7 @@ def _session_marks(frame: Frame, sessions: Sequence[SessionMark], prefix: str) -
     """A triangle above the plot and a dashed line through it, per session. Each marker takes
     the keyboard focus and names the session in full (its kind and every intervention): in its
     title for a mouse or a screen reader, and in words over the plot while it is hovered or
-    focused (``.chart-session-full`` in app.css)."""
+    focused (``.chart-session-full`` in assets/scss/_app.scss)."""
     parts = []
     for mark in sessions:
         x = pct(frame.x(mark.day))

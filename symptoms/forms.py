@@ -3,7 +3,7 @@
 Field names are the data dictionary's. `recorded_at` and `session` are not asked: the service
 takes the time of saving and links the session from the context. An entry saved on the phone
 while offline carries the time the patient logged it (`logged_at`, filled in by
-static/js/pwa.js), within the bounds of docs/clinical/spec.md section 11.12.
+assets/js/pwa.js), within the bounds of docs/clinical/spec.md section 11.12.
 """
 
 from __future__ import annotations

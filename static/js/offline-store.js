@@ -188,8 +188,23 @@
     });
   }
 
+  // Whether any entry (of anyone on this phone) waits to be sent: when none does, sending asks
+  // the server nothing, so an ordinary page view costs no request for it.
+  function anyWaiting(onlyKey) {
+    return withStore("entries", "readonly", function (store) { return store.getAll(); })
+      .then(function (list) {
+        return list.some(function (e) { return e.status === WAITING && (!onlyKey || e.key === onlyKey); });
+      });
+  }
+
   function sendWaiting(urls, onlyKey) {
     var result = { status: "done", user: "", sent: 0, rejected: 0, outcomes: {} };
+    return anyWaiting(onlyKey).then(function (any) {
+      return any ? sendWaitingOf(urls, onlyKey, result) : result;
+    });
+  }
+
+  function sendWaitingOf(urls, onlyKey, result) {
     return fetch(urls.session, {
       credentials: "same-origin",
       redirect: "manual",

@@ -1,4 +1,4 @@
-// PT Tracker's small progressive enhancements. Every page works without this file.
+// "Print" buttons (site.js bundles this file). Every page works without it.
 (function () {
   "use strict";
   // A "Print" button (such as the recovery codes'): shown only where printing can be started.

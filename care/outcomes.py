@@ -13,7 +13,7 @@ and the rules never disagree about what a meaningful change is.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -129,6 +129,8 @@ def _recent_pains(patient_ids: Sequence[int], until: date | None) -> dict[int, l
     """The last PAIN_NOW_DAYS logged days of each patient up to ``until``: one query, each day
     a correlated subquery that seeks the (patient, day) index from the newest day back, so the
     cost is the same whatever the length of the histories."""
+    if not patient_ids:
+        return {}
     days = DailySummary.objects.filter(patient=OuterRef("pk"))
     if until is not None:
         days = days.filter(day__lte=until)
@@ -156,10 +158,16 @@ def outcomes_for_patients(
     params: RuleParams,
     baselines: dict[int, int | None] | None = None,
     until: date | None = None,
+    newest_days: Mapping[int, Sequence[tuple[date, int]]] | None = None,
 ) -> dict[int, OutcomeSummary]:
     """The outcome summary of many patients in four queries (five when the intake pains are not
     given), whatever their number: the caseload's Outcome column and its filter. ``baselines``
-    are the intake pains (missing: no intake)."""
+    are the intake pains (missing: no intake).
+
+    ``newest_days`` are logged days (day, daily pain) the caller has already read, for any of
+    the patients: every one of theirs from some day to the newest. Where they are at least
+    PAIN_NOW_DAYS, they hold "pain now" and its days are not read again (three queries when
+    every patient has them and the intake pains are given)."""
     if not patient_ids:
         return {}
     if baselines is None:
@@ -168,7 +176,12 @@ def outcomes_for_patients(
                 "patient_id", "baseline_pain"
             )
         )
-    pains = _recent_pains(patient_ids, until)
+    known = {
+        pk: list(days)
+        for pk, days in (newest_days or {}).items()
+        if until is None and len(days) >= PAIN_NOW_DAYS
+    }
+    pains = known | _recent_pains([pk for pk in patient_ids if pk not in known], until)
     psfs = first_and_last_psfs(patient_ids, until)
     groc = groc_answers(patient_ids, until)
     return {

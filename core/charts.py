@@ -5,9 +5,9 @@ A chart fills the width of its container at any screen size, and its text stays 
 
 - the plot is an ``<svg>`` 100% wide and a fixed number of CSS pixels tall, without a viewBox.
   Horizontal positions are percentages of its width, vertical ones pixels, and text is set in
-  CSS pixels (``.chart-plot text`` in assets/scss/_app.scss, at least 12 px), so nothing is shrunk with the
-  drawing: a viewBox would scale the text with the picture, to 6 px on a phone or 30 px on a
-  wide screen (docs/decisions.md, "Charts");
+  CSS pixels (``.chart-plot text`` in assets/scss/_app.scss, at least 12 px), so nothing is
+  shrunk with the drawing: a viewBox would scale the text with the picture, to 6 px on a phone
+  or 30 px on a wide screen (docs/decisions.md, "Charts");
 - the axis labels and the "Pain (0-10)" title sit in the padding of the plot's box (the SVG
   draws outside its box, ``overflow: visible``), so the plot itself keeps the full width;
 - the key (legend) is an HTML list under the plot, so it wraps like any text;

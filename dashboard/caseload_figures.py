@@ -72,24 +72,21 @@ def load_figures(
 def _daily_pains(
     patients: Sequence[CaseloadPatient], first: date, params: RuleParams
 ) -> dict[int, list[tuple[date, int, bool]]]:
-    """The sparkline's days, and the 14 days before each patient's latest logged day for the
-    baseline of current pain, whenever that was: one condition per distinct window (most
-    patients logged lately and share the first)."""
+    """Every logged day of each patient from the sparkline's first day, or from 14 days before
+    their latest logged day (the baseline of current pain) when that is earlier, to the newest:
+    one condition per distinct first day (most patients logged lately and share one). Each list
+    is the whole newest part of the patient's history, so the Outcome column's "pain now" can
+    take its last days from it (``care.outcomes``)."""
     lookback = timedelta(days=params.baseline_window_days)
-    windows: dict[tuple[date, date | None], list[int]] = defaultdict(list)
+    windows: dict[date, list[int]] = defaultdict(list)
     for patient in patients:
         last = patient.last_entry_day
-        if last is None or last >= first:
-            since = first if last is None else min(first, last - lookback)
-            windows[(since, None)].append(patient.pk)
-        else:
-            windows[(last - lookback, last)].append(patient.pk)
+        since = first if last is None else min(first, last - lookback)
+        windows[since].append(patient.pk)
     conditions, values = [], []
-    for (since, until), ids in windows.items():
-        conditions.append(
-            f"(patient_id IN ({among(ids)}) AND day >= %s{' AND day <= %s' if until else ''})"
-        )
-        values.extend([*ids, since, *([until] if until else [])])
+    for since, ids in windows.items():
+        conditions.append(f"(patient_id IN ({among(ids)}) AND day >= %s)")
+        values.extend([*ids, since])
     pains: dict[int, list[tuple[date, int, bool]]] = defaultdict(list)
     for patient_id, day, pain, flare_yes in fetch(
         f"SELECT patient_id, day, daily_pain, flare_yes FROM {table(DailySummary)} "

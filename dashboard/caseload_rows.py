@@ -51,6 +51,9 @@ class CaseloadRow:
     #: The latest flare-up open now or ended within RECENT_FLARE_DAYS.
     recent_flare: Flare | None
     sparkline: SafeString
+    #: (day, daily pain) of every logged day read for the row, oldest first: from the
+    #: sparkline's first day (or 14 days before the latest logged day) to the newest.
+    logged_days: list[tuple[date, int]]
     current: CurrentPain | None
     adherence: adherence_arithmetic.Adherence | None
     last_entry_at: datetime | None
@@ -125,6 +128,7 @@ def _row(
         flare_open=any(f.end is None for f in patient_flares),
         recent_flare=patient_flares[-1] if patient_flares else None,
         sparkline=spark,
+        logged_days=[(day, pain) for day, pain, _flare in days],
         current=current_pain(_baseline_days(days, params), patient.intake_baseline, params),
         adherence=adherence,
         last_entry_at=figures.last_entries.get(patient.pk),

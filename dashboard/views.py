@@ -58,8 +58,13 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
         params=params,
         zone=selectors.clinic_zone(user),
     )
-    # Each row's overall outcome against the MCIDs, the "Outcome" column: five queries.
-    outcomes = outcomes_for_patients([row.patient.pk for row in rows], params=params)
+    # Each row's overall outcome against the MCIDs, the "Outcome" column: four queries, five
+    # when a row's days read for its sparkline do not hold the last days of "pain now".
+    outcomes = outcomes_for_patients(
+        [row.patient.pk for row in rows],
+        params=params,
+        newest_days={row.patient.pk: row.logged_days for row in rows},
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -113,6 +113,32 @@ def test_outcomes_of_many_patients_take_four_queries_whatever_their_number(
     assert first.overall == Verdict.IMPROVED
 
 
+def test_days_the_caller_already_read_spare_a_query_only_when_they_hold_pain_now(
+    clinic, therapist, django_assert_num_queries
+):
+    # Eight logged days: high at first, low for the last seven.
+    pains = (9, 2, 2, 3, 2, 3, 2, 2)
+    full = _patient_with_history(clinic, therapist, baseline=6, pains=pains, psfs=(3, 6), groc=4)
+    short = _patient_with_history(clinic, therapist, baseline=6, pains=pains, psfs=(3, 6), groc=4)
+    ids = [full.pk, short.pk]
+    baselines = dict.fromkeys(ids, 6)
+    read = outcomes_for_patients(ids, baselines=baselines, params=PARAMS)
+
+    newest = {full.pk: days(*pains[1:], start=D + timedelta(days=1))}
+    with django_assert_num_queries(3):  # PSFS (two) and GROC: "pain now" is in the days given
+        given = outcomes_for_patients(
+            [full.pk], baselines=baselines, params=PARAMS, newest_days=newest
+        )
+    assert given[full.pk] == read[full.pk]
+    assert given[full.pk].pain.now == 2 and given[full.pk].pain.days == PAIN_NOW_DAYS
+
+    # Fewer than seven days given: they may not be the last seven, so the days are read.
+    newest[short.pk] = days(2, 2, start=D + timedelta(days=6))
+    with django_assert_num_queries(4):
+        mixed = outcomes_for_patients(ids, baselines=baselines, params=PARAMS, newest_days=newest)
+    assert mixed == read
+
+
 def test_one_worse_measure_makes_the_patient_worse(clinic, therapist):
     patient = _patient_with_history(
         clinic, therapist, baseline=6, pains=(3, 3, 3), psfs=(5, 6), groc=-4

@@ -3,10 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from care.outcomes import patient_outcomes
 from outcomes.services import groc_record, psfs_rate, psfs_setup
 from tests.factories import PatientFactory
 
-from .conftest import log, moment
+from .conftest import TODAY, log, moment
 
 pytestmark = pytest.mark.django_db
 CASELOAD = reverse("dashboard:caseload")
@@ -91,3 +92,30 @@ def test_outcome_queries_do_not_grow_with_the_caseload(
             therapist_client.get(url)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_pain_now_is_the_last_seven_logged_days_however_far_back(
+    therapist_client, clinic, therapist
+):
+    """The column takes "pain now" from the days its sparkline read when they hold the last seven
+    logged days, and reads them otherwise: either way as the patient's own page finds it."""
+    recent = patient_with(clinic, therapist, "Ria Recent", intake=6, pains=())
+    log(recent, TODAY - 40, pain_now=9)
+    for number in range(TODAY - 6, TODAY + 1):
+        log(recent, number, pain_now=2)
+    lapsed = patient_with(clinic, therapist, "Lee Lapsed", intake=6, pains=())
+    log(lapsed, TODAY - 100, pain_now=9)
+    for number in range(TODAY - 80, TODAY - 73):
+        log(lapsed, number, pain_now=2)
+    sparse = patient_with(clinic, therapist, "Sam Sparse", intake=3, pains=())
+    for number in range(TODAY - 50, TODAY - 44):
+        log(sparse, number, pain_now=6)
+    log(sparse, TODAY - 1, pain_now=6)
+
+    response = therapist_client.get(CASELOAD)
+    outcomes = response.context["outcomes"]
+    for person in (recent, lapsed, sparse):
+        assert outcomes[person.pk].pain == patient_outcomes(person).pain, person
+    assert outcomes[recent.pk].pain.now == 2 and outcomes[recent.pk].pain.days == 7
+    assert outcomes[lapsed.pk].pain.now == 2 and outcomes[lapsed.pk].pain.days == 7
+    assert outcomes[sparse.pk].pain.days == 7 and outcomes[sparse.pk].pain.verdict == "worse"

@@ -52,7 +52,7 @@ def test_last_line_gives_each_page_against_its_raw_sql_floor():
     out = io.StringIO()
     Command(stdout=out).measure_and_report({"repeat": 1, "saves": 1}, started=0.0)
     summary = json.loads(out.getvalue().splitlines()[-1])
-    for key in ("caseload_500_vs_floor", "overview_vs_floor"):
+    for key in ("caseload_500_vs_floor", "overview_vs_floor", "trivial_vs_overview_floor"):
         assert summary[key] > 0
         assert summary["cpu_vs_floor"][key] > 0
     # The same queries at both caseload sizes, and the figures the ratios come from.

@@ -47,13 +47,12 @@ from .cluster_procs import (
     socket_holders,
 )
 from .cluster_report import report, verdict
+from .cluster_settings import Kill, Settings
 from .harness import (
     RESULTS,
     app_environment,
     database_recreate,
     django_setup,
-    env_float,
-    env_int,
     postgres_answers,
     say,
     server_url,
@@ -70,31 +69,6 @@ HARD_LIMIT_MARGIN = 600
 
 def _out_of_time(signum: int, frame: object) -> None:
     raise SystemExit("clustertest: out of time; every process it started is being stopped")
-
-
-@dataclass
-class Settings:
-    seconds: float = field(default_factory=lambda: env_float("CLUSTERTEST_SECONDS", 90))
-    patients: int = field(default_factory=lambda: env_int("CLUSTERTEST_PATIENTS", 50))
-    therapists: int = field(default_factory=lambda: env_int("CLUSTERTEST_THERAPISTS", 6))
-    nodes: int = field(default_factory=lambda: env_int("CLUSTERTEST_NODES", 3))
-    node_workers: int = field(default_factory=lambda: env_int("CLUSTERTEST_NODE_WORKERS", 2))
-    workers: int = field(default_factory=lambda: env_int("CLUSTERTEST_WORKERS", 2))
-    cron_nodes: int = field(default_factory=lambda: env_int("CLUSTERTEST_CRON_NODES", 2))
-    cron_seconds: float = field(default_factory=lambda: env_float("CLUSTERTEST_CRON_SECONDS", 10))
-    think: float = field(default_factory=lambda: env_float("CLUSTERTEST_THINK_SECONDS", 2.0))
-    kill_at: float = field(default_factory=lambda: env_float("CLUSTERTEST_KILL_AT", 0.35))
-    smtp_delay: float = field(default_factory=lambda: env_float("CLUSTERTEST_SMTP_DELAY", 0.2))
-    settle: float = field(default_factory=lambda: env_float("CLUSTERTEST_SETTLE_SECONDS", 60))
-    pool: bool = field(default_factory=lambda: env_int("CLUSTERTEST_DB_POOL", 0) == 1)
-
-
-@dataclass
-class Kill:
-    what: str
-    at: float
-    back: float = 0.0
-    detail: str = ""
 
 
 @dataclass

@@ -10,12 +10,12 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cluster_settings import ClusterFacts
 from .driver import Sample, format_table, percentile, table
 from .harness import ROOT, machine, say
 from .smtp_sink import Received
 
 if TYPE_CHECKING:
-    from .cluster import Cluster
     from .cluster_driver import ClusterRun
 
 #: How long after a killed node answers again its requests may still fail (nginx leaves a
@@ -83,7 +83,9 @@ def _endpoints(rows: list[dict]) -> dict[str, dict[str, Any]]:
     }
 
 
-def _checks(cluster: Cluster, run: ClusterRun, outcome: dict, messages: list[Received]) -> dict:
+def _checks(
+    cluster: ClusterFacts, run: ClusterRun, outcome: dict, messages: list[Received]
+) -> dict:
     from django.db import connections
 
     from . import cluster_checks as checks
@@ -109,7 +111,7 @@ def _checks(cluster: Cluster, run: ClusterRun, outcome: dict, messages: list[Rec
 
 
 def report(
-    cluster: Cluster, run: ClusterRun, clinics: list, outcome: dict, messages: list[Received]
+    cluster: ClusterFacts, run: ClusterRun, clinics: list, outcome: dict, messages: list[Received]
 ) -> dict:
     s, start = cluster.settings, outcome["start"]
     windows = [

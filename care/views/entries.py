@@ -6,7 +6,6 @@ flow works through POST/redirect/GET.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from accounts.offline import offline_page
 from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.models import Action
+from core.forms import add_model_errors
 from core.htmx import navigate, render_page, wants_fragment
 from outcomes.forms import GROCForm
 from outcomes.selectors import groc_due
@@ -41,12 +41,6 @@ from symptoms.selectors import (
 from symptoms.services import EntryLocked, entry_editable_until, entry_is_editable
 
 from ..services import checkin_record, entry_correct, entry_remove
-
-
-def _add_model_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show the model's own validation (the service's full_clean) on the form."""
-    for name, errors in error.update_error_dict({}).items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _locked(request: AuthenticatedRequest, entry: SymptomEntry) -> HttpResponse:
@@ -80,7 +74,7 @@ def entry_create(request: AuthenticatedRequest) -> HttpResponse:
                     idempotency_key=form.idempotency_token(),
                 )
             except ValidationError as error:
-                _add_model_errors(form, error)
+                add_model_errors(form, error)
             else:
                 # Emergency advice comes before anything else (spec.md section 8).
                 emergency = emergency_response(request, result.alerts)
@@ -157,7 +151,7 @@ def entry_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             except EntryLocked:
                 return _locked(request, entry)
             except ValidationError as error:
-                _add_model_errors(form, error)
+                add_model_errors(form, error)
             else:
                 emergency = emergency_response(request, result.alerts)
                 if emergency is not None:

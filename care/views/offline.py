@@ -31,6 +31,7 @@ from accounts.offline import offline_page, offline_user_key
 from accounts.types import AuthenticatedRequest
 from audit.decorators import audited
 from audit.models import Action
+from core.forms import add_model_errors
 from outcomes.forms import GROCForm
 from outcomes.selectors import groc_due
 from redflags.guidance import offline_emergency_guidance
@@ -99,8 +100,7 @@ def offline_sync(request: AuthenticatedRequest) -> JsonResponse:
             idempotency_key=form.idempotency_token(),
         )
     except ValidationError as error:
-        for name, messages in error.update_error_dict({}).items():
-            form.add_error(name if name in form.fields else None, messages)
+        add_model_errors(form, error)
         return _rejected(form, groc_form)
     alerts = alerts_for_entry(result.entry) if result.duplicate else result.alerts
     body = {

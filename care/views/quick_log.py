@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.language import activate_user_language
 from audit.models import Action
 from audit.services import record
+from core.forms import add_model_errors
 from core.htmx import HtmxRequest, navigate
 from core.http import private_page
 from redflags.emergency import emergency_page_guidance, is_pending
@@ -108,8 +109,7 @@ def quick_log(request: HtmxRequest) -> HttpResponse:
                     return HttpResponseClientRedirect(request.get_full_path())
                 return _refused(request, problem)
             except ValidationError as error:
-                for name, errors in error.update_error_dict({}).items():
-                    form.add_error(name if name in form.fields else None, errors)
+                add_model_errors(form, error)
             else:
                 record(
                     request,

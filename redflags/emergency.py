@@ -14,36 +14,30 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, Concatenate
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 
 from core.htmx import navigate
 from redflags.guidance import Guidance, guidance_for
 
-from .models import Alert, AlertEvidence, AlertState, Severity, TriageAction, TriageKind
-from .patient_warnings import unread_emergency, warnings_for_request
+from .models import Alert, AlertState, Severity
+from .patient_warnings import (
+    confirmed_since_seen,
+    seen_from,
+    unread_emergency,
+    warnings_for_request,
+)
 
 
 def _pending(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     """Unresolved emergency alerts whose latest evidence the patient has not yet confirmed
     (a repeat of the rule adds evidence, and the advice must be seen again)."""
-    latest_evidence = Subquery(
-        AlertEvidence.objects.filter(alert=OuterRef("pk"))
-        .order_by("-added_at")
-        .values("added_at")[:1]
-    )
-    confirmed = TriageAction.objects.filter(
-        alert=OuterRef("pk"),
-        kind=TriageKind.PATIENT_CONFIRMED,
-        created_at__gte=OuterRef("seen_from"),
-    )
     return (
         alerts.filter(severity=Severity.EMERGENCY)
         .exclude(state=AlertState.RESOLVED)
-        .annotate(seen_from=Coalesce(latest_evidence, "opened_at"))
-        .exclude(Exists(confirmed))
+        .annotate(seen_from=seen_from())
+        .exclude(Exists(confirmed_since_seen()))
         .order_by("-opened_at", "-id")
     )
 

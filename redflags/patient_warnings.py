@@ -82,28 +82,39 @@ class PatientWarning:
         return date_format(self.reported_at.date(), "D j M")
 
 
-def _open_warning_alerts(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
-    """Unresolved urgent and emergency alerts, most serious first, newest first within each,
-    with ``seen_from`` (the latest evidence, else the opening), ``reported`` (the time of the
-    latest record behind it) and ``read_at`` (the patient's confirmation since, if any)."""
+def seen_from() -> Coalesce:
+    """An alert's ``seen_from``: when its latest evidence came (a repeat of the rule adds
+    evidence, which the patient must read again), else when it opened."""
     latest_evidence = Subquery(
         AlertEvidence.objects.filter(alert=OuterRef("pk"))
         .order_by("-added_at")
         .values("added_at")[:1]
     )
-    confirmed = TriageAction.objects.filter(
+    return Coalesce(latest_evidence, "opened_at")
+
+
+def confirmed_since_seen() -> QuerySet[TriageAction]:
+    """The patient's "I have read this" on an alert annotated with ``seen_from``, since then,
+    newest first."""
+    return TriageAction.objects.filter(
         alert=OuterRef("pk"),
         kind=TriageKind.PATIENT_CONFIRMED,
         created_at__gte=OuterRef("seen_from"),
     ).order_by("-created_at")
+
+
+def _open_warning_alerts(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Unresolved urgent and emergency alerts, most serious first, newest first within each,
+    with ``seen_from``, ``reported`` (the time of the latest record behind it) and ``read_at``
+    (the patient's confirmation since, if any)."""
     return (
         alerts.filter(severity__in=WARNING_SEVERITIES)
         .exclude(state=AlertState.RESOLVED)
         .select_related("patient__clinic")
         .annotate(
-            seen_from=Coalesce(latest_evidence, "opened_at"),
+            seen_from=seen_from(),
             reported=report_time(first=False),
-            read_at=Subquery(confirmed.values("created_at")[:1]),
+            read_at=Subquery(confirmed_since_seen().values("created_at")[:1]),
             rank=_RANK,
         )
         .order_by("-rank", "-opened_at", "-id")
